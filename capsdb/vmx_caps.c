@@ -1,0 +1,251 @@
+/*
+ * vmx_caps.c -- raw VMX capability MSR values turned into the allowed settings the checks use.
+ * Freestanding: no heap, no stdio.
+ */
+#include "vmcs_ids.h"
+
+struct msr_row {
+	const char *name;
+	uint32_t index;
+	uint16_t layout;
+	const char *desc;
+};
+
+/* clang-format off */
+static const struct msr_row msr_table[] = {
+#define VMX_MSR(name, index, layout, desc) { #name, index, layout, desc },
+#include "vmx_msrs.def"
+};
+/* clang-format on */
+_Static_assert(sizeof(msr_table) / sizeof(msr_table[0]) == VMX_MSR__COUNT,
+               "vmx_msrs.def and enum vmx_msr_id disagree");
+
+const char *vmx_msr_name(enum vmx_msr_id id)
+{
+	return (unsigned)id < VMX_MSR__COUNT ? msr_table[id].name : "?";
+}
+
+uint32_t vmx_msr_index(enum vmx_msr_id id)
+{
+	return (unsigned)id < VMX_MSR__COUNT ? msr_table[id].index : 0;
+}
+
+const char *vmx_msr_desc(enum vmx_msr_id id)
+{
+	return (unsigned)id < VMX_MSR__COUNT ? msr_table[id].desc : "?";
+}
+
+const struct vmcs_layout_info *vmx_msr_layout(enum vmx_msr_id id)
+{
+	if ((unsigned)id >= VMX_MSR__COUNT || msr_table[id].layout == L_NONE)
+		return NULL;
+	return vmcs_layout_at(msr_table[id].layout);
+}
+
+int vmx_msr_by_name(const char *s, size_t len)
+{
+	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		if (vmcs_name_equal(s, len, msr_table[i].name))
+			return i;
+	}
+	return -1;
+}
+
+int vmx_msr_by_index(uint32_t index)
+{
+	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		if (msr_table[i].index == index)
+			return i;
+	}
+	return -1;
+}
+
+enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned bit)
+{
+	if (c->msr_state[id] == VMX_MSR_ABSENT)
+		return TRI_NO;
+	if (c->msr_state[id] != VMX_MSR_PRESENT)
+		return TRI_UNKNOWN;
+	return (c->msr[id] >> bit) & 1u ? TRI_YES : TRI_NO;
+}
+
+/* IA32_VMX_BASIC bit 55: the TRUE capability MSRs report the controls that may be 0. */
+#define BASIC_TRUE_CTLS 55
+/* Primary processor-based bit 31 / 17: activate secondary / tertiary controls. */
+#define PROC_ACTIVATE_SECONDARY 31
+#define PROC_ACTIVATE_TERTIARY  17
+/* Primary VM-exit control bit 31: activate secondary controls. */
+#define EXIT_ACTIVATE_SECONDARY 31
+
+/* Allowed settings from a 32/32 MSR (allowed-0 in bits 31:0, allowed-1 in bits 63:32). */
+static struct vmx_allowed split_msr(const struct vmx_caps *c, enum vmx_msr_id id)
+{
+	struct vmx_allowed a = {0, 0, false, id};
+
+	if (c->msr_state[id] == VMX_MSR_ABSENT) {
+		a.known = true;
+		return a;
+	}
+	if (c->msr_state[id] != VMX_MSR_PRESENT)
+		return a;
+	a.must_be_1 = c->msr[id] & 0xffffffffu;
+	a.may_be_1 = c->msr[id] >> 32;
+	a.known = true;
+	return a;
+}
+
+/* Allowed settings from a 64-bit allowed-1 MSR (every control may be 0). */
+static struct vmx_allowed allowed1_msr(const struct vmx_caps *c, enum vmx_msr_id id)
+{
+	struct vmx_allowed a = {0, 0, false, id};
+
+	if (c->msr_state[id] == VMX_MSR_ABSENT) {
+		a.known = true;
+		return a;
+	}
+	if (c->msr_state[id] != VMX_MSR_PRESENT)
+		return a;
+	a.may_be_1 = c->msr[id];
+	a.known = true;
+	return a;
+}
+
+/* A control field that exists only when a bit of another may be 1. */
+static struct vmx_allowed gated(const struct vmx_caps *c, struct vmx_allowed a, enum vmx_ctl parent,
+                                unsigned bit)
+{
+	struct vmx_allowed p = vmx_caps_allowed(c, parent);
+
+	/* Without the 1-setting of the activating control, the whole field acts as 0. */
+	if (p.known && !((p.may_be_1 >> bit) & 1u)) {
+		a.must_be_1 = a.may_be_1 = 0;
+		a.known = true;
+	}
+	return a;
+}
+
+struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
+{
+	enum tri true_ctls = vmx_caps_msr_bit(c, VMX_MSR_BASIC, BASIC_TRUE_CTLS);
+	struct vmx_allowed a = {0, 0, false, VMX_MSR_BASIC};
+	enum vmx_msr_id plain, truemsr;
+
+	switch (ctl) {
+	case VMX_CTL_PIN:
+		plain = VMX_MSR_PINBASED_CTLS;
+		truemsr = VMX_MSR_TRUE_PINBASED_CTLS;
+		break;
+	case VMX_CTL_PROC:
+		plain = VMX_MSR_PROCBASED_CTLS;
+		truemsr = VMX_MSR_TRUE_PROCBASED_CTLS;
+		break;
+	case VMX_CTL_EXIT:
+		plain = VMX_MSR_EXIT_CTLS;
+		truemsr = VMX_MSR_TRUE_EXIT_CTLS;
+		break;
+	case VMX_CTL_ENTRY:
+		plain = VMX_MSR_ENTRY_CTLS;
+		truemsr = VMX_MSR_TRUE_ENTRY_CTLS;
+		break;
+	case VMX_CTL_PROC2:
+		/* Bits 31:0 of IA32_VMX_PROCBASED_CTLS2 are 0: every secondary control may be 0. */
+		a = split_msr(c, VMX_MSR_PROCBASED_CTLS2);
+		a.must_be_1 = 0;
+		return gated(c, a, VMX_CTL_PROC, PROC_ACTIVATE_SECONDARY);
+	case VMX_CTL_PROC3:
+		return gated(c, allowed1_msr(c, VMX_MSR_PROCBASED_CTLS3), VMX_CTL_PROC,
+		             PROC_ACTIVATE_TERTIARY);
+	case VMX_CTL_EXIT2:
+		return gated(c, allowed1_msr(c, VMX_MSR_EXIT_CTLS2), VMX_CTL_EXIT,
+		             EXIT_ACTIVATE_SECONDARY);
+	default:
+		return a;
+	}
+	if (true_ctls == TRI_UNKNOWN)
+		return a;
+	return split_msr(c, true_ctls == TRI_YES ? truemsr : plain);
+}
+
+const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
+                                            uint32_t subleaf)
+{
+	for (size_t i = 0; i < c->n_cpuid && i < VMX_CAPS_MAX_CPUID; i++) {
+		if (c->cpuid[i].leaf == leaf && c->cpuid[i].subleaf == subleaf)
+			return &c->cpuid[i];
+	}
+	return NULL;
+}
+
+enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                            enum cpuid_reg reg, unsigned bit)
+{
+	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
+
+	if (!l || !((l->known >> reg) & 1u))
+		return TRI_UNKNOWN;
+	return (l->reg[reg] >> bit) & 1u ? TRI_YES : TRI_NO;
+}
+
+bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
+                        uint32_t value)
+{
+	struct vmx_cpuid_leaf *l = (struct vmx_cpuid_leaf *)vmx_caps_cpuid(c, leaf, subleaf);
+
+	if (!l) {
+		if (c->n_cpuid >= VMX_CAPS_MAX_CPUID)
+			return false;
+		l = &c->cpuid[c->n_cpuid++];
+		l->leaf = leaf;
+		l->subleaf = subleaf;
+		l->known = 0;
+		for (int r = 0; r < 4; r++)
+			l->reg[r] = 0;
+	}
+	l->reg[reg] = value;
+	l->known = (uint8_t)(l->known | (1u << reg));
+	return true;
+}
+
+static enum tri exists_by(const struct vmx_caps *c, uint16_t x)
+{
+	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
+	unsigned bit = VMCS_EXISTS_BIT(x);
+	static const enum vmx_ctl ctl_of[VMCS_X_KIND__COUNT] = {
+	    [VMCS_X_KIND_PIN] = VMX_CTL_PIN,     [VMCS_X_KIND_PROC] = VMX_CTL_PROC,
+	    [VMCS_X_KIND_PROC2] = VMX_CTL_PROC2, [VMCS_X_KIND_PROC3] = VMX_CTL_PROC3,
+	    [VMCS_X_KIND_EXIT] = VMX_CTL_EXIT,   [VMCS_X_KIND_EXIT2] = VMX_CTL_EXIT2,
+	    [VMCS_X_KIND_ENTRY] = VMX_CTL_ENTRY,
+	};
+	struct vmx_allowed a;
+
+	switch (kind) {
+	case VMCS_X_KIND_NONE:
+		return TRI_NO;
+	case VMCS_X_KIND_ALWAYS:
+		return TRI_YES;
+	case VMCS_X_KIND_MISC:
+		return vmx_caps_msr_bit(c, VMX_MSR_MISC, bit);
+	case VMCS_X_KIND_EPTVPID:
+		return vmx_caps_msr_bit(c, VMX_MSR_EPT_VPID_CAP, bit);
+	case VMCS_X_KIND_VMFUNC:
+		return vmx_caps_msr_bit(c, VMX_MSR_VMFUNC, bit);
+	default:
+		if (kind >= VMCS_X_KIND__COUNT)
+			return TRI_NO;
+		a = vmx_caps_allowed(c, ctl_of[kind]);
+		if (!a.known)
+			return TRI_UNKNOWN;
+		return (a.may_be_1 >> bit) & 1u ? TRI_YES : TRI_NO;
+	}
+}
+
+enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field_info *f)
+{
+	enum tri a = exists_by(c, f->exists[0]), b = exists_by(c, f->exists[1]);
+
+	if (a == TRI_YES || b == TRI_YES)
+		return TRI_YES;
+	if (a == TRI_UNKNOWN || b == TRI_UNKNOWN)
+		return TRI_UNKNOWN;
+	return TRI_NO;
+}

@@ -1,0 +1,624 @@
+/*
+ * cmd_caps.c -- `vmcslint caps`: browse, show, decode, compare and harvest capsdb entries.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "capsdb_dir.h"
+#include "cli.h"
+#include "harvest.h"
+#include "vmcslint.h"
+
+static const char caps_usage[] =
+    "usage: vmcslint caps [--capsdb DIR] list [--codename WORD] [--signature SIG] [--kind KIND]\n"
+    "                                         [--format text|json]\n"
+    "       vmcslint caps [--capsdb DIR] show NAME|FILE [--format text|json]\n"
+    "       vmcslint caps [--capsdb DIR] decode NAME|FILE\n"
+    "       vmcslint caps [--capsdb DIR] diff A B\n"
+    "       vmcslint caps harvest [--name NAME]\n\n"
+    "list     every capsdb entry: name, kind, CPUID signature, completeness, codename\n"
+    "         (--codename: case-insensitive substring; --signature: 0x506e3, 06_5E or\n"
+    "         06_5E_3 (family_model[_stepping], hex); --kind: real, emulator, virtualized)\n"
+    "show     the raw capability MSRs and CPUID leaves of an entry, with its source\n"
+    "decode   every capability in words: allowed settings of each control by name, TRUE-MSR\n"
+    "         effects, CR0/CR4 fixed bits, MISC, EPT/VPID, VM functions\n"
+    "diff     what differs between two entries, by name\n"
+    "harvest  read this machine's capabilities (libcpuid, msr driver, root) and print an entry\n\n"
+    "The built-in default entry is " CAPSDB_DEFAULT_NAME ".\n";
+
+enum fmt { FMT_TEXT, FMT_JSON };
+
+struct entry {
+	struct vmx_caps caps;
+	struct caps_meta meta;
+};
+
+static bool load_entry(const char *name, struct entry *e)
+{
+	char err[512];
+	struct load_diags diags;
+
+	memset(&diags, 0, sizeof(diags));
+	if (!capsdb_load(name, &e->caps, &e->meta, err, sizeof(err), &diags)) {
+		cli_error("%s", err);
+		return false;
+	}
+	return true;
+}
+
+static void signature(const struct caps_meta *m, char *buf, size_t n)
+{
+	if (m->family < 0 || m->model < 0)
+		snprintf(buf, n, "-");
+	else if (m->stepping < 0)
+		snprintf(buf, n, "%02X_%02X", m->family, m->model);
+	else
+		snprintf(buf, n, "%02X_%02X_%X", m->family, m->model, m->stepping);
+}
+
+/* 0x506e3 (CPUID.1:EAX) or FF_MM[_S] (hex). */
+static bool parse_signature(const char *s, int *fam, int *mod, int *step)
+{
+	uint64_t v;
+	char *end;
+
+	if (strncmp(s, "0x", 2) == 0 && cli_parse_u64(s, &v) && v <= 0xffffffffu) {
+		unsigned f = (unsigned)(v >> 8) & 0xf, m = (unsigned)(v >> 4) & 0xf;
+
+		if (f == 0xf)
+			f += (unsigned)(v >> 20) & 0xff;
+		if (f == 0x6 || f == 0xf)
+			m |= ((unsigned)(v >> 16) & 0xf) << 4;
+		*fam = (int)f;
+		*mod = (int)m;
+		*step = (int)(v & 0xf);
+		return true;
+	}
+	*fam = (int)strtol(s, &end, 16);
+	if (*end != '_')
+		return false;
+	*mod = (int)strtol(end + 1, &end, 16);
+	*step = -1;
+	if (*end == '_')
+		*step = (int)strtol(end + 1, &end, 16);
+	return *end == '\0';
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (!hay)
+		return false;
+	for (; *hay; hay++) {
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	}
+	return n == 0;
+}
+
+static int caps_list(int argc, char **argv)
+{
+	const char *codename = NULL, *kind = NULL;
+	int fam = -1, mod = -1, step = -1;
+	enum fmt fmt = FMT_TEXT;
+	size_t n, shown = 0;
+	char **names;
+
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 >= argc && argv[i][0] == '-')
+			return cli_error("option '%s' needs a value", argv[i]);
+		if (strcmp(argv[i], "--codename") == 0) {
+			codename = argv[++i];
+		} else if (strcmp(argv[i], "--kind") == 0) {
+			kind = argv[++i];
+		} else if (strcmp(argv[i], "--signature") == 0) {
+			if (!parse_signature(argv[++i], &fam, &mod, &step))
+				return cli_error("--signature takes 0x506e3 or 06_5E[_3], not '%s'",
+				                 argv[i]);
+		} else if (strcmp(argv[i], "--format") == 0) {
+			const char *v = argv[++i];
+
+			if (strcmp(v, "json") == 0)
+				fmt = FMT_JSON;
+			else if (strcmp(v, "text") != 0)
+				return cli_error("--format takes text or json, not '%s'", v);
+		} else {
+			return cli_error("caps list: unexpected '%s'", argv[i]);
+		}
+	}
+	names = capsdb_names(&n);
+	if (fmt == FMT_JSON)
+		printf("{\"entries\": [");
+	else
+		printf("%-44s %-9s %-10s %-9s %s\n", "NAME", "KIND", "SIGNATURE", "COMPLETE",
+		       "CODENAME");
+	for (size_t i = 0; i < n; i++) {
+		struct entry e;
+		char sig[32];
+
+		if (!load_entry(names[i], &e)) {
+			capsdb_names_free(names, n);
+			return CLI_EXIT_USAGE;
+		}
+		if ((codename && !contains_ci(e.meta.codename, codename) &&
+		     !contains_ci(e.meta.brand, codename)) ||
+		    (kind && (!e.meta.kind || strcmp(e.meta.kind, kind) != 0)) ||
+		    (fam >= 0 && (e.meta.family != fam || e.meta.model != mod ||
+		                  (step >= 0 && e.meta.stepping != step)))) {
+			caps_meta_release(&e.meta);
+			continue;
+		}
+		signature(&e.meta, sig, sizeof(sig));
+		if (fmt == FMT_JSON) {
+			printf("%s\n  {\"name\": ", shown ? "," : "");
+			json_string(stdout, names[i]);
+			printf(", \"kind\": ");
+			json_string(stdout, e.meta.kind ? e.meta.kind : "");
+			printf(", \"signature\": ");
+			json_string(stdout, sig);
+			printf(", \"completeness\": ");
+			json_string(stdout, e.meta.completeness ? e.meta.completeness : "");
+			printf(", \"codename\": ");
+			json_string(stdout, e.meta.codename ? e.meta.codename : "");
+			printf(", \"source\": ");
+			json_string(stdout, e.meta.source_kind ? e.meta.source_kind : "");
+			printf("}");
+		} else {
+			printf("%-44s %-9s %-10s %-9s %s\n", names[i],
+			       e.meta.kind ? e.meta.kind : "-", sig,
+			       e.meta.completeness ? e.meta.completeness : "-",
+			       e.meta.codename ? e.meta.codename : "-");
+		}
+		shown++;
+		caps_meta_release(&e.meta);
+	}
+	if (fmt == FMT_JSON)
+		printf("\n], \"count\": %zu}\n", shown);
+	capsdb_names_free(names, n);
+	return shown ? CLI_EXIT_OK : CLI_EXIT_FINDINGS;
+}
+
+static void print_list(const char *title, char **l, size_t n)
+{
+	if (!n)
+		return;
+	printf("%s:\n", title);
+	for (size_t i = 0; i < n; i++)
+		printf("  - %s\n", l[i]);
+}
+
+static void json_list(const char *key, char **l, size_t n)
+{
+	printf(", \"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s", i ? ", " : "");
+		json_string(stdout, l[i]);
+	}
+	printf("]");
+}
+
+static int caps_show(int argc, char **argv)
+{
+	enum fmt fmt = FMT_TEXT;
+	const char *name = NULL;
+	struct entry e;
+	char sig[32];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			fmt = strcmp(argv[++i], "json") == 0 ? FMT_JSON : FMT_TEXT;
+			if (fmt == FMT_TEXT && strcmp(argv[i], "text") != 0)
+				return cli_error("--format takes text or json, not '%s'", argv[i]);
+		} else if (!name && argv[i][0] != '-') {
+			name = argv[i];
+		} else {
+			return cli_error("caps show: unexpected '%s'", argv[i]);
+		}
+	}
+	if (!name)
+		return cli_error("caps show needs an entry NAME or FILE");
+	if (!load_entry(name, &e))
+		return CLI_EXIT_USAGE;
+	signature(&e.meta, sig, sizeof(sig));
+	if (fmt == FMT_JSON) {
+		printf("{\"name\": ");
+		json_string(stdout, e.caps.name);
+		printf(", \"kind\": ");
+		json_string(stdout, e.meta.kind ? e.meta.kind : "");
+		printf(", \"signature\": ");
+		json_string(stdout, sig);
+		printf(", \"codename\": ");
+		json_string(stdout, e.meta.codename ? e.meta.codename : "");
+		printf(", \"source\": {\"kind\": ");
+		json_string(stdout, e.meta.source_kind ? e.meta.source_kind : "");
+		printf(", \"description\": ");
+		json_string(stdout, e.meta.source_desc ? e.meta.source_desc : "");
+		json_list("links", e.meta.links, e.meta.n_links);
+		printf("}, \"msrs\": {");
+		for (int i = 0; i < VMX_MSR__COUNT; i++) {
+			printf("%s\"%s\": ", i ? ", " : "", vmx_msr_name((enum vmx_msr_id)i));
+			if (e.caps.msr_state[i] == VMX_MSR_PRESENT)
+				printf("\"0x%016llx\"", (unsigned long long)e.caps.msr[i]);
+			else
+				printf("\"%s\"", e.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent"
+				                                                       : "unknown");
+		}
+		printf("}, \"maxphyaddr\": ");
+		if (e.caps.maxphyaddr)
+			printf("%u", e.caps.maxphyaddr);
+		else
+			printf("null");
+		json_list("conflicts", e.meta.conflicts, e.meta.n_conflicts);
+		json_list("notes", e.meta.notes, e.meta.n_notes);
+		printf("}\n");
+		caps_meta_release(&e.meta);
+		return CLI_EXIT_OK;
+	}
+	printf("name:         %s\n", e.caps.name);
+	printf("kind:         %s\n", e.meta.kind ? e.meta.kind : "-");
+	printf("codename:     %s\n", e.meta.codename ? e.meta.codename : "-");
+	if (e.meta.brand)
+		printf("brand:        %s\n", e.meta.brand);
+	printf("signature:    %s (family_model_stepping)\n", sig);
+	printf("completeness: %s\n", e.meta.completeness ? e.meta.completeness : "-");
+	printf("source:       %s: %s\n", e.meta.source_kind ? e.meta.source_kind : "-",
+	       e.meta.source_desc ? e.meta.source_desc : "-");
+	for (size_t i = 0; i < e.meta.n_links; i++)
+		printf("              %s\n", e.meta.links[i]);
+	printf("msrs:\n");
+	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		printf("  0x%03x %-30s ", vmx_msr_index((enum vmx_msr_id)i),
+		       vmx_msr_name((enum vmx_msr_id)i));
+		if (e.caps.msr_state[i] == VMX_MSR_PRESENT)
+			printf("0x%016llx\n", (unsigned long long)e.caps.msr[i]);
+		else
+			printf("%s\n", e.caps.msr_state[i] == VMX_MSR_ABSENT
+			                   ? "absent (not implemented)"
+			                   : "unknown (no source gives it)");
+	}
+	if (e.caps.maxphyaddr)
+		printf("maxphyaddr:   %u\n", e.caps.maxphyaddr);
+	else
+		printf("maxphyaddr:   unknown\n");
+	for (size_t i = 0; i < e.caps.n_cpuid; i++) {
+		const struct vmx_cpuid_leaf *l = &e.caps.cpuid[i];
+
+		printf("cpuid 0x%08x.%u:", l->leaf, l->subleaf);
+		for (int r = 0; r < 4; r++) {
+			if ((l->known >> r) & 1u)
+				printf(" %s=0x%08x",
+				       (const char *[]){"eax", "ebx", "ecx", "edx"}[r], l->reg[r]);
+		}
+		printf("\n");
+	}
+	print_list("conflicts", e.meta.conflicts, e.meta.n_conflicts);
+	print_list("notes", e.meta.notes, e.meta.n_notes);
+	caps_meta_release(&e.meta);
+	return CLI_EXIT_OK;
+}
+
+static const char *setting(const struct vmx_allowed *a, unsigned bit)
+{
+	bool must1 = (a->must_be_1 >> bit) & 1u, may1 = (a->may_be_1 >> bit) & 1u;
+
+	if (must1 && may1)
+		return "must be 1";
+	if (must1)
+		return "must be 1 (capability MSR inconsistent: allowed-1 is 0)";
+	return may1 ? "0 or 1" : "must be 0";
+}
+
+static const enum vmx_msr_id ctl_plain_msr[VMX_CTL__COUNT] = {
+    [VMX_CTL_PIN] = VMX_MSR_PINBASED_CTLS,     [VMX_CTL_PROC] = VMX_MSR_PROCBASED_CTLS,
+    [VMX_CTL_PROC2] = VMX_MSR_PROCBASED_CTLS2, [VMX_CTL_PROC3] = VMX_MSR_PROCBASED_CTLS3,
+    [VMX_CTL_EXIT] = VMX_MSR_EXIT_CTLS,        [VMX_CTL_EXIT2] = VMX_MSR_EXIT_CTLS2,
+    [VMX_CTL_ENTRY] = VMX_MSR_ENTRY_CTLS,
+};
+
+static void decode_controls(const struct vmx_caps *c, enum vmx_ctl ctl)
+{
+	struct vmx_allowed a = vmx_caps_allowed(c, ctl);
+	enum vmx_msr_id plain_id = ctl_plain_msr[ctl];
+	const struct vmcs_layout_info *l = vmx_msr_layout(plain_id);
+	struct vmx_allowed plain = a;
+	unsigned width = (ctl == VMX_CTL_PROC3 || ctl == VMX_CTL_EXIT2) ? 64 : 32;
+	size_t n;
+	const struct vmcs_bits_info *b = vmcs_layout_bits(l, &n);
+
+	printf("\n%s", l->title);
+	if (!a.known) {
+		printf(": unknown (%s not captured)\n", vmx_msr_name(a.msr));
+		return;
+	}
+	if (c->msr_state[a.msr] != VMX_MSR_PRESENT) {
+		printf(": none (%s not implemented)\n", vmx_msr_name(a.msr));
+		return;
+	}
+	printf(" (%s = 0x%016llx)\n", vmx_msr_name(a.msr), (unsigned long long)c->msr[a.msr]);
+	if (a.msr != plain_id && c->msr_state[plain_id] == VMX_MSR_PRESENT) {
+		plain.must_be_1 = c->msr[plain_id] & 0xffffffffu;
+		plain.may_be_1 = c->msr[plain_id] >> 32;
+	}
+	for (unsigned bit = 0; bit < width; bit++) {
+		const char *name = NULL;
+		bool reserved_free;
+
+		for (size_t j = 0; j < n; j++) {
+			if (b[j].lo == bit)
+				name = b[j].name;
+		}
+		reserved_free = !((a.must_be_1 >> bit) & 1u) && !((a.may_be_1 >> bit) & 1u);
+		if (!name && reserved_free)
+			continue;
+		printf("  %2u %-44s %s", bit, name ? name : "(reserved)", setting(&a, bit));
+		if (((plain.must_be_1 >> bit) & 1u) && !((a.must_be_1 >> bit) & 1u))
+			printf("  [default 1; may be 0 per %s]", vmx_msr_name(a.msr));
+		printf("\n");
+	}
+}
+
+static void decode_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id)
+{
+	const struct vmcs_layout_info *l = vmx_msr_layout(id);
+	size_t n;
+	const struct vmcs_bits_info *b;
+
+	if (l && strstr(l->title, vmx_msr_name(id)))
+		printf("\n%s (", l->title);
+	else
+		printf("\n%s (%s", l ? l->title : vmx_msr_desc(id), vmx_msr_name(id));
+	if (c->msr_state[id] != VMX_MSR_PRESENT) {
+		printf("): %s\n",
+		       c->msr_state[id] == VMX_MSR_ABSENT ? "not implemented" : "unknown");
+		return;
+	}
+	printf("%s0x%016llx)\n", l && strstr(l->title, vmx_msr_name(id)) ? "" : " = ",
+	       (unsigned long long)c->msr[id]);
+	if (!l)
+		return;
+	b = vmcs_layout_bits(l, &n);
+	for (size_t j = 0; j < n; j++) {
+		uint64_t v = c->msr[id] >> b[j].lo;
+		unsigned w = (unsigned)(b[j].hi - b[j].lo + 1);
+
+		if (w < 64)
+			v &= (1ull << w) - 1;
+		if (w == 1)
+			printf("  %2u    %-44s %s\n", b[j].lo, b[j].name, v ? "yes" : "no");
+		else
+			printf("  %2u:%-2u %-44s %llu (0x%llx)\n", b[j].hi, b[j].lo, b[j].name,
+			       (unsigned long long)v, (unsigned long long)v);
+	}
+}
+
+static void decode_fixed(const struct vmx_caps *c, enum vmx_msr_id f0, enum vmx_msr_id f1,
+                         const char *reg)
+{
+	const struct vmcs_layout_info *l = vmx_msr_layout(f0);
+	size_t n;
+	const struct vmcs_bits_info *b = vmcs_layout_bits(l, &n);
+
+	printf("\n%s in VMX operation (%s, %s)\n", reg, vmx_msr_name(f0), vmx_msr_name(f1));
+	if (c->msr_state[f0] != VMX_MSR_PRESENT || c->msr_state[f1] != VMX_MSR_PRESENT) {
+		printf("  unknown\n");
+		return;
+	}
+	for (size_t j = 0; j < n; j++) {
+		unsigned bit = b[j].lo;
+		bool one = (c->msr[f0] >> bit) & 1u, may = (c->msr[f1] >> bit) & 1u;
+
+		printf("  %2u %-12s %s\n", bit, b[j].name,
+		       one   ? "fixed to 1"
+		       : may ? "flexible"
+		             : "fixed to 0");
+	}
+	printf("  (%s relaxed for the guest under unrestricted guest: PE, PG)\n",
+	       strcmp(reg, "CR0") == 0 ? "fixed-1 bits" : "no bits");
+}
+
+static int caps_decode(int argc, char **argv)
+{
+	struct entry e;
+	static const enum vmx_ctl order[] = {VMX_CTL_PIN,   VMX_CTL_PROC, VMX_CTL_PROC2,
+	                                     VMX_CTL_PROC3, VMX_CTL_EXIT, VMX_CTL_EXIT2,
+	                                     VMX_CTL_ENTRY};
+
+	if (argc != 2)
+		return cli_error("caps decode needs one entry NAME or FILE");
+	if (!load_entry(argv[1], &e))
+		return CLI_EXIT_USAGE;
+	printf("%s: VMX capabilities", e.caps.name);
+	if (e.meta.codename)
+		printf(" (%s)", e.meta.codename);
+	printf("\n");
+	decode_msr_bits(&e.caps, VMX_MSR_BASIC);
+	if (e.caps.msr_state[VMX_MSR_BASIC] == VMX_MSR_PRESENT) {
+		bool t = (e.caps.msr[VMX_MSR_BASIC] >> 55) & 1u;
+
+		printf("  => TRUE capability MSRs %s\n",
+		       t ? "are reported (bit 55): they decide which default-1 controls may be 0"
+		         : "are not reported (bit 55 clear): default-1 controls must be 1");
+	}
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		decode_controls(&e.caps, order[i]);
+	decode_msr_bits(&e.caps, VMX_MSR_MISC);
+	decode_fixed(&e.caps, VMX_MSR_CR0_FIXED0, VMX_MSR_CR0_FIXED1, "CR0");
+	decode_fixed(&e.caps, VMX_MSR_CR4_FIXED0, VMX_MSR_CR4_FIXED1, "CR4");
+	printf("\nVMCS enumeration (IA32_VMX_VMCS_ENUM");
+	if (e.caps.msr_state[VMX_MSR_VMCS_ENUM] == VMX_MSR_PRESENT)
+		printf(" = 0x%016llx)\n  highest field index: %llu\n",
+		       (unsigned long long)e.caps.msr[VMX_MSR_VMCS_ENUM],
+		       (unsigned long long)((e.caps.msr[VMX_MSR_VMCS_ENUM] >> 1) & 0x1ff));
+	else
+		printf("): %s\n", e.caps.msr_state[VMX_MSR_VMCS_ENUM] == VMX_MSR_ABSENT
+		                      ? "not implemented"
+		                      : "unknown");
+	decode_msr_bits(&e.caps, VMX_MSR_EPT_VPID_CAP);
+	decode_msr_bits(&e.caps, VMX_MSR_VMFUNC);
+	printf("\nMAXPHYADDR: ");
+	if (e.caps.maxphyaddr)
+		printf("%u bits\n", e.caps.maxphyaddr);
+	else
+		printf("unknown (no source gives CPUID.80000008H)\n");
+	caps_meta_release(&e.meta);
+	return CLI_EXIT_OK;
+}
+
+static void diff_bits(const struct vmcs_layout_info *l, uint64_t a, uint64_t b, const char *what)
+{
+	size_t n;
+	const struct vmcs_bits_info *bits = vmcs_layout_bits(l, &n);
+	uint64_t covered = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		unsigned w = (unsigned)(bits[j].hi - bits[j].lo + 1);
+		uint64_t m = (w < 64 ? (1ull << w) - 1 : ~0ull) << bits[j].lo;
+
+		covered |= m;
+		if ((a & m) != (b & m))
+			printf("  %s %s: %llu -> %llu\n", what, bits[j].name,
+			       (unsigned long long)((a & m) >> bits[j].lo),
+			       (unsigned long long)((b & m) >> bits[j].lo));
+	}
+	for (unsigned bit = 0; bit < 64; bit++) {
+		if (!((covered >> bit) & 1u) && (((a ^ b) >> bit) & 1u))
+			printf("  %s bit %u: %u -> %u\n", what, bit, (unsigned)((a >> bit) & 1u),
+			       (unsigned)((b >> bit) & 1u));
+	}
+}
+
+static int caps_diff(int argc, char **argv)
+{
+	struct entry a, b;
+	size_t differences = 0;
+
+	if (argc != 3)
+		return cli_error("caps diff needs two entries A B");
+	if (!load_entry(argv[1], &a))
+		return CLI_EXIT_USAGE;
+	if (!load_entry(argv[2], &b)) {
+		caps_meta_release(&a.meta);
+		return CLI_EXIT_USAGE;
+	}
+	printf("--- %s\n+++ %s\n", a.caps.name, b.caps.name);
+	for (int c = 0; c < VMX_CTL__COUNT; c++) {
+		struct vmx_allowed x = vmx_caps_allowed(&a.caps, (enum vmx_ctl)c);
+		struct vmx_allowed y = vmx_caps_allowed(&b.caps, (enum vmx_ctl)c);
+		const struct vmcs_layout_info *l = vmx_msr_layout(ctl_plain_msr[c]);
+		size_t n;
+		const struct vmcs_bits_info *bits = vmcs_layout_bits(l, &n);
+
+		if (!x.known || !y.known) {
+			if (x.known != y.known) {
+				printf("%s: known in one entry only\n", l->title);
+				differences++;
+			}
+			continue;
+		}
+		for (unsigned bit = 0; bit < 64; bit++) {
+			const char *sx = setting(&x, bit), *sy = setting(&y, bit), *name = NULL;
+
+			if (strcmp(sx, sy) == 0)
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				if (bits[j].lo == bit)
+					name = bits[j].name;
+			}
+			printf("%s %s (bit %u): %s -> %s\n", l->title, name ? name : "(reserved)",
+			       bit, sx, sy);
+			differences++;
+		}
+	}
+	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		const struct vmcs_layout_info *l = vmx_msr_layout((enum vmx_msr_id)i);
+		bool control =
+		    l && (strncmp(l->id, "L_P", 3) == 0 || strncmp(l->id, "L_E", 3) == 0);
+
+		if (a.caps.msr_state[i] != b.caps.msr_state[i] ||
+		    (a.caps.msr_state[i] == VMX_MSR_PRESENT && a.caps.msr[i] != b.caps.msr[i])) {
+			differences++;
+			if (a.caps.msr_state[i] != VMX_MSR_PRESENT ||
+			    b.caps.msr_state[i] != VMX_MSR_PRESENT) {
+				printf("%s: %s -> %s\n", vmx_msr_name((enum vmx_msr_id)i),
+				       a.caps.msr_state[i] == VMX_MSR_PRESENT  ? "present"
+				       : a.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent"
+				                                               : "unknown",
+				       b.caps.msr_state[i] == VMX_MSR_PRESENT  ? "present"
+				       : b.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent"
+				                                               : "unknown");
+				continue;
+			}
+			printf("%s: 0x%016llx -> 0x%016llx\n", vmx_msr_name((enum vmx_msr_id)i),
+			       (unsigned long long)a.caps.msr[i],
+			       (unsigned long long)b.caps.msr[i]);
+			if (l && !control && strcmp(l->id, "L_EPTP") != 0)
+				diff_bits(l, a.caps.msr[i], b.caps.msr[i],
+				          vmx_msr_name((enum vmx_msr_id)i));
+		}
+	}
+	if (a.caps.maxphyaddr != b.caps.maxphyaddr) {
+		printf("MAXPHYADDR: %u -> %u (0 = unknown)\n", a.caps.maxphyaddr,
+		       b.caps.maxphyaddr);
+		differences++;
+	}
+	printf("%zu difference%s\n", differences, differences == 1 ? "" : "s");
+	caps_meta_release(&a.meta);
+	caps_meta_release(&b.meta);
+	return differences ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
+static int caps_harvest(int argc, char **argv)
+{
+	const char *name = "harvested";
+	struct harvest_source src;
+	char err[512];
+	bool ok;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else
+			return cli_error("caps harvest: unexpected '%s'", argv[i]);
+	}
+	src = harvest_live_open();
+	ok = harvest_entry(&src, name, stdout, err, sizeof(err));
+	harvest_live_close(&src);
+	if (!ok)
+		return cli_error("caps harvest: %s", err);
+	return CLI_EXIT_OK;
+}
+
+int cmd_caps(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && strcmp(argv[i], "--capsdb") == 0) {
+		if (i + 1 >= argc)
+			return cli_error("--capsdb needs a directory");
+		capsdb_set_dir(argv[i + 1]);
+		i += 2;
+	}
+	if (i >= argc) {
+		fputs(caps_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_is_help(argv[i])) {
+		fputs(caps_usage, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[i], "list") == 0)
+		return caps_list(argc - i, argv + i);
+	if (strcmp(argv[i], "show") == 0)
+		return caps_show(argc - i, argv + i);
+	if (strcmp(argv[i], "decode") == 0)
+		return caps_decode(argc - i, argv + i);
+	if (strcmp(argv[i], "diff") == 0)
+		return caps_diff(argc - i, argv + i);
+	if (strcmp(argv[i], "harvest") == 0)
+		return caps_harvest(argc - i, argv + i);
+	cli_error("unknown caps subcommand '%s'", argv[i]);
+	fputs(caps_usage, stderr);
+	return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,373 @@
+/*
+ * cmd_fields.c -- `vmcslint fields`: the VMCS field database as text or JSON.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "cli.h"
+#include "vmcslint.h"
+
+static const char fields_usage[] =
+    "usage: vmcslint fields [--format text|json] [--high] [NAME|ENCODING]\n"
+    "       vmcslint fields [--format text|json] --search WORD\n\n"
+    "With no argument, lists every VMCS field in encoding order (with --high, the high-access\n"
+    "encodings of 64-bit fields too).  NAME is a canonical name, NAME_HIGH, the SDM's name or\n"
+    "an alias (case, spaces, '-' and '_' do not matter); ENCODING is a number such as 0x6800.\n"
+    "An encoding that is no defined field is still decoded (exit status 1).\n"
+    "--search WORD lists the fields whose name, aliases, description or bit names contain WORD.\n";
+
+enum fmt { FMT_TEXT, FMT_JSON };
+
+/* "secondary processor-based VM-execution controls: ENABLE_VPID (bit 5)" into buf. */
+static void describe_exists(uint16_t x, char *buf, size_t n)
+{
+	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
+	unsigned bit = VMCS_EXISTS_BIT(x);
+	const struct vmcs_layout_info *l = vmcs_exists_layout(kind);
+	const struct vmcs_bits_info *b;
+	size_t nb, i;
+
+	if (kind == VMCS_X_KIND_ALWAYS) {
+		snprintf(buf, n, "always (every VMX processor)");
+		return;
+	}
+	if (!l) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	b = vmcs_layout_bits(l, &nb);
+	for (i = 0; i < nb; i++) {
+		if (b[i].lo == bit && b[i].hi == bit) {
+			snprintf(buf, n, "%s %s (bit %u) %s", l->title, b[i].name, bit,
+			         kind <= VMCS_X_KIND_ENTRY ? "allowed to be 1" : "set");
+			return;
+		}
+	}
+	snprintf(buf, n, "%s bit %u %s", l->title, bit,
+	         kind <= VMCS_X_KIND_ENTRY ? "allowed to be 1" : "set");
+}
+
+static void json_exists(FILE *out, const struct vmcs_field_info *f)
+{
+	char buf[256];
+	int i, first = 1;
+
+	fputc('[', out);
+	for (i = 0; i < 2; i++) {
+		if (VMCS_EXISTS_KIND(f->exists[i]) == VMCS_X_KIND_NONE)
+			continue;
+		describe_exists(f->exists[i], buf, sizeof(buf));
+		fputs(first ? "" : ", ", out);
+		json_string(out, buf);
+		first = 0;
+	}
+	fputc(']', out);
+}
+
+static void json_aliases(FILE *out, const char *list)
+{
+	int first = 1;
+
+	fputc('[', out);
+	while (*list) {
+		size_t n = strcspn(list, "|");
+
+		fputs(first ? "" : ", ", out);
+		json_string_n(out, list, n);
+		first = 0;
+		list += n;
+		if (*list == '|')
+			list++;
+	}
+	fputc(']', out);
+}
+
+static void json_layout(FILE *out, const struct vmcs_field_info *f)
+{
+	const struct vmcs_layout_info *l;
+	const struct vmcs_bits_info *b;
+	const struct vmcs_value_info *v;
+	size_t n, i;
+
+	if (f->layout == VMCS_LAYOUT_NONE) {
+		fputs("null", out);
+		return;
+	}
+	l = vmcs_layout_at(f->layout);
+	fputs("{\"title\": ", out);
+	json_string(out, l->title);
+	fputs(", \"bits\": [", out);
+	b = vmcs_layout_bits(l, &n);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s{\"name\": ", i ? ", " : "");
+		json_string(out, b[i].name);
+		fprintf(out, ", \"lo\": %u, \"hi\": %u, \"description\": ", b[i].lo, b[i].hi);
+		json_string(out, b[i].desc);
+		fputc('}', out);
+	}
+	fputs("], \"values\": [", out);
+	v = vmcs_layout_values(l, &n);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s{\"name\": ", i ? ", " : "");
+		json_string(out, v[i].name);
+		fprintf(out,
+		        ", \"value\": %llu, \"description\": ", (unsigned long long)v[i].value);
+		json_string(out, v[i].desc);
+		fputc('}', out);
+	}
+	fputs("]}", out);
+}
+
+static void json_field(FILE *out, const struct vmcs_field_info *f)
+{
+	fputs("{\"name\": ", out);
+	json_string(out, f->name);
+	fprintf(out, ", \"encoding\": \"0x%04x\"", f->encoding);
+	if (f->width == VMCS_W64)
+		fprintf(out, ", \"encoding_high\": \"0x%04x\"", f->encoding | 1u);
+	fprintf(out, ", \"width\": \"%s\", \"type\": \"%s\", \"origin\": \"%s\", \"sdm_name\": ",
+	        vmcs_width_name(f->width), vmcs_type_name(f->type),
+	        f->origin == VMCS_ORIGIN_FRED ? "FRED" : "SDM");
+	json_string(out, f->sdm_name);
+	fputs(", \"aliases\": ", out);
+	json_aliases(out, f->aliases);
+	fputs(", \"exists_if\": ", out);
+	json_exists(out, f);
+	fputs(", \"description\": ", out);
+	json_string(out, f->desc);
+	fputs(", \"layout\": ", out);
+	json_layout(out, f);
+	fputc('}', out);
+}
+
+static void text_line(const struct vmcs_field_info *f, bool high)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s%s", f->name, high ? "_HIGH" : "");
+	printf("0x%04x  %-40s %-14s %s\n", f->encoding | (high ? 1u : 0u), name,
+	       vmcs_width_name(high ? VMCS_W32 : f->width), vmcs_type_name(f->type));
+}
+
+static void text_field(const struct vmcs_field_info *f, bool high)
+{
+	struct vmcs_encoding_bits d = vmcs_encoding_decode(f->encoding | (high ? 1u : 0u));
+	char buf[256];
+	int i;
+
+	if (high)
+		printf("%s_HIGH: high 32 bits of %s\n", f->name, f->name);
+	printf("%s\n", f->name);
+	printf("  encoding:    0x%04x (index %u, access %s)\n", f->encoding | (high ? 1u : 0u),
+	       d.index, d.high ? "high" : "full");
+	if (f->width == VMCS_W64)
+		printf("  high half:   0x%04x (%s_HIGH)\n", f->encoding | 1u, f->name);
+	printf("  width:       %s\n", vmcs_width_name(f->width));
+	printf("  type:        %s\n", vmcs_type_name(f->type));
+	printf("  SDM name:    %s%s\n", f->sdm_name,
+	       f->origin == VMCS_ORIGIN_FRED ? " (FRED specification)" : "");
+	if (f->aliases[0])
+		printf("  aliases:     %s\n", f->aliases);
+	for (i = 0; i < 2; i++) {
+		if (VMCS_EXISTS_KIND(f->exists[i]) == VMCS_X_KIND_NONE)
+			continue;
+		describe_exists(f->exists[i], buf, sizeof(buf));
+		printf("  %s %s\n", i ? "        or:  " : "exists if:  ", buf);
+	}
+	printf("  description: %s\n", f->desc);
+	if (f->layout != VMCS_LAYOUT_NONE) {
+		const struct vmcs_layout_info *l = vmcs_layout_at(f->layout);
+		const struct vmcs_bits_info *b;
+		const struct vmcs_value_info *v;
+		size_t n, j;
+
+		printf("  bits (%s):\n", l->title);
+		b = vmcs_layout_bits(l, &n);
+		for (j = 0; j < n; j++) {
+			char range[16];
+
+			if (b[j].lo == b[j].hi)
+				snprintf(range, sizeof(range), "%u", b[j].lo);
+			else
+				snprintf(range, sizeof(range), "%u:%u", b[j].hi, b[j].lo);
+			printf("    %-6s %-40s %s\n", range, b[j].name, b[j].desc);
+		}
+		v = vmcs_layout_values(l, &n);
+		if (n)
+			printf("  values:\n");
+		for (j = 0; j < n; j++)
+			printf("    %-6llu %-40s %s\n", (unsigned long long)v[j].value, v[j].name,
+			       v[j].desc);
+	}
+}
+
+static void text_unknown(uint32_t enc)
+{
+	struct vmcs_encoding_bits d = vmcs_encoding_decode(enc);
+
+	printf("0x%04x: no VMCS field has this encoding\n", enc);
+	printf("  decoded:     width %s, type %s, index %u, access %s%s\n",
+	       vmcs_width_name(d.width), vmcs_type_name(d.type), d.index, d.high ? "high" : "full",
+	       d.reserved ? "; reserved bits set (bit 12 or bits 31:15)" : "");
+	printf("  VMREAD/VMWRITE of it fails with VM-instruction error 12 "
+	       "(unsupported VMCS component)\n");
+}
+
+static void json_unknown(uint32_t enc)
+{
+	struct vmcs_encoding_bits d = vmcs_encoding_decode(enc);
+
+	printf("{\"encoding\": \"0x%04x\", \"known\": false, \"width\": \"%s\", \"type\": \"%s\", "
+	       "\"index\": %u, \"access\": \"%s\", \"reserved_bits\": %s}\n",
+	       enc, vmcs_width_name(d.width), vmcs_type_name(d.type), d.index,
+	       d.high ? "high" : "full", d.reserved ? "true" : "false");
+}
+
+/* Case-insensitive substring. */
+static bool contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (; *hay; hay++) {
+		for (i = 0; i < n; i++) {
+			if (!hay[i] ||
+			    tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
+				break;
+		}
+		if (i == n)
+			return true;
+	}
+	return n == 0;
+}
+
+static bool field_matches(const struct vmcs_field_info *f, const char *w)
+{
+	if (contains(f->name, w) || contains(f->sdm_name, w) || contains(f->aliases, w) ||
+	    contains(f->desc, w))
+		return true;
+	if (f->layout != VMCS_LAYOUT_NONE) {
+		size_t n, i;
+		const struct vmcs_bits_info *b = vmcs_layout_bits(vmcs_layout_at(f->layout), &n);
+
+		for (i = 0; i < n; i++) {
+			if (contains(b[i].name, w))
+				return true;
+		}
+	}
+	return false;
+}
+
+static int list_fields(enum fmt fmt, bool with_high, const char *search)
+{
+	size_t i, shown = 0;
+
+	if (fmt == FMT_JSON)
+		printf("{\"fields\": [");
+	for (i = 0; i < vmcs_field_count(); i++) {
+		const struct vmcs_field_info *f = vmcs_field_at(i);
+
+		if (search && !field_matches(f, search))
+			continue;
+		if (fmt == FMT_JSON) {
+			fputs(shown ? ",\n  " : "\n  ", stdout);
+			json_field(stdout, f);
+		} else {
+			text_line(f, false);
+			if (with_high && f->width == VMCS_W64)
+				text_line(f, true);
+		}
+		shown++;
+	}
+	if (fmt == FMT_JSON)
+		printf("\n], \"count\": %zu}\n", shown);
+	if (search && shown == 0) {
+		if (fmt == FMT_TEXT)
+			fprintf(stderr, "vmcslint: no field matches '%s'\n", search);
+		return CLI_EXIT_FINDINGS;
+	}
+	return CLI_EXIT_OK;
+}
+
+static int show_one(enum fmt fmt, const char *arg)
+{
+	const struct vmcs_field_info *f;
+	bool high = false;
+	uint64_t enc;
+
+	if (isdigit((unsigned char)arg[0])) {
+		if (!cli_parse_u64(arg, &enc) || enc > 0xffffffffu)
+			return cli_error("'%s' is not a 32-bit field encoding", arg);
+		f = vmcs_field_by_encoding((uint32_t)enc, &high);
+		if (!f) {
+			if (fmt == FMT_JSON)
+				json_unknown((uint32_t)enc);
+			else
+				text_unknown((uint32_t)enc);
+			return CLI_EXIT_FINDINGS;
+		}
+	} else {
+		f = vmcs_field_by_name(arg, strlen(arg), &high);
+		if (!f) {
+			const char *s = vmcs_field_suggest(arg, strlen(arg));
+
+			if (s)
+				return cli_error("no VMCS field is named '%s'; did you mean '%s'?",
+				                 arg, s);
+			return cli_error("no VMCS field is named '%s'; 'vmcslint fields --search "
+			                 "WORD' searches names and descriptions",
+			                 arg);
+		}
+	}
+	if (fmt == FMT_JSON) {
+		json_field(stdout, f);
+		fputc('\n', stdout);
+	} else {
+		text_field(f, high);
+	}
+	return CLI_EXIT_OK;
+}
+
+int cmd_fields(int argc, char **argv)
+{
+	enum fmt fmt = FMT_TEXT;
+	const char *search = NULL, *arg = NULL;
+	bool with_high = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs(fields_usage, stdout);
+			return CLI_EXIT_OK;
+		} else if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--search") == 0) &&
+		           i + 1 == argc) {
+			return cli_error("option '%s' needs a value", argv[i]);
+		} else if (strcmp(argv[i], "--format") == 0) {
+			const char *v = argv[++i];
+
+			if (strcmp(v, "text") == 0)
+				fmt = FMT_TEXT;
+			else if (strcmp(v, "json") == 0)
+				fmt = FMT_JSON;
+			else
+				return cli_error("--format takes text or json, not '%s'", v);
+		} else if (strcmp(argv[i], "--search") == 0) {
+			search = argv[++i];
+		} else if (strcmp(argv[i], "--high") == 0) {
+			with_high = true;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_error("unknown option '%s'", argv[i]);
+			fputs(fields_usage, stderr);
+			return CLI_EXIT_USAGE;
+		} else if (!arg) {
+			arg = argv[i];
+		} else {
+			return cli_error("'fields' takes one NAME or ENCODING, got '%s' too",
+			                 argv[i]);
+		}
+	}
+	if (search && arg)
+		return cli_error("--search and a field argument do not go together");
+	if (arg)
+		return show_one(fmt, arg);
+	return list_fields(fmt, with_high, search);
+}

@@ -1,0 +1,329 @@
+/*
+ * vmcslint.h -- the one public header of libvmcslint.
+ *
+ * The library core (fields, capability decoding, checker) is freestanding-clean: it uses only
+ * <stdint.h>, <stddef.h> and <stdbool.h>, allocates nothing and prints nothing, so the same
+ * objects can be compiled into the ring-0 probe image.  Loading files and printing live in the
+ * CLI (cli/) and the YAML loader (schema/).
+ */
+#ifndef VMCSLINT_H
+#define VMCSLINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMCSLINT_VERSION "0.1.0"
+
+/*
+ * The SDM edition every section number in vmcslint refers to.  Section numbers move between
+ * editions; titles are stable, so every citation carries both.
+ */
+#define VMCSLINT_SDM_EDITION                                                                       \
+	"Intel 64 and IA-32 Architectures Software Developer's Manual, order number 325462-080US " \
+	"(June 2023)"
+#define VMCSLINT_FRED_EDITION                                                                      \
+	"Intel Flexible Return and Event Delivery (FRED) specification, rev. 7.0"
+
+/* ---- VMCS field encodings (SDM Vol. 3D, Appendix B "Field Encoding in VMCS") ---- */
+
+/* Field widths and types carry the values of encoding bits 14:13 and 11:10. */
+enum vmcs_width { VMCS_W16 = 0, VMCS_W64 = 1, VMCS_W32 = 2, VMCS_WNAT = 3 };
+enum vmcs_type { VMCS_T_CTL = 0, VMCS_T_RO = 1, VMCS_T_GUEST = 2, VMCS_T_HOST = 3 };
+enum vmcs_origin { VMCS_ORIGIN_SDM = 0, VMCS_ORIGIN_FRED = 1 };
+
+/* An encoding split into its bit fields: bit 0 access, 9:1 index, 11:10 type, 14:13 width. */
+struct vmcs_encoding_bits {
+	bool high;      /* bit 0: access type 1 = high 32 bits of a 64-bit field */
+	unsigned index; /* bits 9:1 */
+	unsigned type;  /* bits 11:10, an enum vmcs_type */
+	unsigned width; /* bits 14:13, an enum vmcs_width */
+	bool reserved;  /* bit 12 or bits 31:15 set: no VMCS field can have this encoding */
+};
+
+/*
+ * What makes a field exist: the capability bit whose 1-setting the processor supports.
+ * Encoded as (kind << 8) | bit.
+ */
+enum vmcs_exists_kind {
+	VMCS_X_KIND_NONE = 0,
+	VMCS_X_KIND_ALWAYS,
+	VMCS_X_KIND_PIN,     /* allowed-1 of a pin-based VM-execution control */
+	VMCS_X_KIND_PROC,    /* ... primary processor-based VM-execution control */
+	VMCS_X_KIND_PROC2,   /* ... secondary processor-based VM-execution control */
+	VMCS_X_KIND_PROC3,   /* ... tertiary processor-based VM-execution control */
+	VMCS_X_KIND_EXIT,    /* ... primary VM-exit control */
+	VMCS_X_KIND_EXIT2,   /* ... secondary VM-exit control */
+	VMCS_X_KIND_ENTRY,   /* ... VM-entry control */
+	VMCS_X_KIND_MISC,    /* a bit of IA32_VMX_MISC */
+	VMCS_X_KIND_EPTVPID, /* a bit of IA32_VMX_EPT_VPID_CAP */
+	VMCS_X_KIND_VMFUNC,  /* a bit of IA32_VMX_VMFUNC */
+	VMCS_X_KIND__COUNT
+};
+#define VMCS_EXISTS(kind, bit) ((uint16_t)(((unsigned)(kind) << 8) | (unsigned)(bit)))
+#define VMCS_EXISTS_KIND(x)    ((enum vmcs_exists_kind)((x) >> 8))
+#define VMCS_EXISTS_BIT(x)     ((unsigned)((x)&0xffu))
+
+/* One row of fields/vmcs_fields.def. */
+struct vmcs_field_info {
+	const char *name;     /* canonical name, e.g. "GUEST_CR0" */
+	uint32_t encoding;    /* full-access encoding */
+	uint8_t width;        /* enum vmcs_width */
+	uint8_t type;         /* enum vmcs_type */
+	uint8_t origin;       /* enum vmcs_origin */
+	uint16_t layout;      /* index into the layout table, or VMCS_LAYOUT_NONE */
+	uint16_t exists[2];   /* VMCS_EXISTS(kind, bit); exists[1] kind NONE when unused */
+	const char *sdm_name; /* the SDM's prose name */
+	const char *aliases;  /* '|'-separated other spellings, "" when none */
+	const char *desc;     /* one line */
+};
+
+#define VMCS_LAYOUT_NONE 0xffffu
+
+struct vmcs_bits_info {
+	uint16_t layout;
+	const char *name;
+	uint8_t lo, hi; /* bit range, inclusive */
+	const char *desc;
+};
+
+struct vmcs_value_info {
+	uint16_t layout;
+	const char *name;
+	uint64_t value;
+	const char *desc;
+};
+
+struct vmcs_layout_info {
+	const char *id;    /* e.g. "L_PIN" */
+	const char *title; /* e.g. "Pin-based VM-execution controls" */
+};
+
+#define VMCS_ENC_WIDTH(enc) (((uint32_t)(enc) >> 13) & 3u)
+#define VMCS_ENC_TYPE(enc)  (((uint32_t)(enc) >> 10) & 3u)
+
+/* Decodes an encoding's bit fields; never fails (reserved bits are reported in .reserved). */
+struct vmcs_encoding_bits vmcs_encoding_decode(uint32_t encoding);
+
+/*
+ * Whether a field row agrees with its own encoding (width = bits 14:13, type = bits 11:10,
+ * access bit 0 clear, no reserved bit).  On false, *why (may be NULL) says what disagrees.
+ * The same function checks every row of the table in the tests.
+ */
+bool vmcs_field_row_consistent(const struct vmcs_field_info *f, const char **why);
+
+/* Number of fields in the table, and field i (0 <= i < count), in encoding order. */
+size_t vmcs_field_count(void);
+const struct vmcs_field_info *vmcs_field_at(size_t i);
+/* Index of a field in the table (its id). */
+size_t vmcs_field_index(const struct vmcs_field_info *f);
+
+/*
+ * Looks a field up by encoding; a 64-bit field's high-access encoding finds the field and sets
+ * *high (which may be NULL).  Returns NULL when no field has that encoding.
+ */
+const struct vmcs_field_info *vmcs_field_by_encoding(uint32_t encoding, bool *high);
+
+/*
+ * Looks a field up by canonical name, NAME_HIGH, SDM name or alias.  Matching ignores case and
+ * treats ' ', '-' and '_' alike.  s need not be NUL-terminated (len bytes).  Returns NULL when
+ * none matches.
+ */
+const struct vmcs_field_info *vmcs_field_by_name(const char *s, size_t len, bool *high);
+
+/* Whether a[0..alen) equals b (NUL-terminated) under the name-matching rule above. */
+bool vmcs_name_equal(const char *a, size_t alen, const char *b);
+
+size_t vmcs_layout_count(void);
+const struct vmcs_layout_info *vmcs_layout_at(size_t i);
+const struct vmcs_bits_info *vmcs_bits_at(size_t i);
+const struct vmcs_value_info *vmcs_value_at(size_t i);
+size_t vmcs_bits_total(void);
+size_t vmcs_value_total(void);
+/*
+ * The rows of layout l: *n bit rows starting at the returned pointer (rows of one layout stand
+ * together in the table).  Returns NULL with *n = 0 when the layout has none.
+ */
+const struct vmcs_bits_info *vmcs_layout_bits(const struct vmcs_layout_info *l, size_t *n);
+const struct vmcs_value_info *vmcs_layout_values(const struct vmcs_layout_info *l, size_t *n);
+/* Index of a layout in the table. */
+size_t vmcs_layout_index(const struct vmcs_layout_info *l);
+/* The layout with id (e.g. "L_PIN"), or NULL. */
+const struct vmcs_layout_info *vmcs_layout_by_id(const char *id);
+/* A bit (range) of a layout by name (name-matching rule above), or NULL. */
+const struct vmcs_bits_info *vmcs_layout_find_bits(const struct vmcs_layout_info *l, const char *s,
+                                                   size_t len);
+/* A named value of a layout, or NULL. */
+const struct vmcs_value_info *vmcs_layout_find_value(const struct vmcs_layout_info *l,
+                                                     const char *s, size_t len);
+
+/* The layout whose allowed-1 settings decide an existence kind (L_PIN for PIN, ...), or NULL. */
+const struct vmcs_layout_info *vmcs_exists_layout(enum vmcs_exists_kind kind);
+
+/*
+ * "Did you mean": the canonical field name (or bit/value name of layout l) closest to
+ * s[0..len) by edit distance, or NULL when none is close.
+ */
+const char *vmcs_field_suggest(const char *s, size_t len);
+const char *vmcs_layout_suggest(const struct vmcs_layout_info *l, const char *s, size_t len);
+
+/* Short names: "16-bit", "64-bit", "32-bit", "natural"; "control", "read-only", ... */
+const char *vmcs_width_name(unsigned width);
+const char *vmcs_type_name(unsigned type);
+/* Width in bits of a field's value on a processor supporting Intel 64 (natural = 64). */
+unsigned vmcs_width_bits(unsigned width);
+
+/* ---- VMX capabilities (SDM Vol. 3D, Appendix A "VMX Capability Reporting Facility") ---- */
+
+/* Ids of the capability MSRs 0x480..0x493, in MSR order (capsdb/vmx_msrs.def). */
+enum vmx_msr_id {
+	VMX_MSR_BASIC,
+	VMX_MSR_PINBASED_CTLS,
+	VMX_MSR_PROCBASED_CTLS,
+	VMX_MSR_EXIT_CTLS,
+	VMX_MSR_ENTRY_CTLS,
+	VMX_MSR_MISC,
+	VMX_MSR_CR0_FIXED0,
+	VMX_MSR_CR0_FIXED1,
+	VMX_MSR_CR4_FIXED0,
+	VMX_MSR_CR4_FIXED1,
+	VMX_MSR_VMCS_ENUM,
+	VMX_MSR_PROCBASED_CTLS2,
+	VMX_MSR_EPT_VPID_CAP,
+	VMX_MSR_TRUE_PINBASED_CTLS,
+	VMX_MSR_TRUE_PROCBASED_CTLS,
+	VMX_MSR_TRUE_EXIT_CTLS,
+	VMX_MSR_TRUE_ENTRY_CTLS,
+	VMX_MSR_VMFUNC,
+	VMX_MSR_PROCBASED_CTLS3,
+	VMX_MSR_EXIT_CTLS2,
+	VMX_MSR__COUNT
+};
+
+/* What is known of an MSR: its value, that the CPU lacks it (RDMSR #GP), or nothing. */
+enum vmx_msr_state { VMX_MSR_UNKNOWN = 0, VMX_MSR_ABSENT, VMX_MSR_PRESENT };
+
+/* Three-valued answers: a capability a source does not give is unknown, never guessed. */
+enum tri { TRI_NO = 0, TRI_YES = 1, TRI_UNKNOWN = 2 };
+
+#define VMX_CAPS_MAX_CPUID 24
+#define VMX_CAPS_NAME_MAX  80
+
+/* A raw CPUID leaf; known has bit r set when register r (0 eax, 1 ebx, 2 ecx, 3 edx) is known. */
+struct vmx_cpuid_leaf {
+	uint32_t leaf, subleaf;
+	uint32_t reg[4];
+	uint8_t known;
+};
+enum cpuid_reg { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
+
+/* The capabilities of one processor, as raw values (capsdb entry, harvest or inline caps). */
+struct vmx_caps {
+	char name[VMX_CAPS_NAME_MAX];
+	uint64_t msr[VMX_MSR__COUNT];
+	uint8_t msr_state[VMX_MSR__COUNT]; /* enum vmx_msr_state */
+	uint8_t maxphyaddr;                /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
+	size_t n_cpuid;
+	struct vmx_cpuid_leaf cpuid[VMX_CAPS_MAX_CPUID];
+};
+
+/* The control fields whose allowed settings the capability MSRs report. */
+enum vmx_ctl {
+	VMX_CTL_PIN,
+	VMX_CTL_PROC,
+	VMX_CTL_PROC2,
+	VMX_CTL_PROC3,
+	VMX_CTL_EXIT,
+	VMX_CTL_EXIT2,
+	VMX_CTL_ENTRY,
+	VMX_CTL__COUNT
+};
+
+/*
+ * Effective allowed settings of a control field: a bit set in must_be_1 has to be 1
+ * (allowed-0 setting 1); a bit clear in may_be_1 has to be 0 (allowed-1 setting 0).  Uses the
+ * TRUE MSRs when IA32_VMX_BASIC bit 55 is set (SDM A.2 "Reserved Controls and Default
+ * Settings").  known is false when a needed MSR value is unknown.  A control field whose
+ * capability MSR the CPU does not implement allows nothing to be 1.
+ */
+struct vmx_allowed {
+	uint64_t must_be_1;
+	uint64_t may_be_1;
+	bool known;
+	enum vmx_msr_id msr; /* the MSR the settings came from */
+};
+struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl);
+
+/* Name, index and description of a capability MSR. */
+const char *vmx_msr_name(enum vmx_msr_id id);
+uint32_t vmx_msr_index(enum vmx_msr_id id);
+const char *vmx_msr_desc(enum vmx_msr_id id);
+/* The bit layout of an MSR's value (or of the control it reports), or NULL. */
+const struct vmcs_layout_info *vmx_msr_layout(enum vmx_msr_id id);
+/* An MSR by SDM name (IA32_VMX_BASIC, name matching as for fields) or -1. */
+int vmx_msr_by_name(const char *s, size_t len);
+/* An MSR by index (0x480..0x493) or -1. */
+int vmx_msr_by_index(uint32_t index);
+
+/* Whether a capability MSR bit is set: TRI_UNKNOWN when the MSR's value is unknown. */
+enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned bit);
+/* A raw CPUID register bit; TRI_UNKNOWN when the leaf or register is not known. */
+enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                            enum cpuid_reg reg, unsigned bit);
+/* The CPUID leaf entry, or NULL. */
+const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
+                                            uint32_t subleaf);
+/* Adds or replaces registers of a CPUID leaf; false when the table is full. */
+bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
+                        uint32_t value);
+
+/*
+ * Whether the field exists on this CPU (SDM: a field exists only if the processor supports
+ * the 1-setting of the control that introduces it; IA32_VMX_VMCS_ENUM bits 9:1 bound the
+ * index).  TRI_UNKNOWN when a needed MSR is unknown.
+ */
+enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field_info *f);
+
+/* ---- The state VM entry reads: VMCS contents plus the memory and processor state ---- */
+
+/* Capacity of per-field arrays; the field table has fewer rows (a static assert checks). */
+#define VMCS_FIELD_CAPACITY 256
+
+/*
+ * VMCS contents by field index (vmcs_field_index()).  A configuration gives every field a
+ * value (0 when not written); a dump leaves the fields it does not show unknown.
+ */
+struct vmcs_state {
+	uint64_t value[VMCS_FIELD_CAPACITY];
+	uint8_t known[VMCS_FIELD_CAPACITY];   /* the value is known */
+	uint8_t written[VMCS_FIELD_CAPACITY]; /* software VMWRITEs the field */
+};
+
+/* One 16-byte entry of a VM-entry MSR-load area (SDM "VM-Entry Controls for MSRs"). */
+struct vmx_msr_entry {
+	uint32_t index;
+	uint32_t reserved; /* bits 63:32 of the entry, must be 0 */
+	uint64_t value;
+};
+
+enum vmentry_instruction { VMENTRY_VMLAUNCH = 0, VMENTRY_VMRESUME = 1 };
+enum vmcs_launch_state { LAUNCH_STATE_CLEAR = 0, LAUNCH_STATE_LAUNCHED = 1 };
+
+/* What VM entry reads besides the VMCS, and the state of the instruction itself. */
+struct vmentry_env {
+	uint8_t instruction;  /* enum vmentry_instruction */
+	uint8_t launch_state; /* enum vmcs_launch_state of the current VMCS */
+	bool mov_ss_blocking; /* events blocked by MOV SS at the instruction */
+	bool ia32e_mode;      /* the processor executes the instruction in IA-32e mode */
+	bool msr_load_known;  /* msr_load gives the MSR-load area */
+	const struct vmx_msr_entry *msr_load;
+	size_t n_msr_load;
+	bool pdptes_known; /* pdpte[] gives the PDPTEs at guest CR3 */
+	uint64_t pdpte[4];
+	bool link_known;        /* what VMCS_LINK_POINTER points at is known */
+	bool link_is_vmcs;      /* a VMCS region is there */
+	uint32_t link_revision; /* its revision identifier (bits 30:0) */
+	bool link_shadow;       /* its shadow-VMCS indicator (bit 31) */
+};
+
+#endif /* VMCSLINT_H */

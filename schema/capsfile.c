@@ -1,0 +1,335 @@
+/*
+ * capsfile.c -- capsdb entries (capsdb/FORMAT.md) and inline capabilities into struct vmx_caps.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+bool caps_parse_msr_value(const struct ynode *key, const struct ynode *val, struct vmx_caps *caps,
+                          const char *file, struct load_diags *diags)
+{
+	int id = -1;
+	uint64_t v;
+
+	if (key->kind == YN_SCALAR) {
+		id = vmx_msr_by_name(key->value, key->len);
+		if (id < 0 && parse_u64_text(key->value, &v) && v <= 0xffffffffu)
+			id = vmx_msr_by_index((uint32_t)v);
+	}
+	if (id < 0) {
+		NODE_ERR(
+		    diags, file, key,
+		    "'%s' is no VMX capability MSR (IA32_VMX_BASIC 0x480 .. IA32_VMX_EXIT_CTLS2 "
+		    "0x493)",
+		    key->kind == YN_SCALAR ? key->value : "?");
+		return false;
+	}
+	if (val && val->kind == YN_SCALAR && val->plain && strcmp(val->value, "absent") == 0) {
+		caps->msr_state[id] = VMX_MSR_ABSENT;
+		caps->msr[id] = 0;
+		return true;
+	}
+	if (val && val->kind == YN_SCALAR && val->plain &&
+	    (strcmp(val->value, "unknown") == 0 || ynode_is_null(val))) {
+		caps->msr_state[id] = VMX_MSR_UNKNOWN;
+		caps->msr[id] = 0;
+		return true;
+	}
+	if (!yparse_u64(val, &v, vmx_msr_name((enum vmx_msr_id)id), file, diags))
+		return false;
+	caps->msr[id] = v;
+	caps->msr_state[id] = VMX_MSR_PRESENT;
+	return true;
+}
+
+bool caps_parse_maxphyaddr(const struct ynode *val, struct vmx_caps *caps, const char *file,
+                           struct load_diags *diags)
+{
+	uint64_t v;
+
+	if (!yparse_u64(val, &v, "maxphyaddr", file, diags))
+		return false;
+	if (v < 32 || v > 52) {
+		NODE_ERR(diags, file, val,
+		         "maxphyaddr %llu is outside 32..52 (CPUID.80000008H:EAX[7:0] of Intel 64 "
+		         "processors)",
+		         (unsigned long long)v);
+		return false;
+	}
+	caps->maxphyaddr = (uint8_t)v;
+	return true;
+}
+
+/* "0x7.0" -> leaf 7 sub-leaf 0; "0x80000008" -> sub-leaf 0. */
+static bool parse_leaf_key(const char *s, uint32_t *leaf, uint32_t *sub)
+{
+	char buf[40];
+	const char *dot = strchr(s, '.');
+	uint64_t l, sl = 0;
+	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!parse_u64_text(buf, &l) || l > 0xffffffffu)
+		return false;
+	if (dot && (!parse_u64_text(dot + 1, &sl) || sl > 0xffffffffu))
+		return false;
+	*leaf = (uint32_t)l;
+	*sub = (uint32_t)sl;
+	return true;
+}
+
+bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const char *file,
+                      struct load_diags *diags)
+{
+	static const char *const regs[] = {"eax", "ebx", "ecx", "edx", NULL};
+	bool ok = true;
+
+	if (!yrequire_map(map, "cpuid", file, diags))
+		return false;
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *k = map->items[i], *v = map->items[i + 1];
+		uint32_t leaf, sub;
+
+		if (k->kind != YN_SCALAR || !parse_leaf_key(k->value, &leaf, &sub)) {
+			NODE_ERR(diags, file, k,
+			         "cpuid key '%s' is not \"0xLEAF\" or \"0xLEAF.SUBLEAF\"",
+			         k->kind == YN_SCALAR ? k->value : "?");
+			ok = false;
+			continue;
+		}
+		if (vmx_caps_cpuid(caps, leaf, sub)) {
+			NODE_ERR(diags, file, k, "CPUID leaf %s given twice", k->value);
+			ok = false;
+			continue;
+		}
+		if (!yrequire_map(v, "a cpuid leaf", file, diags) ||
+		    !ycheck_keys(v, regs, "a cpuid leaf", file, diags)) {
+			ok = false;
+			continue;
+		}
+		for (size_t j = 0; j + 1 < v->n; j += 2) {
+			const struct ynode *rk = v->items[j];
+			uint64_t val;
+			int r;
+
+			for (r = 0; r < 4 && strcmp(rk->value, regs[r]) != 0; r++)
+				;
+			if (!yparse_u64(v->items[j + 1], &val, rk->value, file, diags)) {
+				ok = false;
+				continue;
+			}
+			if (val > 0xffffffffu) {
+				NODE_ERR(diags, file, v->items[j + 1],
+				         "%s: 0x%llx is wider than a 32-bit register", rk->value,
+				         (unsigned long long)val);
+				ok = false;
+				continue;
+			}
+			if (!vmx_caps_set_cpuid(caps, leaf, sub, (enum cpuid_reg)r,
+			                        (uint32_t)val)) {
+				NODE_ERR(diags, file, k, "more than %d CPUID leaves",
+				         VMX_CAPS_MAX_CPUID);
+				return false;
+			}
+		}
+	}
+	return ok;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void str_list(const struct ynode *n, char ***out, size_t *count, const char *what,
+                     const char *file, struct load_diags *diags)
+{
+	if (!n)
+		return;
+	if (n->kind != YN_SEQ) {
+		NODE_ERR(diags, file, n, "%s: expected a list of strings", what);
+		return;
+	}
+	*out = calloc(n->n ? n->n : 1, sizeof(char *));
+	for (size_t i = 0; i < n->n; i++) {
+		const char *s;
+
+		if (yparse_str(n->items[i], &s, what, file, diags))
+			(*out)[(*count)++] = strdup(s);
+	}
+}
+
+static bool small_int(const struct ynode *n, int *out, const char *what, const char *file,
+                      struct load_diags *diags)
+{
+	uint64_t v;
+
+	if (!yparse_u64(n, &v, what, file, diags))
+		return false;
+	if (v > 0xffff) {
+		NODE_ERR(diags, file, n, "%s: %llu is out of range", what, (unsigned long long)v);
+		return false;
+	}
+	*out = (int)v;
+	return true;
+}
+
+static void parse_entry(const struct ynode *root, struct vmx_caps *caps, struct caps_meta *meta,
+                        const char *file, struct load_diags *diags)
+{
+	static const char *const keys[] = {
+	    "name",       "kind",  "vendor",       "family",     "model",  "stepping",
+	    "codename",   "brand", "completeness", "confidence", "source", "msrs",
+	    "maxphyaddr", "cpuid", "conflicts",    "notes",      NULL};
+	static const char *const source_keys[] = {"kind", "description", "links", NULL};
+	const struct ynode *n;
+	const char *s;
+
+	if (!yrequire_map(root, "a capsdb entry", file, diags))
+		return;
+	ycheck_keys(root, keys, "a capsdb entry", file, diags);
+	n = ynode_get(root, "name", NULL);
+	if (!n) {
+		NODE_ERR(diags, file, root, "a capsdb entry needs a 'name'");
+	} else if (yparse_str(n, &s, "name", file, diags)) {
+		if (strlen(s) >= VMX_CAPS_NAME_MAX)
+			NODE_ERR(diags, file, n, "name longer than %d characters",
+			         VMX_CAPS_NAME_MAX - 1);
+		else
+			strcpy(caps->name, s);
+		meta->name = strdup(s);
+	}
+#define META_STR(key, field)                                                                       \
+	do {                                                                                       \
+		n = ynode_get(root, key, NULL);                                                    \
+		if (n && yparse_str(n, &s, key, file, diags))                                      \
+			meta->field = dup_or_null(s);                                              \
+	} while (0)
+	META_STR("kind", kind);
+	META_STR("vendor", vendor);
+	META_STR("codename", codename);
+	META_STR("brand", brand);
+	META_STR("completeness", completeness);
+	META_STR("confidence", confidence);
+#undef META_STR
+	if ((n = ynode_get(root, "family", NULL)) != NULL)
+		small_int(n, &meta->family, "family", file, diags);
+	if ((n = ynode_get(root, "model", NULL)) != NULL)
+		small_int(n, &meta->model, "model", file, diags);
+	if ((n = ynode_get(root, "stepping", NULL)) != NULL)
+		small_int(n, &meta->stepping, "stepping", file, diags);
+	if ((n = ynode_get(root, "source", NULL)) != NULL &&
+	    yrequire_map(n, "source", file, diags)) {
+		const struct ynode *m;
+
+		ycheck_keys(n, source_keys, "source", file, diags);
+		if ((m = ynode_get(n, "kind", NULL)) &&
+		    yparse_str(m, &s, "source kind", file, diags))
+			meta->source_kind = strdup(s);
+		if ((m = ynode_get(n, "description", NULL)) &&
+		    yparse_str(m, &s, "source description", file, diags))
+			meta->source_desc = strdup(s);
+		str_list(ynode_get(n, "links", NULL), &meta->links, &meta->n_links, "links", file,
+		         diags);
+	}
+	str_list(ynode_get(root, "conflicts", NULL), &meta->conflicts, &meta->n_conflicts,
+	         "conflicts", file, diags);
+	str_list(ynode_get(root, "notes", NULL), &meta->notes, &meta->n_notes, "notes", file,
+	         diags);
+	if ((n = ynode_get(root, "msrs", NULL)) != NULL && yrequire_map(n, "msrs", file, diags)) {
+		for (size_t i = 0; i + 1 < n->n; i += 2) {
+			for (size_t j = 0; j < i; j += 2) {
+				if (strcmp(n->items[j]->value, n->items[i]->value) == 0)
+					NODE_ERR(diags, file, n->items[i], "'%s' given twice",
+					         n->items[i]->value);
+			}
+			caps_parse_msr_value(n->items[i], n->items[i + 1], caps, file, diags);
+		}
+	} else if (!n) {
+		NODE_ERR(diags, file, root, "a capsdb entry needs 'msrs'");
+	}
+	if ((n = ynode_get(root, "maxphyaddr", NULL)) != NULL)
+		caps_parse_maxphyaddr(n, caps, file, diags);
+	if ((n = ynode_get(root, "cpuid", NULL)) != NULL)
+		caps_parse_cpuid(n, caps, file, diags);
+}
+
+bool caps_load_text(const char *name, const char *text, size_t len, struct vmx_caps *caps,
+                    struct caps_meta *meta, struct load_diags *diags)
+{
+	struct ytree_error err;
+	struct ytree *t = ytree_parse(text, len, &err);
+	struct caps_meta scratch;
+	size_t before = diags->n_errors;
+
+	memset(caps, 0, sizeof(*caps));
+	memset(&scratch, 0, sizeof(scratch));
+	if (!meta)
+		meta = &scratch;
+	else
+		memset(meta, 0, sizeof(*meta));
+	meta->family = meta->model = meta->stepping = -1;
+	if (!t) {
+		load_diag_add(diags, DIAG_ERROR, name, err.line, err.col, "%s", err.msg);
+		caps_meta_release(&scratch);
+		return false;
+	}
+	if (!ytree_root(t))
+		load_diag_add(diags, DIAG_ERROR, name, 1, 1, "empty capsdb entry");
+	else
+		parse_entry(ytree_root(t), caps, meta, name, diags);
+	ytree_free(t);
+	caps_meta_release(&scratch);
+	return diags->n_errors == before;
+}
+
+bool caps_load_file(const char *path, struct vmx_caps *caps, struct caps_meta *meta,
+                    struct load_diags *diags)
+{
+	struct ytree_error err;
+	size_t len;
+	char *text = ytree_read_file(path, YTREE_MAX_FILE_BYTES, &len, &err);
+	bool ok;
+
+	if (!text) {
+		if (meta) {
+			memset(meta, 0, sizeof(*meta));
+			meta->family = meta->model = meta->stepping = -1;
+		}
+		memset(caps, 0, sizeof(*caps));
+		load_diag_add(diags, DIAG_ERROR, path, err.line, err.col, "%s", err.msg);
+		return false;
+	}
+	ok = caps_load_text(path, text, len, caps, meta, diags);
+	free(text);
+	return ok;
+}
+
+static void free_list(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void caps_meta_release(struct caps_meta *m)
+{
+	free(m->name);
+	free(m->kind);
+	free(m->vendor);
+	free(m->codename);
+	free(m->brand);
+	free(m->completeness);
+	free(m->confidence);
+	free(m->source_kind);
+	free(m->source_desc);
+	free_list(m->links, m->n_links);
+	free_list(m->conflicts, m->n_conflicts);
+	free_list(m->notes, m->n_notes);
+	memset(m, 0, sizeof(*m));
+}
