@@ -9,6 +9,7 @@
 
 static const struct cli_command commands[] = {
     {"fields", cmd_fields, "list, look up and search the VMCS fields of the Intel SDM"},
+    {"check", cmd_check, "predict what VMLAUNCH/VMRESUME does with a VMCS configuration"},
     {"caps", cmd_caps, "browse, decode, compare and harvest VMX capabilities (capsdb)"},
 };
 

@@ -326,4 +326,100 @@ struct vmentry_env {
 	bool link_shadow;       /* its shadow-VMCS indicator (bit 31) */
 };
 
+/* ---- The checker (SDM Vol. 3C chapter "VM Entries") ---- */
+
+/* Classes of checks, in the order the processor performs them. */
+enum check_class {
+	CHECK_CLASS_VMWRITE, /* a field the processor lacks: the VMWRITE fails (error 12) */
+	CHECK_CLASS_INSTR,   /* checks of VMLAUNCH/VMRESUME itself: VMfailValid 4, 5, 26 */
+	CHECK_CLASS_CTLS,    /* VM-execution, VM-exit, VM-entry controls: VMfailValid 7 */
+	CHECK_CLASS_HOST,    /* host-state area: VMfailValid 8 */
+	CHECK_CLASS_GUEST,   /* guest-state area: VM-entry failure, exit reason 33 */
+	CHECK_CLASS_MSRLOAD, /* VM-entry MSR-load area: VM-entry failure, exit reason 34 */
+	CHECK_CLASS__COUNT
+};
+
+enum check_outcome_kind {
+	OUTCOME_SUCCESS,
+	OUTCOME_VMFAIL_INVALID,
+	OUTCOME_VMFAIL_VALID,
+	OUTCOME_ENTRY_FAILURE,
+	OUTCOME_UNDECIDED
+};
+
+/* What the processor reports. */
+struct check_outcome {
+	uint8_t kind;                 /* enum check_outcome_kind */
+	uint8_t vm_instruction_error; /* OUTCOME_VMFAIL_VALID */
+	uint8_t error_alt;            /* another error the SDM allows (7 or 8), 0 when none */
+	uint16_t exit_reason;         /* OUTCOME_ENTRY_FAILURE: basic exit reason 33 or 34 */
+	uint64_t exit_qualification;  /* OUTCOME_ENTRY_FAILURE */
+	bool qualification_varies;    /* failures with other qualifications also apply */
+};
+
+/* What one rule said about a VMCS. */
+enum rule_result { RULE_PASS = 0, RULE_FAIL, RULE_NA, RULE_UNDECIDED };
+
+/* A rule of the table (checker/rules.def). */
+struct check_rule {
+	const char *id;          /* stable, e.g. "GUEST-CR0-FIXED1" */
+	uint8_t cls;             /* enum check_class */
+	uint8_t vm_error;        /* CHECK_CLASS_INSTR: its VM-instruction error */
+	uint16_t qualification;  /* CHECK_CLASS_GUEST: its exit qualification */
+	const char *sdm_section; /* e.g. "27.3.1.1" (edition: VMCSLINT_SDM_EDITION) */
+	const char
+	    *sdm_title; /* e.g. "Checks on Guest Control Registers, Debug Registers, and MSRs" */
+	const char *fields;  /* the VMCS fields it reads, ',' separated */
+	const char *summary; /* one line: what must hold */
+};
+
+size_t check_rule_count(void);
+const struct check_rule *check_rule_at(size_t i);
+/* A rule by id ("GUEST-CR0-FIXED1"; '_' and case also accepted), or NULL. */
+const struct check_rule *check_rule_by_id(const char *id, size_t len);
+/* The outcome a rule's failure produces (for CHECK_CLASS_MSRLOAD the qualification is 0). */
+struct check_outcome check_rule_outcome(const struct check_rule *r);
+
+#define CHECK_MSG_MAX      320
+#define CHECK_MAX_FINDINGS 256
+#define CHECK_MAX_RULES    512
+
+/* One failed or undecidable rule. */
+struct check_finding {
+	uint16_t rule;  /* index in the rule table */
+	uint8_t result; /* RULE_FAIL or RULE_UNDECIDED */
+	struct check_outcome outcome;
+	int16_t field;     /* the field the message is about (index), or -1 */
+	int32_t msr_index; /* CHECK_CLASS_MSRLOAD: 0-based entry, else -1 */
+	char message[CHECK_MSG_MAX];
+	char hint[CHECK_MSG_MAX];
+};
+
+/* Everything a run found. */
+struct check_report {
+	struct check_outcome prediction;
+	int16_t deciding_rule; /* index of the rule that decides the prediction, or -1 */
+	size_t n_findings;
+	size_t n_failed, n_undecided, n_passed, n_not_applicable;
+	bool truncated;                  /* more than CHECK_MAX_FINDINGS findings */
+	uint8_t result[CHECK_MAX_RULES]; /* enum rule_result of every rule, by index */
+	struct check_finding findings[CHECK_MAX_FINDINGS];
+};
+
+/* The input of a check: the VMCS, the processor's capabilities, and the rest of the state. */
+struct check_input {
+	const struct vmcs_state *vmcs;
+	const struct vmx_caps *caps;
+	const struct vmentry_env *env;
+};
+
+/*
+ * Runs every rule on in and fills report: all findings in table order, and the prediction
+ * (the first failing class's outcome, SDM chapter "VM Entries").  Never allocates.
+ */
+void check_run(const struct check_input *in, struct check_report *report);
+
+/* "success", "vmfail_invalid", "vmfail_valid", "entry_failure", "undecided". */
+const char *check_outcome_name(unsigned kind);
+
 #endif /* VMCSLINT_H */

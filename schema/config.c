@@ -117,6 +117,15 @@ static const struct vmcs_value_info *value_name(const struct vmcs_layout_info *l
 	return l ? vmcs_layout_find_value(l, s, len) : NULL;
 }
 
+/* The range named values fill: TYPE or *_TYPE (fields/vmcs_layouts.def). */
+static bool is_value_range(const struct vmcs_bits_info *b)
+{
+	size_t n = strlen(b->name);
+
+	return b->lo != b->hi &&
+	       (strcmp(b->name, "TYPE") == 0 || (n > 5 && strcmp(b->name + n - 5, "_TYPE") == 0));
+}
+
 static bool parse_bits_value(const struct ynode *v, const struct vmcs_field_info *f, uint64_t *out,
                              const char *file, struct load_diags *diags);
 
@@ -144,8 +153,10 @@ static bool parse_field_value(const struct ynode *v, const struct vmcs_field_inf
 	if (v->kind == YN_SCALAR && v->plain && l && !(v->value[0] >= '0' && v->value[0] <= '9') &&
 	    v->value[0] != '-') {
 		const struct vmcs_value_info *x = value_name(l, v->value, v->len);
+		size_t nb;
 
-		if (x) {
+		/* A value name stands for the whole field only in a layout without bit rows. */
+		if (x && (vmcs_layout_bits(l, &nb), nb == 0)) {
 			*out = x->value;
 			return true;
 		}
@@ -245,7 +256,7 @@ static bool parse_bits_value(const struct ynode *v, const struct vmcs_field_info
 		    (strcmp(x->value, "true") == 0 || strcmp(x->value, "false") == 0)) {
 			val = x->value[0] == 't';
 		} else if (x->kind == YN_SCALAR && x->plain &&
-		           !(x->value[0] >= '0' && x->value[0] <= '9') &&
+		           !(x->value[0] >= '0' && x->value[0] <= '9') && is_value_range(b) &&
 		           value_name(l, x->value, x->len)) {
 			val = value_name(l, x->value, x->len)->value;
 		} else if (!yparse_u64(x, &val, k->value, file, diags)) {

@@ -1,0 +1,73 @@
+/*
+ * check_internal.h -- what rule predicates see: the context of one run and the helpers that
+ * read the VMCS and the capabilities and record findings.  Freestanding.
+ *
+ * Writing a rule (see the recipe at the top of checker/rules.def):
+ *   static enum rule_result rule_fn(struct check_ctx *c, uintptr_t arg)
+ *   {
+ *           NEED(c, GUEST_CR0);                       // undecidable when the value is unknown
+ *           if (!(V(c, GUEST_CR0) & 1))
+ *                   return check_fail(c, VMCS_GUEST_CR0, "GUEST_CR0 = 0x%llx has PE clear", ...);
+ *           return RULE_PASS;
+ *   }
+ * Return RULE_NA at the top when the rule does not apply (its control is 0), so "passed" and
+ * "did not apply" stay distinct.
+ */
+#ifndef CHECK_INTERNAL_H
+#define CHECK_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "vmcs_ids.h"
+
+struct check_ctx {
+	const struct check_input *in;
+	const uint64_t *v; /* VMCS values by field index */
+	/* Effective controls: secondary/tertiary/secondary-exit act as 0 when not activated. */
+	uint64_t pin, proc, proc2, proc3, exit, exit2, entry;
+	/* Where the current rule writes its finding. */
+	struct check_finding *f;
+	uint64_t qualification; /* MSR-load rules: 1-based failing entry */
+};
+
+#define V(c, name)     ((c)->v[VMCS_##name])
+#define KNOWN(c, name) ((c)->in->vmcs->known[VMCS_##name] != 0)
+/* Returns RULE_UNDECIDED from the rule when the field's value is unknown. */
+#define NEED(c, name)                                                                              \
+	do {                                                                                       \
+		if (!KNOWN(c, name))                                                               \
+			return check_unknown_field((c), VMCS_##name);                              \
+	} while (0)
+
+/* Control bits by their layout names, e.g. PIN(c, NMI_EXITING). */
+#define BIT(n) (1ull << (n))
+
+/* Records a failure about field (an enum vmcs_field_id or -1); returns RULE_FAIL. */
+enum rule_result check_fail(struct check_ctx *c, int field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Adds the fix hint of the current finding. */
+void check_hint(struct check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Records that the rule cannot be decided because a field's value is unknown. */
+enum rule_result check_unknown_field(struct check_ctx *c, int field);
+/* Records that the rule cannot be decided for another reason (an unknown capability). */
+enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Allowed settings of a control; *known false when the capability MSR is unknown. */
+struct vmx_allowed check_allowed(const struct check_ctx *c, enum vmx_ctl ctl);
+/* MAXPHYADDR, or 0 when unknown. */
+unsigned check_maxphyaddr(const struct check_ctx *c);
+/* Whether addr has no bit at or above MAXPHYADDR (caller checks maxphyaddr is known). */
+bool check_phys_ok(const struct check_ctx *c, uint64_t addr);
+/* Linear-address width: 57 with CR4.LA57 allowed... the caller passes what applies. */
+bool check_canonical(uint64_t addr, unsigned width);
+
+/* Freestanding vsnprintf: %s %c %d %u %x %X %llu %lld %llx %lx %zu %p, flags 0 and width. */
+size_t check_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
+size_t check_snprintf(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The predicate type and the name of each rule's function. */
+typedef enum rule_result (*check_fn)(struct check_ctx *c, uintptr_t arg);
+
+#endif /* CHECK_INTERNAL_H */

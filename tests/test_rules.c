@@ -1,0 +1,179 @@
+/*
+ * test_rules.c -- every check tested both ways: its pass fixtures must make it pass (not
+ * merely not apply) and its fail fixtures must make it fail with its outcome; every check has
+ * both; every example is predicted as its `# expect:` line says.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expect.h"
+
+#define FIXTURES "tests/fixtures/rules"
+
+static size_t glob_count(const char *pattern, glob_t *g)
+{
+	memset(g, 0, sizeof(*g));
+	if (glob(pattern, 0, NULL, g) != 0)
+		return 0;
+	return g->gl_pathc;
+}
+
+Test(rules, every_rule_has_pass_and_fail_fixtures)
+{
+	size_t missing = 0;
+
+	for (size_t i = 0; i < check_rule_count(); i++) {
+		const char *id = check_rule_at(i)->id;
+		char pat[256];
+		glob_t g;
+		size_t pass, fail;
+
+		snprintf(pat, sizeof(pat), FIXTURES "/%s.pass*.yaml", id);
+		pass = glob_count(pat, &g);
+		globfree(&g);
+		snprintf(pat, sizeof(pat), FIXTURES "/%s.fail*.yaml", id);
+		fail = glob_count(pat, &g);
+		globfree(&g);
+		cr_expect(pass > 0, "%s has no pass fixture", id);
+		cr_expect(fail > 0, "%s has no fail fixture", id);
+		missing += !pass + !fail;
+	}
+	cr_expect_eq(missing, 0, "%zu fixtures missing", missing);
+}
+
+Test(rules, ids_are_unique_and_fields_exist)
+{
+	for (size_t i = 0; i < check_rule_count(); i++) {
+		const struct check_rule *r = check_rule_at(i);
+		const char *f = r->fields;
+
+		cr_expect_eq(check_rule_by_id(r->id, strlen(r->id)), check_rule_at(i), "%s twice",
+		             r->id);
+		cr_expect(r->summary[0] && r->sdm_section[0] && r->sdm_title[0], "%s", r->id);
+		while (*f) {
+			size_t n = strcspn(f, ",");
+
+			cr_expect_not_null(vmcs_field_by_name(f, n, NULL), "%s names field '%.*s'",
+			                   r->id, (int)n, f);
+			f += n;
+			if (*f == ',')
+				f++;
+		}
+	}
+}
+
+static void run_fixture(const char *path, const struct check_rule *r, size_t idx, bool pass)
+{
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	struct check_report *rep = malloc(sizeof(*rep));
+	struct expectation e;
+	char why[256];
+
+	cr_assert_not_null(rep);
+	if (!expect_check(path, &cfg, rep, &diags)) {
+		cr_expect(false, "%s does not load: %s:%u:%u: %s", path,
+		          diags.n ? diags.d[0].pos.file : "?", diags.n ? diags.d[0].pos.line : 0,
+		          diags.n ? diags.d[0].pos.col : 0, diags.n ? diags.d[0].msg : "caps?");
+		config_release(&cfg);
+		free(rep);
+		return;
+	}
+	if (pass) {
+		cr_expect_eq(rep->result[idx], RULE_PASS, "%s: %s gives %d, not pass", path, r->id,
+		             rep->result[idx]);
+	} else {
+		struct check_outcome want = check_rule_outcome(r);
+
+		cr_expect_eq(rep->result[idx], RULE_FAIL, "%s: %s gives %d, not fail", path, r->id,
+		             rep->result[idx]);
+		for (size_t k = 0; k < rep->n_findings; k++) {
+			const struct check_finding *f = &rep->findings[k];
+
+			if (f->rule != idx)
+				continue;
+			cr_expect_eq(f->outcome.kind, want.kind, "%s", path);
+			cr_expect_eq(f->outcome.vm_instruction_error, want.vm_instruction_error,
+			             "%s", path);
+			cr_expect_eq(f->outcome.exit_reason, want.exit_reason, "%s", path);
+			if (r->cls != CHECK_CLASS_MSRLOAD)
+				cr_expect_eq(f->outcome.exit_qualification, want.exit_qualification,
+				             "%s", path);
+			else
+				cr_expect_gt(f->outcome.exit_qualification, 0, "%s", path);
+			cr_expect(f->message[0], "%s: %s has no message", path, r->id);
+		}
+	}
+	if (expect_read(path, &e))
+		cr_expect(expect_matches(&e, rep, why, sizeof(why)), "%s: %s", path, why);
+	config_release(&cfg);
+	free(rep);
+}
+
+Test(rules, fixtures_pass_and_fail_as_named)
+{
+	DIR *d = opendir(FIXTURES);
+	struct dirent *ent;
+	size_t n = 0;
+
+	cr_assert_not_null(d);
+	while ((ent = readdir(d)) != NULL) {
+		char id[128], path[512];
+		const char *dot = strchr(ent->d_name, '.');
+		const struct check_rule *r;
+		bool pass;
+
+		if (!dot || !strstr(ent->d_name, ".yaml"))
+			continue;
+		snprintf(id, sizeof(id), "%.*s", (int)(dot - ent->d_name), ent->d_name);
+		r = check_rule_by_id(id, strlen(id));
+		cr_expect_not_null(r, "%s names no check", ent->d_name);
+		if (!r)
+			continue;
+		pass = strncmp(dot, ".pass", 5) == 0;
+		cr_expect(pass || strncmp(dot, ".fail", 5) == 0, "%s: neither .pass nor .fail",
+		          ent->d_name);
+		snprintf(path, sizeof(path), FIXTURES "/%s", ent->d_name);
+		for (size_t i = 0; i < check_rule_count(); i++) {
+			if (check_rule_at(i) == r || strcmp(check_rule_at(i)->id, r->id) == 0) {
+				run_fixture(path, check_rule_at(i), i, pass);
+				break;
+			}
+		}
+		n++;
+	}
+	closedir(d);
+	cr_expect_gt(n, 0);
+}
+
+Test(examples, predicted_as_documented)
+{
+	glob_t g;
+	size_t n = glob_count("examples/*.yaml", &g);
+
+	cr_assert_gt(n, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct expectation e;
+		struct vmcs_config cfg;
+		struct load_diags diags;
+		struct check_report *rep = malloc(sizeof(*rep));
+		char why[256];
+
+		cr_expect(expect_read(g.gl_pathv[i], &e), "%s has no '# expect:' line",
+		          g.gl_pathv[i]);
+		if (!expect_check(g.gl_pathv[i], &cfg, rep, &diags)) {
+			cr_expect(false, "%s does not load: %s", g.gl_pathv[i],
+			          diags.n ? diags.d[0].msg : "");
+		} else {
+			cr_expect(expect_matches(&e, rep, why, sizeof(why)), "%s: %s",
+			          g.gl_pathv[i], why);
+		}
+		config_release(&cfg);
+		free(rep);
+	}
+	globfree(&g);
+}
