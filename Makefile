@@ -29,7 +29,8 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterio
 # The freestanding core: no heap, no stdio (checked by `make check-core`).
 CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c)
 # Hosted support shared by the CLI and the tests: YAML loading, file I/O, output formats.
-HOST_SRCS := $(wildcard schema/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c)) \
+HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
+             $(filter-out cli/main.c,$(wildcard cli/*.c)) \
              $(O)/gen/builtin_caps.c
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
 DEFAULT_CAPS := capsdb/cpus/bochs-corei7_skylake_x.yaml
@@ -47,7 +48,7 @@ SHOSTLIB := $(O)/san/libvmcslint-host.a
 SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
-.PHONY: all deps demo test test-plain test-san install uninstall clean format \
+.PHONY: all deps demo test test-plain test-san schema install uninstall clean format \
         check-format check-core help
 .DEFAULT_GOAL := all
 
@@ -103,6 +104,15 @@ $(SBIN): $(O)/san/obj/cli/main.o $(SHOSTLIB) $(SLIB)
 $(STESTBIN): $(call objs,$(O)/san,$(TEST_SRCS)) $(SHOSTLIB) $(SLIB)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(CRIT_LIBS) $(YAML_LIBS) $(CPUID_LIBS)
 
+# ---- generated artifacts ----
+$(O)/gen-schema: $(O)/obj/schema/gen_schema.o $(LIB)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@
+
+# The JSON Schema of the configuration format, from the field table (committed; a test
+# checks it is current).
+schema: $(O)/gen-schema
+	./$(O)/gen-schema > schema/vmcs-config.schema.json
+
 # ---- the two README commands ----
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -114,11 +124,11 @@ test: deps
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 
-test-plain: $(BIN) $(TESTBIN)
+test-plain: $(BIN) $(TESTBIN) $(O)/gen-schema
 	@echo "== tests (plain build)"
 	VMCSLINT=$(BIN) ./$(TESTBIN) --jobs 2
 
-test-san: $(SBIN) $(STESTBIN)
+test-san: $(SBIN) $(STESTBIN) $(O)/gen-schema
 	@echo "== tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		VMCSLINT=$(SBIN) ./$(STESTBIN) --jobs 2

@@ -24,4 +24,30 @@ enum vmcs_field_id {
 
 _Static_assert(VMCS_FIELD__COUNT <= VMCS_FIELD_CAPACITY, "raise VMCS_FIELD_CAPACITY");
 
+/*
+ * Bit positions by layout and name, so code says BITMASK(L_PROC2, ENABLE_EPT) instead of a
+ * number: L_PROC2__ENABLE_EPT is the low bit, L_PROC2__ENABLE_EPT__HI the high bit.
+ */
+enum vmcs_bit_lo {
+#define VMCS_BITS(layout, name, lo, hi, desc) layout##__##name = (lo),
+#include "vmcs_layouts.def"
+	VMCS_BIT_LO__END
+};
+enum vmcs_bit_hi {
+#define VMCS_BITS(layout, name, lo, hi, desc) layout##__##name##__HI = (hi),
+#include "vmcs_layouts.def"
+	VMCS_BIT_HI__END
+};
+/* Named values: L_ACTIVITY__V_HLT, L_INTR_INFO__V_NMI, L_EPTP__V_WB. */
+enum vmcs_named_value {
+#define VMCS_VALUE(layout, name, value, desc) layout##__V_##name = (value),
+#include "vmcs_layouts.def"
+	VMCS_NAMED_VALUE__END
+};
+
+/* The mask of a bit or bit range of a layout, and a range's value in v. */
+#define BITMASK(layout, name)                                                                      \
+	((~0ull >> (63 - (layout##__##name##__HI))) & (~0ull << (layout##__##name)))
+#define BITS_GET(v, layout, name) (((v)&BITMASK(layout, name)) >> (layout##__##name))
+
 #endif /* VMCS_IDS_H */

@@ -102,10 +102,17 @@ bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const char
 			ok = false;
 			continue;
 		}
-		if (vmx_caps_cpuid(caps, leaf, sub)) {
-			NODE_ERR(diags, file, k, "CPUID leaf %s given twice", k->value);
-			ok = false;
-			continue;
+		for (size_t j = 0; j < i; j += 2) {
+			uint32_t l2, s2;
+
+			if (map->items[j]->kind == YN_SCALAR &&
+			    parse_leaf_key(map->items[j]->value, &l2, &s2) && l2 == leaf &&
+			    s2 == sub) {
+				NODE_ERR(diags, file, k,
+				         "CPUID leaf %s given twice (first at %u:%u)", k->value,
+				         map->items[j]->line, map->items[j]->col);
+				ok = false;
+			}
 		}
 		if (!yrequire_map(v, "a cpuid leaf", file, diags) ||
 		    !ycheck_keys(v, regs, "a cpuid leaf", file, diags)) {

@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh [PACKAGE...]   (default: the full list below)
 set -eu
 
-PACKAGES=${*:-"gcc make pkg-config libyaml-dev libcpuid-dev libcriterion-dev clang-format python3 python3-jsonschema"}
+PACKAGES=${*:-"gcc make pkg-config libyaml-dev libcpuid-dev libcriterion-dev clang-format python3 python3-jsonschema python3-yaml"}
 
 missing=""
 for p in $PACKAGES; do

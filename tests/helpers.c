@@ -33,11 +33,8 @@ static void buf_add(struct buf *b, const char *s, size_t n)
 struct cli_result run_cli(const char *stdin_text, const char *const args[])
 {
 	const char *bin = getenv("VMCSLINT") ? getenv("VMCSLINT") : "build/vmcslint";
-	int in[2], out[2], err[2], status = 0;
-	struct buf o = {0}, e = {0};
 	const char *argv[64];
 	size_t argc = 0;
-	pid_t pid;
 
 	argv[argc++] = bin;
 	while (args[argc - 1] && argc < 63) {
@@ -45,6 +42,16 @@ struct cli_result run_cli(const char *stdin_text, const char *const args[])
 		argc++;
 	}
 	argv[argc] = NULL;
+	return run_argv(stdin_text, argv);
+}
+
+struct cli_result run_argv(const char *stdin_text, const char *const argv[])
+{
+	const char *bin = argv[0];
+	int in[2], out[2], err[2], status = 0;
+	struct buf o = {0}, e = {0};
+	pid_t pid;
+
 	buf_add(&o, "", 0);
 	buf_add(&e, "", 0);
 	if (pipe(in) || pipe(out) || pipe(err))
@@ -59,7 +66,7 @@ struct cli_result run_cli(const char *stdin_text, const char *const args[])
 		close(in[1]);
 		close(out[0]);
 		close(err[0]);
-		execv(bin, (char *const *)argv);
+		execvp(bin, (char *const *)argv);
 		_exit(127);
 	}
 	close(in[0]);

@@ -17,6 +17,8 @@ struct cli_result {
  * NULL-terminated arguments and optional standard input; returns its output.
  */
 struct cli_result run_cli(const char *stdin_text, const char *const args[]);
+/* Runs any program (argv[0] searched in PATH) the same way. */
+struct cli_result run_argv(const char *stdin_text, const char *const argv[]);
 void cli_result_free(struct cli_result *r);
 
 /* Whole file into a NUL-terminated heap buffer, or NULL. */

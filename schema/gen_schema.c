@@ -1,0 +1,220 @@
+/*
+ * gen_schema.c -- prints schema/vmcs-config.schema.json (JSON Schema draft 2020-12) from the
+ * field and layout tables, so editors with a YAML language server validate and complete field
+ * and bit names.  `make schema` runs it; a test fails when the committed file is stale.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vmcs_ids.h"
+
+static void str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void str_n(const char *s, size_t n)
+{
+	putchar('"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			putchar('\\');
+		putchar(s[i]);
+	}
+	putchar('"');
+}
+
+/* The value schema of a field: an integer of its width, or bit names / a bit mapping. */
+static void value_def(const struct vmcs_layout_info *l, unsigned width)
+{
+	size_t nb, nv;
+	const struct vmcs_bits_info *b = vmcs_layout_bits(l, &nb);
+	const struct vmcs_value_info *v = vmcs_layout_values(l, &nv);
+	bool first = true;
+
+	printf("{\"anyOf\": [{\"$ref\": \"#/$defs/u%u\"}", width);
+	if (nv && !nb) {
+		printf(", {\"enum\": [");
+		for (size_t i = 0; i < nv; i++) {
+			printf("%s", i ? ", " : "");
+			str(v[i].name);
+		}
+		printf("]}");
+	}
+	if (nb) {
+		printf(", {\"type\": \"array\", \"uniqueItems\": true, \"items\": {\"anyOf\": "
+		       "[{\"type\": \"integer\", \"minimum\": 0, \"maximum\": %u}, {\"enum\": [",
+		       width - 1);
+		for (size_t i = 0; i < nb; i++) {
+			if (b[i].lo != b[i].hi)
+				continue;
+			printf("%s", first ? "" : ", ");
+			str(b[i].name);
+			first = false;
+		}
+		printf("]}]}}, {\"type\": \"object\", \"additionalProperties\": false, "
+		       "\"properties\": {");
+		for (size_t i = 0; i < nb; i++) {
+			unsigned w = (unsigned)(b[i].hi - b[i].lo + 1);
+
+			printf("%s", i ? ", " : "");
+			str(b[i].name);
+			printf(": {\"description\": ");
+			str(b[i].desc);
+			if (w == 1) {
+				printf(
+				    ", \"anyOf\": [{\"type\": \"boolean\"}, {\"enum\": [0, 1]}]}");
+				continue;
+			}
+			printf(", \"anyOf\": [{\"type\": \"integer\", \"minimum\": 0");
+			if (w < 64)
+				printf(", \"maximum\": %llu", (1ull << w) - 1);
+			printf("}, {\"$ref\": \"#/$defs/numeric_string\"}");
+			if (nv && (strcmp(b[i].name, "TYPE") == 0 ||
+			           (strlen(b[i].name) > 5 &&
+			            strcmp(b[i].name + strlen(b[i].name) - 5, "_TYPE") == 0))) {
+				printf(", {\"enum\": [");
+				for (size_t k = 0; k < nv; k++) {
+					printf("%s", k ? ", " : "");
+					str(v[k].name);
+				}
+				printf("]}");
+			}
+			printf("]}");
+		}
+		printf("}}");
+	}
+	printf("]}");
+}
+
+static void field_prop(const char *name, size_t n, const struct vmcs_field_info *f, bool high,
+                       bool *first)
+{
+	printf("%s\n      ", *first ? "" : ",");
+	*first = false;
+	str_n(name, n);
+	printf(": {\"description\": ");
+	if (high) {
+		printf("\"High 32 bits of %s\", \"$ref\": \"#/$defs/u32\"}", f->name);
+		return;
+	}
+	str(f->desc);
+	if (f->type == VMCS_T_RO)
+		printf(", \"deprecated\": true");
+	if (f->layout != VMCS_LAYOUT_NONE)
+		printf(", \"$ref\": \"#/$defs/%s_%u\"}", vmcs_layout_at(f->layout)->id,
+		       vmcs_width_bits(f->width));
+	else
+		printf(", \"$ref\": \"#/$defs/u%u\"}", vmcs_width_bits(f->width));
+}
+
+int main(void)
+{
+	bool first = true;
+
+	printf(
+	    "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+	    "  \"$id\": \"https://vmcslint.dev/schema/vmcs-config-1.schema.json\",\n"
+	    "  \"title\": \"vmcslint VMCS configuration, format version 1\",\n"
+	    "  \"description\": \"Generated from fields/vmcs_fields.def by schema/gen_schema.c "
+	    "(make schema); do not edit. Field names are listed in their canonical and alias "
+	    "spellings; the loader also ignores case and treats ' ', '-' and '_' alike.\",\n"
+	    "  \"type\": \"object\",\n  \"additionalProperties\": false,\n"
+	    "  \"anyOf\": [{\"required\": [\"vmcs\"]}, {\"required\": [\"extends\"]}],\n"
+	    "  \"properties\": {\n"
+	    "    \"version\": {\"const\": 1},\n"
+	    "    \"extends\": {\"type\": \"string\", \"description\": \"A configuration this "
+	    "one starts from (path relative to this file)\"},\n"
+	    "    \"caps\": {\"anyOf\": [{\"type\": \"string\", \"description\": \"A capsdb entry "
+	    "name or path\"}, {\"$ref\": \"#/$defs/inline_caps\"}]},\n"
+	    "    \"entry\": {\"type\": \"object\", \"additionalProperties\": false, "
+	    "\"properties\": {\"instruction\": {\"enum\": [\"vmlaunch\", \"vmresume\"]}, "
+	    "\"launch_state\": {\"enum\": [\"clear\", \"launched\"]}, \"mov_ss_blocking\": "
+	    "{\"type\": \"boolean\"}, \"processor_mode\": {\"enum\": [\"ia32e\", \"legacy\"]}}},\n"
+	    "    \"memory\": {\"type\": \"object\", \"additionalProperties\": false, "
+	    "\"properties\": {\n"
+	    "      \"vm_entry_msr_load\": {\"type\": [\"array\", \"null\"], \"items\": "
+	    "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [\"index\", "
+	    "\"value\"], \"properties\": {\"index\": {\"$ref\": \"#/$defs/u32\"}, \"value\": "
+	    "{\"$ref\": \"#/$defs/u64\"}, \"reserved\": {\"$ref\": \"#/$defs/u32\"}}}},\n"
+	    "      \"guest_pdptes\": {\"type\": \"array\", \"minItems\": 4, \"maxItems\": 4, "
+	    "\"items\": {\"$ref\": \"#/$defs/u64\"}},\n"
+	    "      \"vmcs_link\": {\"anyOf\": [{\"type\": \"null\"}, {\"type\": \"object\", "
+	    "\"additionalProperties\": false, \"required\": [\"revision_id\"], \"properties\": "
+	    "{\"revision_id\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 2147483647}, "
+	    "\"shadow\": {\"type\": \"boolean\"}}}]}}},\n"
+	    "    \"vmcs\": {\"type\": [\"object\", \"null\"], \"additionalProperties\": false,\n"
+	    "      \"patternProperties\": {\"^0[xX][0-9a-fA-F]+$\": {\"$ref\": "
+	    "\"#/$defs/u64\"}},\n"
+	    "      \"properties\": {");
+	for (size_t i = 0; i < vmcs_field_count(); i++) {
+		const struct vmcs_field_info *f = vmcs_field_at(i);
+		const char *a = f->aliases;
+		char high[96];
+
+		field_prop(f->name, strlen(f->name), f, false, &first);
+		while (*a) {
+			size_t n = strcspn(a, "|");
+
+			field_prop(a, n, f, false, &first);
+			a += n;
+			if (*a == '|')
+				a++;
+		}
+		if (f->width == VMCS_W64) {
+			snprintf(high, sizeof(high), "%s_HIGH", f->name);
+			field_prop(high, strlen(high), f, true, &first);
+		}
+	}
+	printf("}}\n  },\n  \"$defs\": {\n"
+	       "    \"numeric_string\": {\"type\": \"string\", \"pattern\": "
+	       "\"^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$\"},\n");
+	for (unsigned w = 16; w <= 64; w *= 2) {
+		printf("    \"u%u\": {\"anyOf\": [{\"type\": \"integer\", \"minimum\": 0, "
+		       "\"maximum\": %llu}, {\"$ref\": \"#/$defs/numeric_string\"}]},\n",
+		       w, w == 64 ? 18446744073709551615ull : (1ull << w) - 1);
+	}
+	printf(
+	    "    \"inline_caps\": {\"type\": \"object\", \"additionalProperties\": false, "
+	    "\"properties\": {\"extends\": {\"type\": \"string\"}, \"maxphyaddr\": {\"type\": "
+	    "\"integer\", \"minimum\": 32, \"maximum\": 52}, \"cpuid\": {\"type\": \"object\", "
+	    "\"patternProperties\": {\"^0[xX][0-9a-fA-F]+(\\\\.[0-9a-fA-Fx]+)?$\": {\"type\": "
+	    "\"object\", \"additionalProperties\": false, \"properties\": {\"eax\": {\"$ref\": "
+	    "\"#/$defs/u32\"}, \"ebx\": {\"$ref\": \"#/$defs/u32\"}, \"ecx\": {\"$ref\": "
+	    "\"#/$defs/u32\"}, \"edx\": {\"$ref\": \"#/$defs/u32\"}}}}, \"additionalProperties\": "
+	    "false}");
+	for (int m = 0; m < VMX_MSR__COUNT; m++) {
+		printf(
+		    ", \"%s\": {\"anyOf\": [{\"$ref\": \"#/$defs/u64\"}, {\"enum\": [\"absent\", "
+		    "\"unknown\"]}]}",
+		    vmx_msr_name((enum vmx_msr_id)m));
+		printf(", \"0x%x\": {\"anyOf\": [{\"$ref\": \"#/$defs/u64\"}, {\"enum\": "
+		       "[\"absent\", \"unknown\"]}]}",
+		       vmx_msr_index((enum vmx_msr_id)m));
+	}
+	printf("}}");
+	/* One value definition per (layout, width) pair in use. */
+	for (size_t l = 0; l < vmcs_layout_count(); l++) {
+		for (unsigned w = 16; w <= 64; w *= 2) {
+			bool used = false;
+
+			for (size_t i = 0; i < vmcs_field_count(); i++) {
+				const struct vmcs_field_info *f = vmcs_field_at(i);
+
+				used |= f->layout == l && vmcs_width_bits(f->width) == w;
+			}
+			if (!used)
+				continue;
+			printf(",\n    \"%s_%u\": ", vmcs_layout_at(l)->id, w);
+			value_def(vmcs_layout_at(l), w);
+		}
+	}
+	printf("\n  }\n}\n");
+	return 0;
+}

@@ -1,0 +1,281 @@
+/*
+ * test_caps.c -- the capability database: every entry loads, allowed settings follow the SDM's
+ * TRUE-MSR rule, the CLI decodes and compares entries, the built-in default is what runs use,
+ * and harvest refuses what it cannot read.
+ */
+#define _DEFAULT_SOURCE
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsdb_dir.h"
+#include "config.h"
+#include "harvest.h"
+#include "helpers.h"
+
+Test(caps, every_entry_loads_and_is_named_like_its_file)
+{
+	DIR *d = opendir("capsdb/cpus");
+	struct dirent *e;
+	size_t n = 0;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[512], name[256];
+		struct vmx_caps caps;
+		struct caps_meta meta;
+		struct load_diags diags;
+		size_t l = strlen(e->d_name);
+
+		if (l < 6 || strcmp(e->d_name + l - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "capsdb/cpus/%s", e->d_name);
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), e->d_name);
+		memset(&diags, 0, sizeof(diags));
+		cr_expect(caps_load_file(path, &caps, &meta, &diags), "%s: %s", path,
+		          diags.n ? diags.d[0].msg : "");
+		cr_expect_str_eq(caps.name, name);
+		cr_expect_eq(caps.msr_state[VMX_MSR_BASIC], VMX_MSR_PRESENT, "%s", name);
+		cr_expect(meta.kind && meta.source_kind && meta.completeness, "%s", name);
+		caps_meta_release(&meta);
+		n++;
+	}
+	closedir(d);
+	cr_expect_geq(n, 250, "only %zu entries", n);
+}
+
+static struct vmx_caps load(const char *name)
+{
+	struct vmx_caps c;
+	char err[256];
+
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(capsdb_load(name, &c, NULL, err, sizeof(err), NULL), "%s", err);
+	return c;
+}
+
+Test(caps, allowed_settings_use_the_true_msrs_when_basic_bit_55_is_set)
+{
+	struct vmx_caps c = load("bochs-corei7_skylake_x");
+	struct vmx_allowed a = vmx_caps_allowed(&c, VMX_CTL_PROC);
+
+	cr_expect(a.known);
+	cr_expect_eq(a.msr, VMX_MSR_TRUE_PROCBASED_CTLS);
+	cr_expect_eq(a.must_be_1, 0x04006172u, "CR3-load/store exiting may be 0");
+	/* Without bit 55 the default1 bits of the plain MSR are required. */
+	c.msr[VMX_MSR_BASIC] &= ~(1ull << 55);
+	a = vmx_caps_allowed(&c, VMX_CTL_PROC);
+	cr_expect_eq(a.msr, VMX_MSR_PROCBASED_CTLS);
+	cr_expect_eq(a.must_be_1, 0x0401e172u);
+	/* Secondary controls: allowed only when "activate secondary controls" may be 1. */
+	a = vmx_caps_allowed(&c, VMX_CTL_PROC2);
+	cr_expect_eq(a.may_be_1, 0x02177fffu);
+	c.msr[VMX_MSR_PROCBASED_CTLS] &= ~(1ull << 63);
+	a = vmx_caps_allowed(&c, VMX_CTL_PROC2);
+	cr_expect(a.known);
+	cr_expect_eq(a.may_be_1, 0);
+	/* Unknown MSR: unknown settings, never a guess. */
+	c.msr_state[VMX_MSR_TRUE_ENTRY_CTLS] = VMX_MSR_UNKNOWN;
+	c.msr[VMX_MSR_BASIC] |= 1ull << 55;
+	cr_expect_not(vmx_caps_allowed(&c, VMX_CTL_ENTRY).known);
+}
+
+Test(caps, field_existence_follows_the_introducing_control)
+{
+	struct vmx_caps sky = load("bochs-corei7_skylake_x");
+	struct vmx_caps tgl = load("bochs-tigerlake");
+	const struct vmcs_field_info *vpid = vmcs_field_by_name("VIRTUAL_PROCESSOR_ID", 20, NULL);
+	const struct vmcs_field_info *pid = vmcs_field_by_name("POSTED_INTR_DESC_ADDR", 21, NULL);
+	const struct vmcs_field_info *scet = vmcs_field_by_name("GUEST_S_CET", 11, NULL);
+
+	cr_expect_eq(vmx_caps_field_exists(&sky, vpid), TRI_YES);
+	cr_expect_eq(vmx_caps_field_exists(&sky, pid), TRI_NO);
+	cr_expect_eq(vmx_caps_field_exists(&sky, scet), TRI_NO);
+	cr_expect_eq(vmx_caps_field_exists(&tgl, scet), TRI_YES, "tigerlake loads CET state");
+}
+
+Test(caps, decode_shows_unrestricted_guest_and_true_msrs)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"caps", "decode", "bochs-corei7_skylake_x", NULL});
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "UNRESTRICTED_GUEST                           0 or 1"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "TRUE capability MSRs are reported (bit 55)"), "%s", r.out);
+	cr_expect(strstr(r.out, "IA32_VMX_TRUE_PROCBASED_CTLS = 0xf7f9fffe04006172"), "%s", r.out);
+	cr_expect(strstr(r.out, "[default 1; may be 0 per IA32_VMX_TRUE_PROCBASED_CTLS]"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "PROCESS_POSTED_INTERRUPTS                    must be 0"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "MAXPHYADDR: 40 bits"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(caps, diff_lists_differences_by_name)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"caps", "diff", "bochs-corei7_skylake_x",
+	                                   "bochs-tigerlake", NULL});
+
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect(strstr(r.out, "VM-entry controls LOAD_CET_STATE (bit 20): must be 0 -> 0 or 1"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "IA32_VMX_BASIC: 0x00d810000000002b -> 0x01d8100000000004"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "differences"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL,
+	            (const char *[]){"caps", "diff", "bochs-tigerlake", "bochs-tigerlake", NULL});
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "0 differences"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(caps, list_filters_by_codename_and_signature)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"caps", "list", "--signature", "0x506e3", NULL});
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "skylake-s-h-core-i7-6700 "), "%s", r.out);
+	cr_expect_null(strstr(r.out, "tiger"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"caps", "list", "--codename", "tiger lake", NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "tiger-lake-u-core-i5-1135g7"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "skylake"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(caps, the_builtin_default_is_what_a_run_reports)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"check", "--capsdb", "/nonexistent",
+	                                   "examples/valid-long-mode.yaml", NULL});
+
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "(caps bochs-corei7_skylake_x;"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"caps", "--capsdb", "/nonexistent", "show",
+	                                   "bochs-corei7_skylake_x", NULL});
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "IA32_VMX_BASIC                 0x00d810000000002b"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"caps", "--capsdb", "/nonexistent", "show",
+	                                   "bochs-tigerlake", NULL});
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "no capsdb entry named 'bochs-tigerlake'"), "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* A fake processor for harvest: vendor, CPUID.1:ECX, MSR availability and values. */
+struct fake_cpu {
+	char vendor[13];
+	uint32_t leaf1_ecx;
+	uint64_t feature_control;
+	bool msrs_fault;
+};
+
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	const struct fake_cpu *f = ctx;
+
+	(void)sub;
+	memset(r, 0, 4 * sizeof(uint32_t));
+	if (leaf == 0) {
+		memcpy(&r[1], f->vendor, 4);
+		memcpy(&r[3], f->vendor + 4, 4);
+		memcpy(&r[2], f->vendor + 8, 4);
+	} else if (leaf == 1) {
+		r[0] = 0x000806c1;
+		r[2] = f->leaf1_ecx;
+	} else if (leaf == 0x80000000) {
+		r[0] = 0x80000008;
+	} else if (leaf == 0x80000008) {
+		r[0] = 0x3027;
+	}
+}
+
+static int fake_rdmsr(void *ctx, uint32_t index, uint64_t *v)
+{
+	const struct fake_cpu *f = ctx;
+
+	if (index == 0x3a) {
+		*v = f->feature_control;
+		return 0;
+	}
+	if (f->msrs_fault || index >= 0x492)
+		return -1;
+	*v = index == 0x480 ? 0x00da040000000004ull : 0x0000007f00000016ull;
+	return 0;
+}
+
+static bool harvest(struct fake_cpu *cpu, const char *unavailable, char *err, char *out,
+                    size_t outlen)
+{
+	struct harvest_source s = {fake_cpuid, fake_rdmsr, unavailable, "fake", cpu};
+	FILE *f = fmemopen(out, outlen, "w");
+	bool ok = harvest_entry(&s, "fake-cpu", f, err, 256);
+
+	fclose(f);
+	return ok;
+}
+
+Test(caps, harvest_refuses_what_it_cannot_read)
+{
+	struct fake_cpu amd = {"AuthenticAMD", 0, 0, false};
+	struct fake_cpu novmx = {"GenuineIntel", 0, 0, false};
+	struct fake_cpu locked_off = {"GenuineIntel", 1u << 5, 1, false};
+	struct fake_cpu fault = {"GenuineIntel", 1u << 5, 5, true};
+	char err[256], out[8192];
+
+	out[0] = '\0';
+	cr_expect_not(harvest(&amd, NULL, err, out, sizeof(out)));
+	cr_expect(strstr(err, "AuthenticAMD, not GenuineIntel"), "%s", err);
+	cr_expect_eq(out[0], '\0', "a refusal prints nothing");
+	cr_expect_not(harvest(&novmx, NULL, err, out, sizeof(out)));
+	cr_expect(strstr(err, "CPUID.1:ECX.VMX[bit 5] is 0"), "%s", err);
+	cr_expect_not(harvest(&locked_off, NULL, err, out, sizeof(out)));
+	cr_expect(strstr(err, "locked with VMX outside SMX disabled"), "%s", err);
+	cr_expect_not(harvest(&fault, "no msr driver", err, out, sizeof(out)));
+	cr_expect(strstr(err, "cannot read MSRs: no msr driver"), "%s", err);
+	cr_expect_not(harvest(&fault, NULL, err, out, sizeof(out)));
+	cr_expect(strstr(err, "RDMSR IA32_VMX_BASIC (0x480) failed"), "%s", err);
+}
+
+Test(caps, harvest_prints_an_entry_that_loads)
+{
+	struct fake_cpu intel = {"GenuineIntel", 1u << 5, 5, false};
+	char err[256], out[8192];
+	struct vmx_caps c;
+	struct caps_meta m;
+	struct load_diags d;
+
+	cr_assert(harvest(&intel, NULL, err, out, sizeof(out)), "%s", err);
+	memset(&d, 0, sizeof(d));
+	cr_assert(caps_load_text("harvested", out, strlen(out), &c, &m, &d), "%s\n%s",
+	          d.n ? d.d[0].msg : "", out);
+	cr_expect_str_eq(c.name, "fake-cpu");
+	cr_expect_eq(c.msr[VMX_MSR_BASIC], 0x00da040000000004ull);
+	cr_expect_eq(c.msr_state[VMX_MSR_PROCBASED_CTLS3], VMX_MSR_ABSENT);
+	cr_expect_eq(c.maxphyaddr, 39);
+	cr_expect_eq(m.family, 6);
+	cr_expect_eq(m.model, 0x8c);
+	caps_meta_release(&m);
+}
+
+Test(caps, harvest_on_this_machine_answers_clearly)
+{
+	struct cli_result r = run_cli(NULL, (const char *[]){"caps", "harvest", NULL});
+
+	/* Either a real entry (an Intel host with the msr driver, as root) or a clear refusal. */
+	if (r.status == 0)
+		cr_expect(strstr(r.out, "msrs:\n  IA32_VMX_BASIC: 0x"), "%s", r.out);
+	else
+		cr_expect(r.status == 2 && strstr(r.err, "vmcslint: error: caps harvest: "),
+		          "%d %s", r.status, r.err);
+	cli_result_free(&r);
+}

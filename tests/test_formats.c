@@ -1,0 +1,100 @@
+/*
+ * test_formats.c -- the machine-readable artifacts: the configuration JSON Schema is current
+ * and accepts the examples, `check` JSON has the documented shape, SARIF validates against the
+ * OASIS SARIF 2.1.0 schema.
+ */
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "json_check.h"
+
+#define VALIDATE      "tests/validate-json.py"
+#define CONFIG_SCHEMA "schema/vmcs-config.schema.json"
+
+Test(formats, config_schema_is_current)
+{
+	struct cli_result r = run_argv(NULL, (const char *[]){"build/gen-schema", NULL});
+	char *committed = read_file(CONFIG_SCHEMA, NULL);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(committed);
+	cr_expect(strcmp(r.out, committed) == 0, CONFIG_SCHEMA " is stale: run 'make schema'");
+	free(committed);
+	cli_result_free(&r);
+}
+
+Test(formats, examples_validate_against_the_config_schema)
+{
+	glob_t g;
+	const char *argv[256] = {"python3", VALIDATE, CONFIG_SCHEMA};
+	size_t n = 3;
+	struct cli_result r;
+
+	cr_assert_eq(glob("examples/*.yaml", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc && n < 255; i++)
+		argv[n++] = g.gl_pathv[i];
+	argv[n] = NULL;
+	r = run_argv(NULL, argv);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cli_result_free(&r);
+	globfree(&g);
+}
+
+Test(formats, config_schema_rejects_an_unknown_field)
+{
+	struct cli_result r =
+	    run_argv(NULL, (const char *[]){"python3", VALIDATE, CONFIG_SCHEMA,
+	                                    "tests/fixtures/schema/unknown-field.yaml", NULL});
+
+	cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "GUEST_CRO"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(formats, check_json_has_the_documented_shape)
+{
+	struct cli_result r = run_cli(
+	    NULL, (const char *[]){"check", "--format", "json", "examples/valid-long-mode.yaml",
+	                           "tests/fixtures/rules/VMWRITE-FIELD-EXISTS.fail.yaml", NULL});
+	const char *where;
+
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_assert(json_valid(r.out, &where), "invalid JSON near %.60s", where);
+	cr_expect(strstr(r.out, "{\"tool\": {\"name\": \"vmcslint\", \"version\": "), "%s", r.out);
+	cr_expect(strstr(r.out, "\"prediction\": {\"outcome\": \"success\"}"), "%s", r.out);
+	cr_expect(strstr(r.out,
+	                 "\"prediction\": {\"outcome\": \"vmfail_valid\", "
+	                 "\"vm_instruction_error\": 12, \"check\": \"VMWRITE-FIELD-EXISTS\"}"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "\"severity\": \"error\""), "%s", r.out);
+	cr_expect(strstr(r.out, "\"line\": 5, \"column\": 3"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(formats, sarif_validates_against_the_oasis_schema)
+{
+	struct cli_result r = run_cli(
+	    NULL, (const char *[]){"check", "--format", "sarif", "examples/valid-long-mode.yaml",
+	                           "tests/fixtures/rules/VMWRITE-FIELD-EXISTS.fail.yaml",
+	                           "tests/fixtures/rules/INSTR-VMRESUME-LAUNCHED.fail.yaml", NULL});
+	struct cli_result v;
+
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect(strstr(r.out, "\"ruleId\": \"VMWRITE-FIELD-EXISTS\""), "%s", r.out);
+	v = run_argv(r.out, (const char *[]){"python3", VALIDATE,
+	                                     "tests/sarif/sarif-2.1.0-rtm.5.json", "-", NULL});
+	cr_expect_eq(v.status, 0, "%s%s", v.out, v.err);
+	cli_result_free(&v);
+	cli_result_free(&r);
+	/* The validator is not vacuous: a result without its message is rejected. */
+	v = run_argv(
+	    "{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"x\"}}, "
+	    "\"results\": [{\"ruleId\": \"A\"}]}]}",
+	    (const char *[]){"python3", VALIDATE, "tests/sarif/sarif-2.1.0-rtm.5.json", "-", NULL});
+	cr_expect_eq(v.status, 1, "%s%s", v.out, v.err);
+	cli_result_free(&v);
+}
