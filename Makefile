@@ -22,7 +22,7 @@ CFLAGS   += -std=c11 $(WARN)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 YAML_LIBS  := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
-CPUID_CFLAGS := $(shell pkg-config --cflags libcpuid 2>/dev/null)
+CPUID_CFLAGS := $(shell pkg-config --cflags libcpuid 2>/dev/null || echo -I/usr/include/libcpuid)
 CPUID_LIBS := $(shell pkg-config --libs libcpuid 2>/dev/null || echo -lcpuid)
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
