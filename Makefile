@@ -3,6 +3,7 @@
 #   make            build build/vmcslint and build/libvmcslint.a
 #   make demo       install missing packages, build, run the main job on the built-in defaults
 #   make test       install missing packages, run the whole suite (plain build, then ASan+UBSan)
+#   make bench      print speed figures as `name: value unit`
 #   make install    PREFIX=/usr/local (binary, library, header, vmcslint.pc, capsdb data)
 #   make format / check-format / compile_commands.json / clean
 
@@ -48,7 +49,7 @@ SHOSTLIB := $(O)/san/libvmcslint-host.a
 SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
-.PHONY: all deps demo test test-plain test-san schema install uninstall clean format \
+.PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
         check-format check-core help
 .DEFAULT_GOAL := all
 
@@ -113,6 +114,14 @@ $(O)/gen-schema: $(O)/obj/schema/gen_schema.o $(LIB)
 schema: $(O)/gen-schema
 	./$(O)/gen-schema > schema/vmcs-config.schema.json
 
+# ---- benchmarks (figures, not tests) ----
+$(O)/vmcslint-bench: $(O)/obj/bench/bench.o $(HOSTLIB) $(LIB)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(O)/vmcslint-bench
+	@sh scripts/bench.sh $(BIN) $(O)/vmcslint-bench
+
 # ---- the two README commands ----
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -159,7 +168,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker schema cli tests vmx-probe -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker schema cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)

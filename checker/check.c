@@ -264,6 +264,21 @@ static void predict(struct check_report *rep)
 				varies = true;
 			}
 		}
+		/*
+		 * Entries load in order: an entry the checker cannot judge that comes before
+		 * the first failing one may fail first.
+		 */
+		if (first && first_und && t == tier_of(CHECK_CLASS_MSRLOAD)) {
+			for (size_t i = 0; i < rep->n_findings; i++) {
+				const struct check_finding *f = &rep->findings[i];
+
+				if (f->result == RULE_UNDECIDED &&
+				    rule_table[f->rule].cls == CHECK_CLASS_MSRLOAD &&
+				    f->outcome.exit_qualification <=
+				        first->outcome.exit_qualification)
+					undecided_before = true;
+			}
+		}
 		if (first) {
 			if (undecided_before) {
 				rep->prediction.kind = OUTCOME_UNDECIDED;

@@ -25,6 +25,8 @@ struct cli_command {
 int cmd_fields(int argc, char **argv);
 int cmd_caps(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 
 /* `error: ...` on stderr; returns CLI_EXIT_USAGE so callers can `return cli_error(...)`. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

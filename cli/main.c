@@ -10,6 +10,8 @@
 static const struct cli_command commands[] = {
     {"fields", cmd_fields, "list, look up and search the VMCS fields of the Intel SDM"},
     {"check", cmd_check, "predict what VMLAUNCH/VMRESUME does with a VMCS configuration"},
+    {"explain", cmd_explain, "explain a check: what it verifies, its SDM section, its outcome"},
+    {"matrix", cmd_matrix, "check one configuration against every processor in the capsdb"},
     {"caps", cmd_caps, "browse, decode, compare and harvest VMX capabilities (capsdb)"},
 };
 

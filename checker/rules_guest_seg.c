@@ -1,0 +1,998 @@
+/*
+ * rules_guest_seg.c -- SDM 27.3.1.2 "Checks on Guest Segment Registers" and 27.3.1.3 "Checks on
+ * Guest Descriptor-Table Registers": selector, base, limit and access rights of CS, SS, DS, ES,
+ * FS, GS, TR and LDTR, and base and limit of GDTR and IDTR.
+ *
+ * One predicate per SDM condition, shared by the registers it applies to: the arg of a row names
+ * the register by its selector field (VMCS_GUEST_CS_SELECTOR, ...), or by its base field for
+ * GDTR and IDTR (VMCS_GUEST_GDTR_BASE, VMCS_GUEST_IDTR_BASE).
+ *
+ * Terms of the SDM used below: the guest "will be virtual-8086" when RFLAGS.VM (bit 17) is 1 in
+ * the guest RFLAGS field; it "will be IA-32e mode" when the "IA-32e mode guest" VM-entry control
+ * is 1; a register is "usable" when bit 16 (unusable) of its access-rights field is 0.
+ */
+#include "rules.h"
+
+struct seg {
+	const char *name;
+	int sel, base, limit, ar; /* field ids; -1 when the register has no such field */
+};
+
+static const struct seg segs[] = {
+    {"ES", VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES},
+    {"CS", VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR_BYTES},
+    {"SS", VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES},
+    {"DS", VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES},
+    {"FS", VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES},
+    {"GS", VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES},
+    {"LDTR", VMCS_GUEST_LDTR_SELECTOR, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT,
+     VMCS_GUEST_LDTR_AR_BYTES},
+    {"TR", VMCS_GUEST_TR_SELECTOR, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR_BYTES},
+    {"GDTR", -1, VMCS_GUEST_GDTR_BASE, VMCS_GUEST_GDTR_LIMIT, -1},
+    {"IDTR", -1, VMCS_GUEST_IDTR_BASE, VMCS_GUEST_IDTR_LIMIT, -1},
+};
+
+#define N_SEGS (sizeof(segs) / sizeof(segs[0]))
+
+/* The register a row's arg names (its selector field, or its base field for GDTR/IDTR). */
+static const struct seg *seg_of(uintptr_t arg)
+{
+	for (size_t i = 0; i < N_SEGS; i++) {
+		if ((segs[i].sel >= 0 && (uintptr_t)segs[i].sel == arg) ||
+		    (segs[i].sel < 0 && (uintptr_t)segs[i].base == arg))
+			return &segs[i];
+	}
+	return &segs[0]; /* not reached: every row names a register (a test runs every row) */
+}
+
+static bool is_cs(const struct seg *s)
+{
+	return s->sel == VMCS_GUEST_CS_SELECTOR;
+}
+static bool is_tr(const struct seg *s)
+{
+	return s->sel == VMCS_GUEST_TR_SELECTOR;
+}
+static bool is_ldtr(const struct seg *s)
+{
+	return s->sel == VMCS_GUEST_LDTR_SELECTOR;
+}
+
+static const char *fname(int id)
+{
+	return vmcs_field_at((size_t)id)->name;
+}
+
+/* Field values by id. */
+#define VID(c, id) ((c)->v[(id)])
+/* NEED() for a field given by id. */
+#define NEED_ID(c, id)                                                                             \
+	do {                                                                                       \
+		if (!(c)->in->vmcs->known[(id)])                                                   \
+			return check_unknown_field((c), (id));                                     \
+	} while (0)
+
+/* The "unrestricted guest" VM-execution control as VM entry sees it. */
+#define NEED_UG(c)                                                                                 \
+	do {                                                                                       \
+		NEED(c, CPU_BASED_VM_EXEC_CONTROL);                                                \
+		if ((c)->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))                      \
+			NEED(c, SECONDARY_VM_EXEC_CONTROL);                                        \
+	} while (0)
+#define UG(c) (((c)->proc2 & BITMASK(L_PROC2, UNRESTRICTED_GUEST)) != 0)
+
+#define IA32E(c)      (((c)->entry & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0)
+#define V8086(c)      ((V(c, GUEST_RFLAGS) & BITMASK(L_RFLAGS, VM)) != 0)
+#define NEED_V8086(c) NEED(c, GUEST_RFLAGS)
+
+#define AR_TYPE(ar)     ((unsigned)BITS_GET(ar, L_AR, TYPE))
+#define AR_S(ar)        ((unsigned)BITS_GET(ar, L_AR, S))
+#define AR_DPL(ar)      ((unsigned)BITS_GET(ar, L_AR, DPL))
+#define AR_P(ar)        ((unsigned)BITS_GET(ar, L_AR, P))
+#define AR_L(ar)        ((unsigned)BITS_GET(ar, L_AR, L))
+#define AR_DB(ar)       ((unsigned)BITS_GET(ar, L_AR, DB))
+#define AR_G(ar)        ((unsigned)BITS_GET(ar, L_AR, G))
+#define AR_UNUSABLE(ar) (BITS_GET(ar, L_AR, UNUSABLE) != 0)
+#define SEL_RPL(sel)    ((unsigned)((sel)&3u))
+#define SEL_TI          0x4u
+
+/* CPUID.80000001H:EDX bit 29: Intel 64 architecture (long mode) is supported. */
+#define CPUID_80000001_EDX_LM 29
+
+/* Access-rights bits 11:8 and 31:17 are reserved (SDM table "Format of Access Rights"). */
+#define AR_RSVD_11_8  0xf00ull
+#define AR_RSVD_31_17 (~0ull << 17)
+
+/* The processor's VM entry reads only the low 16 bits of a selector and 32 of a limit. */
+#define SEL16(v) ((unsigned)((v)&0xffffu))
+#define LIM32(v) ((v)&0xffffffffull)
+
+/*
+ * Whether the access-rights sub-field checks (S, P, reserved bits, G) apply to s: for CS, SS,
+ * DS, ES, FS and GS only when the guest will not be virtual-8086 (then the whole field must be
+ * 000000F3H instead), and only "if the register is CS or if the register is usable"; for TR
+ * always; for LDTR only when it is usable.  RULE_PASS means they apply; RULE_NA that they do
+ * not; RULE_UNDECIDED when a value that decides it is unknown.
+ */
+static enum rule_result ar_checks_apply(struct check_ctx *c, const struct seg *s)
+{
+	NEED_ID(c, s->ar);
+	if (is_tr(s))
+		return RULE_PASS;
+	if (is_ldtr(s))
+		return AR_UNUSABLE(VID(c, s->ar)) ? RULE_NA : RULE_PASS;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	if (!is_cs(s) && AR_UNUSABLE(VID(c, s->ar)))
+		return RULE_NA;
+	return RULE_PASS;
+}
+
+/*
+ * Whether the processor supports Intel 64 architecture, which the base-address checks require.
+ * The "IA-32e mode guest" VM-entry control may be 1 exactly on such processors; without the
+ * VM-entry capability MSR, CPUID.80000001H:EDX[29] (LM) tells, and IA32_VMX_BASIC[48] = 1 (32-bit
+ * VMX addresses) rules it out.
+ */
+static enum tri intel64(const struct check_ctx *c)
+{
+	struct vmx_allowed a = check_allowed(c, VMX_CTL_ENTRY);
+	enum tri t;
+
+	if (a.known)
+		return (a.may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
+	t = vmx_caps_cpuid_bit(c->in->caps, 0x80000001u, 0, CPUID_EDX, CPUID_80000001_EDX_LM);
+	if (t != TRI_UNKNOWN)
+		return t;
+	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32) == TRI_YES)
+		return TRI_NO;
+	return TRI_UNKNOWN;
+}
+
+/*
+ * The canonical test of the guest base addresses (FS, GS, TR, LDTR, GDTR, IDTR), done only on
+ * processors that support Intel 64.  Canonical is relative to the linear-address width the
+ * processor supports: 57 bits on processors with 5-level paging (CR4.LA57 may be 1 in VMX
+ * operation: IA32_VMX_CR4_FIXED1 bit 12), else 48.  The guest's own CR4.LA57 does not narrow it:
+ * these registers accept such bases whatever the paging mode (WRMSR to FS.base, LGDT), and KVM
+ * models the VMX base-field checks the same way (is_noncanonical_base_address).
+ */
+static enum rule_result base_canonical(struct check_ctx *c, const struct seg *s)
+{
+	uint64_t base = VID(c, s->base);
+	const struct vmx_caps *caps = c->in->caps;
+	enum tri la57 = TRI_UNKNOWN;
+	enum tri i64 = intel64(c);
+	unsigned width;
+	uint64_t mask, fixed;
+
+	if (i64 == TRI_NO)
+		return RULE_NA;
+	if (check_canonical(base, 48))
+		return RULE_PASS;
+	if (caps->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
+		la57 = (caps->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? TRI_YES : TRI_NO;
+	if (check_canonical(base, 57)) {
+		if (la57 == TRI_YES)
+			return RULE_PASS;
+		if (la57 == TRI_UNKNOWN)
+			return check_undecided(
+			    c,
+			    "cannot decide whether %s = 0x%llx is canonical: it is "
+			    "with 57-bit but not with 48-bit linear addresses, and "
+			    "IA32_VMX_CR4_FIXED1 (5-level paging support) is unknown",
+			    fname(s->base), (unsigned long long)base);
+	}
+	if (i64 == TRI_UNKNOWN)
+		return check_undecided(
+		    c,
+		    "cannot decide whether %s = 0x%llx must be canonical: whether "
+		    "the processor supports Intel 64 is unknown",
+		    fname(s->base), (unsigned long long)base);
+	width = la57 == TRI_YES ? 57 : 48;
+	mask = (1ull << width) - 1;
+	fixed = base & mask;
+	if ((fixed >> (width - 1)) & 1)
+		fixed |= ~mask;
+	check_hint(c, "make %s canonical: bits 63:%u must all equal bit %u (e.g. 0x%llx)",
+	           fname(s->base), width, width - 1, (unsigned long long)fixed);
+	return check_fail(c, s->base, "%s base %s = 0x%llx is not canonical %s", s->name,
+	                  fname(s->base), (unsigned long long)base,
+	                  la57 == TRI_YES
+	                      ? "(57-bit linear addresses: bits 63:57 must equal bit 56)"
+	                  : la57 == TRI_NO ? "(48-bit linear addresses: no 5-level paging, "
+	                                     "IA32_VMX_CR4_FIXED1.LA57 = 0)"
+	                                   : "for 48-bit or 57-bit linear addresses");
+}
+
+/* ---- 27.3.1.2: selector fields ---- */
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": the TI flag (bit 2) of the TR selector must
+ * be 0, and that of the LDTR selector when LDTR is usable: both live in the GDT. */
+enum rule_result rule_guest_seg_selector_ti(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	unsigned sel;
+
+	if (is_ldtr(s)) {
+		NEED_ID(c, s->ar);
+		if (AR_UNUSABLE(VID(c, s->ar)))
+			return RULE_NA;
+	}
+	NEED_ID(c, s->sel);
+	sel = SEL16(VID(c, s->sel));
+	if (sel & SEL_TI) {
+		check_hint(c,
+		           "use a GDT selector for %s: clear bit 2 (TI) of %s (0x%04x), the %s "
+		           "descriptor lives in the GDT%s",
+		           s->name, fname(s->sel), sel & ~SEL_TI, s->name,
+		           is_ldtr(s)
+		               ? ", or mark LDTR unusable (bit 16 of GUEST_LDTR_AR_BYTES) when "
+		                 "the guest has no LDT"
+		               : "");
+		return check_fail(c, s->sel,
+		                  "%s = 0x%04x has TI (bit 2) set: the %s selector must "
+		                  "refer to the GDT",
+		                  fname(s->sel), sel, s->name);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": unless the guest will be virtual-8086 or
+ * "unrestricted guest" is 1, the RPL of the SS selector must equal the RPL of the CS selector
+ * (whether or not SS is usable). */
+enum rule_result rule_guest_seg_ss_rpl(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned ss, cs;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED_UG(c);
+	if (UG(c))
+		return RULE_NA;
+	NEED(c, GUEST_SS_SELECTOR);
+	NEED(c, GUEST_CS_SELECTOR);
+	ss = SEL16(V(c, GUEST_SS_SELECTOR));
+	cs = SEL16(V(c, GUEST_CS_SELECTOR));
+	if (SEL_RPL(ss) != SEL_RPL(cs)) {
+		check_hint(
+		    c,
+		    "give GUEST_SS_SELECTOR the RPL of GUEST_CS_SELECTOR (%u, the CPL): e.g. "
+		    "0x%04x; a null SS in 64-bit mode still needs RPL = CPL",
+		    SEL_RPL(cs), (ss & ~3u) | SEL_RPL(cs));
+		return check_fail(
+		    c, VMCS_GUEST_SS_SELECTOR,
+		    "SS.RPL = %u (GUEST_SS_SELECTOR = 0x%04x) differs from CS.RPL = %u "
+		    "(GUEST_CS_SELECTOR = 0x%04x)",
+		    SEL_RPL(ss), ss, SEL_RPL(cs), cs);
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.2: base-address fields ---- */
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": when the guest will be virtual-8086, the base
+ * of CS, SS, DS, ES, FS and GS must be the selector times 16. */
+enum rule_result rule_guest_seg_base_v8086(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t want, base;
+
+	NEED_V8086(c);
+	if (!V8086(c))
+		return RULE_NA;
+	NEED_ID(c, s->sel);
+	NEED_ID(c, s->base);
+	want = (uint64_t)SEL16(VID(c, s->sel)) << 4;
+	base = VID(c, s->base);
+	if (base != want) {
+		check_hint(c,
+		           "set %s to 0x%llx (selector 0x%04x shifted left 4 bits), as the "
+		           "virtual-8086 guest would compute it",
+		           fname(s->base), (unsigned long long)want, SEL16(VID(c, s->sel)));
+		return check_fail(c, s->base,
+		                  "virtual-8086 guest (RFLAGS.VM = 1): %s = 0x%llx, but must be "
+		                  "%s << 4 = 0x%llx",
+		                  fname(s->base), (unsigned long long)base, fname(s->sel),
+		                  (unsigned long long)want);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": on processors that support Intel 64, the bases
+ * of TR, FS and GS must be canonical (FS and GS even when unusable: their bases are always loaded),
+ * and that of LDTR when LDTR is usable. */
+enum rule_result rule_guest_seg_base_canonical(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+
+	if (is_ldtr(s)) {
+		NEED_ID(c, s->ar);
+		if (AR_UNUSABLE(VID(c, s->ar)))
+			return RULE_NA;
+	}
+	NEED_ID(c, s->base);
+	return base_canonical(c, s);
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": on processors that support Intel 64, bits 63:32
+ * of the CS base must be 0, and those of the SS, DS and ES bases when the register is usable. */
+enum rule_result rule_guest_seg_base_upper(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t base;
+	enum tri i64;
+
+	if (!is_cs(s)) {
+		NEED_ID(c, s->ar);
+		if (AR_UNUSABLE(VID(c, s->ar)))
+			return RULE_NA;
+	}
+	i64 = intel64(c);
+	if (i64 == TRI_NO)
+		return RULE_NA;
+	NEED_ID(c, s->base);
+	base = VID(c, s->base);
+	if ((base >> 32) == 0)
+		return RULE_PASS;
+	if (i64 == TRI_UNKNOWN)
+		return check_undecided(c,
+		                       "cannot decide whether bits 63:32 of %s = 0x%llx matter: "
+		                       "whether the processor supports Intel 64 is unknown",
+		                       fname(s->base), (unsigned long long)base);
+	check_hint(c, "clear bits 63:32 of %s (0x%llx); only FS and GS have 64-bit bases%s",
+	           fname(s->base), (unsigned long long)(base & 0xffffffffull),
+	           is_cs(s) ? "" : ", or mark the register unusable (bit 16 of its access rights)");
+	return check_fail(c, s->base, "%s = 0x%llx has bits 63:32 set; the %s base is 32 bits wide",
+	                  fname(s->base), (unsigned long long)base, s->name);
+}
+
+/* ---- 27.3.1.2: limit fields ---- */
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": when the guest will be virtual-8086, the limit
+ * of CS, SS, DS, ES, FS and GS must be 0000FFFFH. */
+enum rule_result rule_guest_seg_limit_v8086(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t lim;
+
+	NEED_V8086(c);
+	if (!V8086(c))
+		return RULE_NA;
+	NEED_ID(c, s->limit);
+	lim = VID(c, s->limit);
+	if (lim != 0xffff) {
+		check_hint(c,
+		           "set %s to 0xffff; a segment with another limit (e.g. 4 GiB \"unreal "
+		           "mode\" limits) cannot run in virtual-8086 mode: emulate it, or use "
+		           "unrestricted guest",
+		           fname(s->limit));
+		return check_fail(
+		    c, s->limit,
+		    "virtual-8086 guest (RFLAGS.VM = 1): %s = 0x%llx, but must be 0xffff",
+		    fname(s->limit), (unsigned long long)lim);
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.2: access-rights fields of CS, SS, DS, ES, FS, GS ---- */
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": when the guest will be virtual-8086, the access
+ * rights of CS, SS, DS, ES, FS and GS must be exactly 000000F3H (present, DPL 3, accessed
+ * read/write data, all else 0). */
+enum rule_result rule_guest_seg_ar_v8086(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t ar;
+
+	NEED_V8086(c);
+	if (!V8086(c))
+		return RULE_NA;
+	NEED_ID(c, s->ar);
+	ar = VID(c, s->ar);
+	if (ar != 0xf3) {
+		check_hint(c,
+		           "set %s to 0xf3 (type 3, S = 1, DPL = 3, P = 1; G, D/B, L, AVL and "
+		           "unusable 0): virtual-8086 segments are always of this form",
+		           fname(s->ar));
+		return check_fail(
+		    c, s->ar, "virtual-8086 guest (RFLAGS.VM = 1): %s = 0x%llx, but must be 0xf3",
+		    fname(s->ar), (unsigned long long)ar);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the CS type must be
+ * 9, 11, 13 or 15 (accessed code); with "unrestricted guest" 1, type 3 (accessed read/write
+ * expand-up data) is allowed too. */
+enum rule_result rule_guest_seg_cs_type(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned type;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	type = AR_TYPE(V(c, GUEST_CS_AR_BYTES));
+	if (type == 9 || type == 11 || type == 13 || type == 15)
+		return RULE_PASS;
+	if (type == 3) {
+		NEED_UG(c);
+		if (UG(c))
+			return RULE_PASS;
+		check_hint(c,
+		           "use an accessed code type for CS (11 = execute/read, accessed); type 3 "
+		           "is allowed only with \"unrestricted guest\" 1");
+		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+		                  "GUEST_CS_AR_BYTES = 0x%llx: CS type 3 (data) requires the "
+		                  "\"unrestricted guest\" VM-execution control",
+		                  (unsigned long long)V(c, GUEST_CS_AR_BYTES));
+	}
+	check_hint(c,
+	           "set the type (bits 3:0) of GUEST_CS_AR_BYTES to an accessed code type: 9, "
+	           "11, 13 or 15 (e.g. 0x%llx)%s",
+	           (unsigned long long)((V(c, GUEST_CS_AR_BYTES) & ~0xfull) | (type | 9u)),
+	           (type & 8) ? "; the accessed bit (bit 0) is missing" : "");
+	return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+	                  "GUEST_CS_AR_BYTES = 0x%llx: CS type %u is not an accessed code segment "
+	                  "(9, 11, 13, 15%s)",
+	                  (unsigned long long)V(c, GUEST_CS_AR_BYTES), type,
+	                  UG(c) ? ", or 3 under unrestricted guest" : "");
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a usable SS must
+ * have type 3 or 7 (accessed read/write data). */
+enum rule_result rule_guest_seg_ss_type(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+	unsigned type;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	ar = V(c, GUEST_SS_AR_BYTES);
+	if (AR_UNUSABLE(ar))
+		return RULE_NA;
+	type = AR_TYPE(ar);
+	if (type == 3 || type == 7)
+		return RULE_PASS;
+	check_hint(c,
+	           "set the type (bits 3:0) of GUEST_SS_AR_BYTES to 3 (read/write, accessed) or 7 "
+	           "(expand-down), e.g. 0x%llx, or mark SS unusable (bit 16) for a null SS",
+	           (unsigned long long)((ar & ~0xfull) | 3u));
+	return check_fail(c, VMCS_GUEST_SS_AR_BYTES,
+	                  "GUEST_SS_AR_BYTES = 0x%llx: a usable SS has type %u, not 3 or 7 (an "
+	                  "accessed read/write data segment)",
+	                  (unsigned long long)ar, type);
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a usable DS, ES, FS
+ * or GS must have the accessed bit (type bit 0) set. */
+enum rule_result rule_guest_seg_type_accessed(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t ar;
+
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED_ID(c, s->ar);
+	ar = VID(c, s->ar);
+	if (AR_UNUSABLE(ar))
+		return RULE_NA;
+	if (!(AR_TYPE(ar) & 1)) {
+		check_hint(c, "set bit 0 (accessed) of %s: 0x%llx", fname(s->ar),
+		           (unsigned long long)(ar | 1u));
+		return check_fail(c, s->ar,
+		                  "%s = 0x%llx: usable %s has type %u with the accessed bit clear",
+		                  fname(s->ar), (unsigned long long)ar, s->name, AR_TYPE(ar));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, when a usable DS,
+ * ES, FS or GS holds a code segment (type bit 3), that segment must be readable (type bit 1). */
+enum rule_result rule_guest_seg_type_readable(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t ar;
+
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED_ID(c, s->ar);
+	ar = VID(c, s->ar);
+	if (AR_UNUSABLE(ar) || !(AR_TYPE(ar) & 8))
+		return RULE_NA;
+	if (!(AR_TYPE(ar) & 2)) {
+		check_hint(c,
+		           "set bit 1 (readable) of %s (0x%llx): a data segment register may hold "
+		           "only a readable code segment",
+		           fname(s->ar), (unsigned long long)(ar | 2u));
+		return check_fail(c, s->ar,
+		                  "%s = 0x%llx: usable %s holds an execute-only code segment "
+		                  "(type %u)",
+		                  fname(s->ar), (unsigned long long)ar, s->name, AR_TYPE(ar));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": bit 4 (S) of the access rights must be 1 for
+ * CS, and for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode); it must be 0 for TR, and
+ * for LDTR when usable. */
+enum rule_result rule_guest_seg_s(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	enum rule_result r = ar_checks_apply(c, s);
+	bool system = is_tr(s) || is_ldtr(s);
+	uint64_t ar;
+
+	if (r != RULE_PASS)
+		return r;
+	ar = VID(c, s->ar);
+	if (AR_S(ar) != (system ? 0u : 1u)) {
+		check_hint(c, "%s bit 4 (S) of %s: 0x%llx", system ? "clear" : "set", fname(s->ar),
+		           (unsigned long long)(system ? ar & ~0x10ull : ar | 0x10u));
+		return check_fail(c, s->ar, "%s = 0x%llx has S = %u: %s must be %s", fname(s->ar),
+		                  (unsigned long long)ar, AR_S(ar), s->name,
+		                  system ? "a system segment (S = 0)"
+		                         : "a code or data segment (S = 1)");
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, if the CS type is 3
+ * (possible only under "unrestricted guest"), the CS DPL must be 0. */
+enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	ar = V(c, GUEST_CS_AR_BYTES);
+	if (AR_TYPE(ar) != 3)
+		return RULE_NA;
+	if (AR_DPL(ar) != 0) {
+		check_hint(c, "clear the DPL (bits 6:5) of GUEST_CS_AR_BYTES: 0x%llx",
+		           (unsigned long long)(ar & ~0x60ull));
+		return check_fail(
+		    c, VMCS_GUEST_CS_AR_BYTES,
+		    "GUEST_CS_AR_BYTES = 0x%llx: CS has type 3 (data) with DPL %u, but "
+		    "must have DPL 0",
+		    (unsigned long long)ar, AR_DPL(ar));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a non-conforming CS
+ * (type 9 or 11) must have the DPL of SS (the CPL). */
+enum rule_result rule_guest_seg_cs_dpl_nonconforming(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t cs, ss;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	cs = V(c, GUEST_CS_AR_BYTES);
+	if (AR_TYPE(cs) != 9 && AR_TYPE(cs) != 11)
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	ss = V(c, GUEST_SS_AR_BYTES);
+	if (AR_DPL(cs) != AR_DPL(ss)) {
+		check_hint(
+		    c,
+		    "make CS.DPL and SS.DPL equal (both the guest's CPL): set the DPL (bits "
+		    "6:5) of GUEST_CS_AR_BYTES to %u (0x%llx) or that of GUEST_SS_AR_BYTES to %u",
+		    AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)),
+		    AR_DPL(cs));
+		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+		                  "non-conforming CS (type %u) has DPL %u but SS.DPL is %u "
+		                  "(GUEST_CS_AR_BYTES = 0x%llx, GUEST_SS_AR_BYTES = 0x%llx)",
+		                  AR_TYPE(cs), AR_DPL(cs), AR_DPL(ss), (unsigned long long)cs,
+		                  (unsigned long long)ss);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a conforming CS
+ * (type 13 or 15) must not have a DPL greater than the DPL of SS. */
+enum rule_result rule_guest_seg_cs_dpl_conforming(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t cs, ss;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	cs = V(c, GUEST_CS_AR_BYTES);
+	if (AR_TYPE(cs) != 13 && AR_TYPE(cs) != 15)
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	ss = V(c, GUEST_SS_AR_BYTES);
+	if (AR_DPL(cs) > AR_DPL(ss)) {
+		check_hint(c,
+		           "lower the DPL (bits 6:5) of GUEST_CS_AR_BYTES to at most SS.DPL = %u "
+		           "(e.g. 0x%llx)",
+		           AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)));
+		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+		                  "conforming CS (type %u) has DPL %u, greater than SS.DPL = %u "
+		                  "(GUEST_CS_AR_BYTES = 0x%llx, GUEST_SS_AR_BYTES = 0x%llx)",
+		                  AR_TYPE(cs), AR_DPL(cs), AR_DPL(ss), (unsigned long long)cs,
+		                  (unsigned long long)ss);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode and with
+ * "unrestricted guest" 0, the SS DPL must equal the RPL of the SS selector (whether or not SS is
+ * usable). */
+enum rule_result rule_guest_seg_ss_dpl_rpl(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+	unsigned sel;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED_UG(c);
+	if (UG(c))
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	NEED(c, GUEST_SS_SELECTOR);
+	ar = V(c, GUEST_SS_AR_BYTES);
+	sel = SEL16(V(c, GUEST_SS_SELECTOR));
+	if (AR_DPL(ar) != SEL_RPL(sel)) {
+		check_hint(
+		    c,
+		    "make SS.DPL equal SS.RPL: set the DPL (bits 6:5) of GUEST_SS_AR_BYTES to %u "
+		    "(0x%llx), or the RPL of GUEST_SS_SELECTOR to %u; SS.DPL is the guest's CPL "
+		    "even when SS is unusable",
+		    SEL_RPL(sel), (unsigned long long)((ar & ~0x60ull) | (SEL_RPL(sel) << 5)),
+		    AR_DPL(ar));
+		return check_fail(
+		    c, VMCS_GUEST_SS_AR_BYTES,
+		    "SS.DPL = %u (GUEST_SS_AR_BYTES = 0x%llx) differs from SS.RPL = %u "
+		    "(GUEST_SS_SELECTOR = 0x%04x)",
+		    AR_DPL(ar), (unsigned long long)ar, SEL_RPL(sel), sel);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the SS DPL must be 0
+ * when the CS type is 3 or when CR0.PE is 0 in the guest CR0 field (both possible only under
+ * "unrestricted guest"). */
+enum rule_result rule_guest_seg_ss_dpl_zero(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ss;
+	bool cs3, real;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	NEED(c, GUEST_CR0);
+	cs3 = AR_TYPE(V(c, GUEST_CS_AR_BYTES)) == 3;
+	real = !(V(c, GUEST_CR0) & BITMASK(L_CR0, PE));
+	if (!cs3 && !real)
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	ss = V(c, GUEST_SS_AR_BYTES);
+	if (AR_DPL(ss) != 0) {
+		check_hint(c,
+		           "clear the DPL (bits 6:5) of GUEST_SS_AR_BYTES (0x%llx): %s runs at "
+		           "CPL 0",
+		           (unsigned long long)(ss & ~0x60ull),
+		           real ? "a real-mode guest (CR0.PE = 0)" : "a guest with a data-type CS");
+		return check_fail(
+		    c, VMCS_GUEST_SS_AR_BYTES,
+		    "SS.DPL = %u (GUEST_SS_AR_BYTES = 0x%llx), but must be 0 because %s",
+		    AR_DPL(ss), (unsigned long long)ss,
+		    real ? "CR0.PE = 0 in GUEST_CR0" : "the CS type is 3");
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode and with
+ * "unrestricted guest" 0, a usable DS, ES, FS or GS of type 0-11 (data or non-conforming code) must
+ * not have a DPL below its selector's RPL. */
+enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t ar;
+	unsigned sel;
+
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED_UG(c);
+	if (UG(c))
+		return RULE_NA;
+	NEED_ID(c, s->ar);
+	ar = VID(c, s->ar);
+	if (AR_UNUSABLE(ar) || AR_TYPE(ar) > 11)
+		return RULE_NA;
+	NEED_ID(c, s->sel);
+	sel = SEL16(VID(c, s->sel));
+	if (AR_DPL(ar) < SEL_RPL(sel)) {
+		check_hint(
+		    c,
+		    "lower the RPL of %s to at most %u (0x%04x), or raise the DPL (bits 6:5) of "
+		    "%s to %u",
+		    fname(s->sel), AR_DPL(ar), (sel & ~3u) | AR_DPL(ar), fname(s->ar),
+		    SEL_RPL(sel));
+		return check_fail(
+		    c, s->ar, "%s.DPL = %u (%s = 0x%llx) is less than %s.RPL = %u (%s = 0x%04x)",
+		    s->name, AR_DPL(ar), fname(s->ar), (unsigned long long)ar, s->name,
+		    SEL_RPL(sel), fname(s->sel), sel);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": bit 7 (P) of the access rights must be 1 for
+ * CS, for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode), for TR, and for LDTR when
+ * usable. */
+enum rule_result rule_guest_seg_p(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	enum rule_result r = ar_checks_apply(c, s);
+	uint64_t ar;
+
+	if (r != RULE_PASS)
+		return r;
+	ar = VID(c, s->ar);
+	if (!AR_P(ar)) {
+		check_hint(c, "set bit 7 (P) of %s: 0x%llx%s", fname(s->ar),
+		           (unsigned long long)(ar | 0x80u),
+		           is_cs(s) || is_tr(s)
+		               ? ""
+		               : "; for a null selector mark the register unusable "
+		                 "(bit 16) instead");
+		return check_fail(c, s->ar, "%s = 0x%llx: %s%s is not present (P = 0)",
+		                  fname(s->ar), (unsigned long long)ar,
+		                  is_cs(s) || is_tr(s) ? "" : "usable ", s->name);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": access-rights bits 11:8 are reserved and must
+ * be 0 for CS, for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode), for TR, and for LDTR
+ * when usable. */
+enum rule_result rule_guest_seg_ar_reserved_low(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	enum rule_result r = ar_checks_apply(c, s);
+	uint64_t ar;
+
+	if (r != RULE_PASS)
+		return r;
+	ar = VID(c, s->ar);
+	if (ar & AR_RSVD_11_8) {
+		check_hint(c,
+		           "clear bits 11:8 of %s (0x%llx): the VMCS access-rights format has the "
+		           "descriptor's limit 19:16 nibble removed, so shift the descriptor's "
+		           "high flags down, not copy bytes 5-6 as they are",
+		           fname(s->ar), (unsigned long long)(ar & ~AR_RSVD_11_8));
+		return check_fail(c, s->ar, "%s = 0x%llx sets reserved bits 11:8 (0x%llx)",
+		                  fname(s->ar), (unsigned long long)ar,
+		                  (unsigned long long)(ar & AR_RSVD_11_8));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the CS D/B bit must
+ * be 0 when the guest will be IA-32e mode and CS.L is 1 (64-bit code). */
+enum rule_result rule_guest_seg_cs_l_db(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, VM_ENTRY_CONTROLS);
+	if (!IA32E(c))
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	ar = V(c, GUEST_CS_AR_BYTES);
+	if (!AR_L(ar))
+		return RULE_NA;
+	if (AR_DB(ar)) {
+		check_hint(c,
+		           "clear bit 14 (D/B) of GUEST_CS_AR_BYTES (0x%llx) for 64-bit code, or "
+		           "clear bit 13 (L) for compatibility mode",
+		           (unsigned long long)(ar & ~BITMASK(L_AR, DB)));
+		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+		                  "GUEST_CS_AR_BYTES = 0x%llx has both L and D/B set in an IA-32e "
+		                  "mode guest",
+		                  (unsigned long long)ar);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": wherever the access-rights checks apply (CS;
+ * SS, DS, ES, FS, GS when usable, outside virtual-8086 mode; TR; LDTR when usable), G must be 0 if
+ * any of limit bits 11:0 is 0, and G must be 1 if any of limit bits 31:20 is 1. */
+enum rule_result rule_guest_seg_limit_granularity(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	enum rule_result r = ar_checks_apply(c, s);
+	uint64_t ar, lim;
+
+	if (r != RULE_PASS)
+		return r;
+	NEED_ID(c, s->limit);
+	ar = VID(c, s->ar);
+	lim = LIM32(VID(c, s->limit));
+	if (AR_G(ar) && (lim & 0xfff) != 0xfff) {
+		check_hint(
+		    c,
+		    "the limit field holds the byte-granular limit: with G = 1 its bits 11:0 "
+		    "are all 1 (e.g. 0x%llx for 4-KByte pages); or clear G (bit 15) of %s if "
+		    "the limit is byte-granular (it must then be below 1 MByte)",
+		    (unsigned long long)(lim | 0xfff), fname(s->ar));
+		return check_fail(c, s->limit,
+		                  "%s has G = 1 but %s = 0x%llx has a 0 in bits 11:0 "
+		                  "(%s = 0x%llx)",
+		                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
+		                  (unsigned long long)ar);
+	}
+	if (!AR_G(ar) && (lim >> 20) != 0) {
+		check_hint(
+		    c,
+		    "set G (bit 15) of %s (0x%llx): a limit of 1 MByte or more needs 4-KByte "
+		    "granularity, with bits 11:0 of %s all 1",
+		    fname(s->ar), (unsigned long long)(ar | BITMASK(L_AR, G)), fname(s->limit));
+		return check_fail(c, s->ar,
+		                  "%s has G = 0 but %s = 0x%llx has a 1 in bits 31:20 "
+		                  "(%s = 0x%llx)",
+		                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
+		                  (unsigned long long)ar);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": access-rights bits 31:17 are reserved and must
+ * be 0 for CS, for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode), for TR, and for LDTR
+ * when usable. */
+enum rule_result rule_guest_seg_ar_reserved_high(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	enum rule_result r = ar_checks_apply(c, s);
+	uint64_t ar;
+
+	if (r != RULE_PASS)
+		return r;
+	ar = VID(c, s->ar);
+	if (ar & AR_RSVD_31_17) {
+		check_hint(c,
+		           "clear bits 31:17 of %s (0x%llx); only bit 16 (unusable) is defined "
+		           "above bit 15",
+		           fname(s->ar), (unsigned long long)(ar & ~AR_RSVD_31_17));
+		return check_fail(c, s->ar, "%s = 0x%llx sets reserved bits 31:17 (0x%llx)",
+		                  fname(s->ar), (unsigned long long)ar,
+		                  (unsigned long long)(ar & AR_RSVD_31_17));
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.2: access rights of TR and LDTR ---- */
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": the TR type must be 11 (busy 32-bit or 64-bit
+ * TSS); type 3 (busy 16-bit TSS) is allowed too when the guest will not be IA-32e mode. */
+enum rule_result rule_guest_seg_tr_type(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+	unsigned type;
+
+	(void)arg;
+	NEED(c, GUEST_TR_AR_BYTES);
+	ar = V(c, GUEST_TR_AR_BYTES);
+	type = AR_TYPE(ar);
+	if (type == 11)
+		return RULE_PASS;
+	NEED(c, VM_ENTRY_CONTROLS);
+	if (type == 3 && !IA32E(c))
+		return RULE_PASS;
+	check_hint(c, "set the type (bits 3:0) of GUEST_TR_AR_BYTES to 11, a busy TSS (0x%llx)%s",
+	           (unsigned long long)((ar & ~0xfull) | 11u),
+	           type == 9 || type == 1
+	               ? ": TR always holds a busy TSS, even when the descriptor "
+	                 "in the GDT is marked available"
+	               : "");
+	return check_fail(c, VMCS_GUEST_TR_AR_BYTES,
+	                  "GUEST_TR_AR_BYTES = 0x%llx: TR type %u is not %s",
+	                  (unsigned long long)ar, type,
+	                  IA32E(c) ? "11 (busy 64-bit TSS), the only type in an IA-32e mode guest"
+	                           : "3 or 11 (busy 16-bit or 32-bit TSS)");
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": TR must be usable: bit 16 of its access rights
+ * must be 0. */
+enum rule_result rule_guest_seg_tr_unusable(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+
+	(void)arg;
+	NEED(c, GUEST_TR_AR_BYTES);
+	ar = V(c, GUEST_TR_AR_BYTES);
+	if (AR_UNUSABLE(ar)) {
+		check_hint(
+		    c, "clear bit 16 (unusable) of GUEST_TR_AR_BYTES and describe a real busy TSS "
+		       "(e.g. 0x8b with a limit of at least 0x67): even a guest that never "
+		       "switches tasks needs one in the VMCS");
+		return check_fail(c, VMCS_GUEST_TR_AR_BYTES,
+		                  "GUEST_TR_AR_BYTES = 0x%llx marks TR unusable",
+		                  (unsigned long long)ar);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.2 "Checks on Guest Segment Registers": a usable LDTR must have type 2 (LDT). */
+enum rule_result rule_guest_seg_ldtr_type(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ar;
+
+	(void)arg;
+	NEED(c, GUEST_LDTR_AR_BYTES);
+	ar = V(c, GUEST_LDTR_AR_BYTES);
+	if (AR_UNUSABLE(ar))
+		return RULE_NA;
+	if (AR_TYPE(ar) != 2) {
+		check_hint(
+		    c,
+		    "set the type (bits 3:0) of GUEST_LDTR_AR_BYTES to 2 (LDT), e.g. 0x%llx, or "
+		    "mark LDTR unusable (0x10000) when the guest has no LDT",
+		    (unsigned long long)((ar & ~0xfull) | 2u));
+		return check_fail(
+		    c, VMCS_GUEST_LDTR_AR_BYTES,
+		    "GUEST_LDTR_AR_BYTES = 0x%llx: usable LDTR has type %u, not 2 (LDT)",
+		    (unsigned long long)ar, AR_TYPE(ar));
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.3: GDTR and IDTR ---- */
+
+/* SDM 27.3.1.3 "Checks on Guest Descriptor-Table Registers": on processors that support Intel
+ * 64, the GDTR and IDTR base addresses must be canonical. */
+enum rule_result rule_guest_dt_base_canonical(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+
+	NEED_ID(c, s->base);
+	return base_canonical(c, s);
+}
+
+/* SDM 27.3.1.3 "Checks on Guest Descriptor-Table Registers": bits 31:16 of the GDTR and IDTR limit
+ * fields must be 0 (the registers hold 16-bit limits). */
+enum rule_result rule_guest_dt_limit(struct check_ctx *c, uintptr_t arg)
+{
+	const struct seg *s = seg_of(arg);
+	uint64_t lim;
+
+	NEED_ID(c, s->limit);
+	lim = VID(c, s->limit);
+	if (lim >> 16) {
+		check_hint(c,
+		           "%s holds a 16-bit limit: at most 0xffff (the table's size in bytes "
+		           "minus 1)",
+		           fname(s->limit));
+		return check_fail(c, s->limit, "%s = 0x%llx sets bits 31:16", fname(s->limit),
+		                  (unsigned long long)lim);
+	}
+	return RULE_PASS;
+}

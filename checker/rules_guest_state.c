@@ -1,0 +1,1044 @@
+/*
+ * rules_guest_state.c -- SDM 27.3.1.4 "Checks on Guest RIP, RFLAGS, and SSP", 27.3.1.5
+ * "Checks on Guest Non-Register State" and 27.3.1.6 "Checks on Guest Page-Directory-Pointer-
+ * Table Entries".  A failure is a VM-entry failure with exit reason 33; the exit qualification
+ * is 4 for the VMCS link pointer, 2 for the PDPTEs and 0 otherwise (SDM "VM-Entry Failures
+ * During or After Loading Guest State").
+ */
+#include "rules.h"
+
+/* ---- helpers (static: each rules file keeps its own) ---- */
+
+#define CR0_PE       BITMASK(L_CR0, PE)
+#define CR0_PG       BITMASK(L_CR0, PG)
+#define CR4_PAE      BITMASK(L_CR4, PAE)
+#define RFLAGS_TF    BITMASK(L_RFLAGS, TF)
+#define RFLAGS_IF    BITMASK(L_RFLAGS, IF)
+#define RFLAGS_VM    BITMASK(L_RFLAGS, VM)
+#define INT_STI      BITMASK(L_INTERRUPTIBILITY, BLOCKING_BY_STI)
+#define INT_MOV_SS   BITMASK(L_INTERRUPTIBILITY, BLOCKING_BY_MOV_SS)
+#define INT_SMI      BITMASK(L_INTERRUPTIBILITY, BLOCKING_BY_SMI)
+#define INT_NMI      BITMASK(L_INTERRUPTIBILITY, BLOCKING_BY_NMI)
+#define INT_ENCL     BITMASK(L_INTERRUPTIBILITY, ENCLAVE_INTERRUPTION)
+#define PDBG_BS      BITMASK(L_PENDING_DBG, BS)
+#define PDBG_RTM     BITMASK(L_PENDING_DBG, RTM)
+#define PDBG_EB      BITMASK(L_PENDING_DBG, ENABLED_BREAKPOINT)
+#define DEBUGCTL_BTF (1ull << 1) /* IA32_DEBUGCTL.BTF */
+
+#define ENTRY(c, name) (((c)->entry & BITMASK(L_ENTRY, name)) != 0)
+
+static enum tri cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t sub,
+                          enum cpuid_reg reg, unsigned bit)
+{
+	return vmx_caps_cpuid_bit(c->in->caps, leaf, sub, reg, bit);
+}
+
+/*
+ * Whether the processor supports Intel 64 architecture: only such processors allow the
+ * 1-setting of the "IA-32e mode guest" VM-entry control (SDM A.5); CPUID.80000001H:EDX[29]
+ * (LM) otherwise.
+ */
+static enum tri intel64(const struct check_ctx *c)
+{
+	struct vmx_allowed a = check_allowed(c, VMX_CTL_ENTRY);
+
+	if (a.known)
+		return (a.may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
+	return cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
+}
+
+/* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
+#define NEED_INTEL64(c)                                                                            \
+	do {                                                                                       \
+		enum tri i64_ = intel64(c);                                                        \
+		if (i64_ == TRI_NO)                                                                \
+			return RULE_NA;                                                            \
+		if (i64_ == TRI_UNKNOWN)                                                           \
+			return check_undecided((c), "cannot decide whether the processor "         \
+			                            "supports Intel 64 architecture: "             \
+			                            "IA32_VMX_ENTRY_CTLS and CPUID.80000001H are " \
+			                            "unknown");                                    \
+	} while (0)
+
+/* The linear-address width N: 57 with 5-level paging support, else 48; 0 when unknown. */
+static unsigned la_width(const struct check_ctx *c)
+{
+	const struct vmx_caps *k = c->in->caps;
+
+	if (k->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
+		return (k->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? 57 : 48;
+	switch (cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
+	case TRI_YES:
+		return 57;
+	case TRI_NO:
+		return 48;
+	default:
+		return 0;
+	}
+}
+
+/* The VM-entry interruption-information field: whether it injects, and the type. */
+static bool injecting(const struct check_ctx *c, unsigned *type, unsigned *vector)
+{
+	uint64_t v = V(c, VM_ENTRY_INTR_INFO_FIELD);
+
+	*type = (unsigned)BITS_GET(v, L_INTR_INFO, TYPE);
+	*vector = (unsigned)BITS_GET(v, L_INTR_INFO, VECTOR);
+	return (v & BITMASK(L_INTR_INFO, VALID)) != 0;
+}
+
+static const char *event_name(unsigned type)
+{
+	static const char *const names[8] = {
+	    "an external interrupt", "a reserved-type event", "an NMI",
+	    "a hardware exception",  "a software interrupt",  "a privileged software exception",
+	    "a software exception",  "an other event"};
+
+	return names[type & 7];
+}
+
+static const char *activity_name(uint64_t state)
+{
+	static const char *const names[4] = {"active", "HLT", "shutdown", "wait-for-SIPI"};
+
+	return state < 4 ? names[state] : "undefined";
+}
+
+/* ---- 27.3.1.4 RIP, RFLAGS, SSP ---- */
+
+/* Whether the guest runs 64-bit code: "IA-32e mode guest" = 1 and CS.L = 1. */
+static enum rule_result guest_64bit(struct check_ctx *c, bool *is64)
+{
+	NEED(c, VM_ENTRY_CONTROLS);
+	*is64 = false;
+	if (!ENTRY(c, IA32E_MODE_GUEST))
+		return RULE_PASS;
+	NEED(c, GUEST_CS_AR_BYTES);
+	*is64 = (V(c, GUEST_CS_AR_BYTES) & BITMASK(L_AR, L)) != 0;
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.4 (Intel 64 processors): RIP bits 63:32 must be 0 when "IA-32e mode guest" is 0
+ * or CS.L is 0.  With "load CET state" = 1 the same holds for SSP.  arg is the field.
+ */
+enum rule_result rule_guest_state_rip_high(struct check_ctx *c, uintptr_t arg)
+{
+	const char *name = vmcs_field_at(arg)->name;
+	enum rule_result r;
+	bool is64;
+	uint64_t v;
+
+	NEED_INTEL64(c);
+	if (arg == VMCS_GUEST_SSP) {
+		NEED(c, VM_ENTRY_CONTROLS);
+		if (!ENTRY(c, LOAD_CET_STATE))
+			return RULE_NA;
+	}
+	if ((r = guest_64bit(c, &is64)) != RULE_PASS)
+		return r;
+	if (is64)
+		return RULE_NA;
+	if (!c->in->vmcs->known[arg])
+		return check_unknown_field(c, (int)arg);
+	v = c->v[arg];
+	if (v >> 32) {
+		check_hint(c,
+		           "outside 64-bit mode %s is 32 bits: clear bits 63:32 (use 0x%llx), or "
+		           "enter 64-bit mode (\"IA-32e mode guest\" and CS.L = 1)",
+		           name, (unsigned long long)(v & 0xffffffffull));
+		return check_fail(c, (int)arg,
+		                  "%s = 0x%llx sets bits in 63:32 for a guest not in 64-bit mode "
+		                  "(IA-32e mode guest = %d, CS.L = %d)",
+		                  name, (unsigned long long)v, ENTRY(c, IA32E_MODE_GUEST),
+		                  ENTRY(c, IA32E_MODE_GUEST) &&
+		                      (V(c, GUEST_CS_AR_BYTES) & BITMASK(L_AR, L)) != 0);
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.4: when "IA-32e mode guest" is 1 and CS.L is 1, RIP bits 63:N must be identical,
+ * N being the processor's linear-address width (a weaker condition than canonical: bit N-1 may
+ * differ).  With "load CET state" = 1 the same holds for SSP.  arg is the field.
+ */
+enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t arg)
+{
+	const char *name = vmcs_field_at(arg)->name;
+	enum rule_result r;
+	unsigned n;
+	bool is64;
+	uint64_t v;
+
+	NEED_INTEL64(c);
+	if (arg == VMCS_GUEST_SSP) {
+		NEED(c, VM_ENTRY_CONTROLS);
+		if (!ENTRY(c, LOAD_CET_STATE))
+			return RULE_NA;
+	}
+	if ((r = guest_64bit(c, &is64)) != RULE_PASS)
+		return r;
+	if (!is64)
+		return RULE_NA;
+	if (!c->in->vmcs->known[arg])
+		return check_unknown_field(c, (int)arg);
+	v = c->v[arg];
+	n = la_width(c);
+	if (!n) {
+		if (check_canonical(v, 49))
+			return RULE_PASS;
+		if (check_canonical(v, 58)) {
+			return check_undecided(
+			    c,
+			    "%s = 0x%llx: bits 63:57 agree but bits 63:48 do not; "
+			    "5-level paging support is unknown for this CPU",
+			    name, (unsigned long long)v);
+		}
+		n = 57;
+	}
+	if (!check_canonical(v, n + 1)) {
+		check_hint(c, "make bits 63:%u of %s all 0 or all 1 (a canonical address)", n,
+		           name);
+		return check_fail(c, (int)arg,
+		                  "%s = 0x%llx: bits 63:%u are not identical (%u-bit linear "
+		                  "addresses)",
+		                  name, (unsigned long long)v, n, n);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.4: RFLAGS bits 63:22, 15, 5 and 3 are reserved and must be 0. */
+enum rule_result rule_guest_state_rflags_reserved(struct check_ctx *c, uintptr_t arg)
+{
+	const uint64_t rsvd = (~0ull << 22) | (1ull << 15) | (1ull << 5) | (1ull << 3);
+	uint64_t v;
+
+	(void)arg;
+	NEED(c, GUEST_RFLAGS);
+	v = V(c, GUEST_RFLAGS);
+	if (v & rsvd) {
+		check_hint(c, "clear bits 0x%llx of GUEST_RFLAGS (use 0x%llx)",
+		           (unsigned long long)(v & rsvd), (unsigned long long)(v & ~rsvd));
+		return check_fail(c, VMCS_GUEST_RFLAGS,
+		                  "GUEST_RFLAGS = 0x%llx sets reserved bit(s) 0x%llx (63:22, 15, "
+		                  "5, 3)",
+		                  (unsigned long long)v, (unsigned long long)(v & rsvd));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.4: RFLAGS bit 1 is reserved and must be 1. */
+enum rule_result rule_guest_state_rflags_bit1(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t v;
+
+	(void)arg;
+	NEED(c, GUEST_RFLAGS);
+	v = V(c, GUEST_RFLAGS);
+	if (!(v & 2)) {
+		check_hint(c, "set bit 1 of GUEST_RFLAGS (use 0x%llx; 0x2 is the reset value)",
+		           (unsigned long long)(v | 2));
+		return check_fail(c, VMCS_GUEST_RFLAGS,
+		                  "GUEST_RFLAGS = 0x%llx has reserved bit 1 clear",
+		                  (unsigned long long)v);
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.4: the VM flag (bit 17) must be 0 if "IA-32e mode guest" is 1 (arg 0) or if
+ * CR0.PE is 0 in the CR0 field (arg 1).
+ */
+enum rule_result rule_guest_state_rflags_vm(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t v;
+
+	if (arg == 0) {
+		NEED(c, VM_ENTRY_CONTROLS);
+		if (!ENTRY(c, IA32E_MODE_GUEST))
+			return RULE_NA;
+	} else {
+		NEED(c, GUEST_CR0);
+		if (V(c, GUEST_CR0) & CR0_PE)
+			return RULE_NA;
+	}
+	NEED(c, GUEST_RFLAGS);
+	v = V(c, GUEST_RFLAGS);
+	if (v & RFLAGS_VM) {
+		check_hint(c,
+		           "clear bit 17 (VM) of GUEST_RFLAGS (use 0x%llx): virtual-8086 mode "
+		           "exists only in protected mode outside IA-32e mode%s",
+		           (unsigned long long)(v & ~RFLAGS_VM),
+		           arg ? "; a real-mode guest under unrestricted guest runs with VM = 0"
+		               : "");
+		return check_fail(c, VMCS_GUEST_RFLAGS, "GUEST_RFLAGS = 0x%llx has VM = 1 %s",
+		                  (unsigned long long)v,
+		                  arg ? "while GUEST_CR0.PE = 0" : "for an IA-32e mode guest");
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.4: the IF flag (bit 9) must be 1 when the VM-entry interruption-information field
+ * is valid with interruption type external interrupt.
+ */
+enum rule_result rule_guest_state_rflags_if(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned type, vector;
+	uint64_t v;
+
+	(void)arg;
+	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
+	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_EXTERNAL_INTERRUPT)
+		return RULE_NA;
+	NEED(c, GUEST_RFLAGS);
+	v = V(c, GUEST_RFLAGS);
+	if (!(v & RFLAGS_IF)) {
+		check_hint(c,
+		           "set bit 9 (IF) of GUEST_RFLAGS (use 0x%llx), or do not inject vector "
+		           "0x%x until the guest enables interrupts (use interrupt-window exiting)",
+		           (unsigned long long)(v | RFLAGS_IF), vector);
+		return check_fail(
+		    c, VMCS_GUEST_RFLAGS,
+		    "VM entry injects external interrupt 0x%x "
+		    "(VM_ENTRY_INTR_INFO_FIELD = 0x%llx) but GUEST_RFLAGS = 0x%llx has "
+		    "IF = 0",
+		    vector, (unsigned long long)V(c, VM_ENTRY_INTR_INFO_FIELD),
+		    (unsigned long long)v);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.4: with "load CET state" = 1, SSP bits 1:0 must be 0. */
+enum rule_result rule_guest_state_ssp_aligned(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t v;
+
+	(void)arg;
+	NEED(c, VM_ENTRY_CONTROLS);
+	if (!ENTRY(c, LOAD_CET_STATE))
+		return RULE_NA;
+	NEED(c, GUEST_SSP);
+	v = V(c, GUEST_SSP);
+	if (v & 3) {
+		check_hint(c, "align GUEST_SSP to 4 bytes (use 0x%llx)",
+		           (unsigned long long)(v & ~3ull));
+		return check_fail(c, VMCS_GUEST_SSP, "GUEST_SSP = 0x%llx has bits 1:0 set",
+		                  (unsigned long long)v);
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.5 activity state ---- */
+
+/*
+ * SDM 27.3.1.5: the activity-state field must hold 0-3 and name a state the processor
+ * supports: HLT, shutdown and wait-for-SIPI are reported by IA32_VMX_MISC bits 6, 7 and 8.
+ */
+enum rule_result rule_guest_state_activity_supported(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t s;
+	enum tri t;
+
+	(void)arg;
+	NEED(c, GUEST_ACTIVITY_STATE);
+	s = V(c, GUEST_ACTIVITY_STATE);
+	if (s > 3) {
+		check_hint(c, "use activity state 0 (active), 1 (HLT), 2 (shutdown) or 3 "
+		              "(wait-for-SIPI)");
+		return check_fail(c, VMCS_GUEST_ACTIVITY_STATE,
+		                  "GUEST_ACTIVITY_STATE = 0x%llx is not an activity state",
+		                  (unsigned long long)s);
+	}
+	if (s == L_ACTIVITY__V_ACTIVE)
+		return RULE_PASS;
+	t = vmx_caps_msr_bit(c->in->caps, VMX_MSR_MISC, (unsigned)(5 + s));
+	if (t == TRI_UNKNOWN)
+		return check_undecided(c,
+		                       "cannot decide whether the %s activity state is supported: "
+		                       "IA32_VMX_MISC is unknown",
+		                       activity_name(s));
+	if (t == TRI_NO) {
+		check_hint(c,
+		           "use the active state: this CPU does not support the %s state "
+		           "(IA32_VMX_MISC bit %u = 0)",
+		           activity_name(s), (unsigned)(5 + s));
+		return check_fail(c, VMCS_GUEST_ACTIVITY_STATE,
+		                  "GUEST_ACTIVITY_STATE = %llu (%s) is not supported by this CPU",
+		                  (unsigned long long)s, activity_name(s));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.5: the activity state may not be HLT when SS.DPL (the CPL) is not 0. */
+enum rule_result rule_guest_state_activity_hlt_dpl(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned dpl;
+
+	(void)arg;
+	NEED(c, GUEST_ACTIVITY_STATE);
+	if (V(c, GUEST_ACTIVITY_STATE) != L_ACTIVITY__V_HLT)
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	dpl = (unsigned)BITS_GET(V(c, GUEST_SS_AR_BYTES), L_AR, DPL);
+	if (dpl) {
+		check_hint(c, "only CPL 0 can be halted: use the active state, or SS.DPL = 0");
+		return check_fail(c, VMCS_GUEST_ACTIVITY_STATE,
+		                  "GUEST_ACTIVITY_STATE is HLT but SS.DPL (CPL) is %u "
+		                  "(GUEST_SS_AR_BYTES = 0x%llx)",
+		                  dpl, (unsigned long long)V(c, GUEST_SS_AR_BYTES));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.5: blocking by STI or by MOV SS requires the active state. */
+enum rule_result rule_guest_state_activity_blocking(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t s, i;
+
+	(void)arg;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (!(i & (INT_STI | INT_MOV_SS)))
+		return RULE_NA;
+	NEED(c, GUEST_ACTIVITY_STATE);
+	s = V(c, GUEST_ACTIVITY_STATE);
+	if (s != L_ACTIVITY__V_ACTIVE) {
+		check_hint(c, "clear blocking by STI/MOV SS in GUEST_INTERRUPTIBILITY_INFO, or use "
+		              "the active state");
+		return check_fail(
+		    c, VMCS_GUEST_ACTIVITY_STATE,
+		    "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by %s but the activity "
+		    "state is %llu (%s), not active",
+		    (unsigned long long)i, (i & INT_STI) ? "STI" : "MOV SS", (unsigned long long)s,
+		    activity_name(s));
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: an injected event must be one the activity state does not block.  HLT allows
+ * external interrupts, NMIs, hardware exceptions 1 (#DB) and 18 (#MC) and the pending MTF VM
+ * exit (other event, vector 0); shutdown allows NMIs and #MC; wait-for-SIPI allows nothing.
+ * arg is the activity state.
+ */
+enum rule_result rule_guest_state_activity_event(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned type, vector;
+	bool ok;
+
+	NEED(c, GUEST_ACTIVITY_STATE);
+	if (V(c, GUEST_ACTIVITY_STATE) != arg)
+		return RULE_NA;
+	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
+	if (!injecting(c, &type, &vector))
+		return RULE_PASS;
+	switch (arg) {
+	case L_ACTIVITY__V_HLT:
+		ok = type == L_INTR_INFO__V_EXTERNAL_INTERRUPT || type == L_INTR_INFO__V_NMI ||
+		     (type == L_INTR_INFO__V_HARDWARE_EXCEPTION && (vector == 1 || vector == 18)) ||
+		     (type == L_INTR_INFO__V_OTHER_EVENT && vector == 0);
+		break;
+	case L_ACTIVITY__V_SHUTDOWN:
+		ok = type == L_INTR_INFO__V_NMI ||
+		     (type == L_INTR_INFO__V_HARDWARE_EXCEPTION && vector == 18);
+		break;
+	default:
+		ok = false;
+		break;
+	}
+	if (!ok) {
+		check_hint(
+		    c,
+		    "%s; inject other events with the active state (or leave the valid bit "
+		    "of VM_ENTRY_INTR_INFO_FIELD clear)",
+		    arg == L_ACTIVITY__V_HLT        ? "a halted guest takes only an external "
+		                                      "interrupt, an NMI, #DB, #MC or a pending MTF "
+		                                      "VM exit"
+		    : arg == L_ACTIVITY__V_SHUTDOWN ? "a shut-down guest takes only an NMI or "
+		                                      "#MC"
+		                                    : "a guest waiting for SIPI takes no "
+		                                      "injected event");
+		return check_fail(
+		    c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+		    "VM entry injects %s (vector %u, VM_ENTRY_INTR_INFO_FIELD = 0x%llx) "
+		    "into the %s activity state, which blocks it",
+		    event_name(type), vector, (unsigned long long)V(c, VM_ENTRY_INTR_INFO_FIELD),
+		    activity_name(arg));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.5: the activity state may not be wait-for-SIPI when "entry to SMM" is 1. */
+enum rule_result rule_guest_state_activity_smm(struct check_ctx *c, uintptr_t arg)
+{
+	(void)arg;
+	NEED(c, VM_ENTRY_CONTROLS);
+	if (!ENTRY(c, ENTRY_TO_SMM))
+		return RULE_NA;
+	NEED(c, GUEST_ACTIVITY_STATE);
+	if (V(c, GUEST_ACTIVITY_STATE) == L_ACTIVITY__V_WAIT_FOR_SIPI) {
+		check_hint(c, "use another activity state when returning to SMM");
+		return check_fail(
+		    c, VMCS_GUEST_ACTIVITY_STATE,
+		    "GUEST_ACTIVITY_STATE is wait-for-SIPI with \"entry to SMM\" = 1");
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.5 interruptibility state ---- */
+
+/* SDM 27.3.1.5: interruptibility-state bits 31:5 are reserved and must be 0. */
+enum rule_result rule_guest_state_intr_reserved(struct check_ctx *c, uintptr_t arg)
+{
+	const uint64_t rsvd = ~0x1full;
+	uint64_t i;
+
+	(void)arg;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (i & rsvd) {
+		check_hint(c, "clear bits 0x%llx of GUEST_INTERRUPTIBILITY_INFO (use 0x%llx)",
+		           (unsigned long long)(i & rsvd), (unsigned long long)(i & ~rsvd));
+		return check_fail(
+		    c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		    "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets reserved bit(s) 0x%llx "
+		    "(31:5)",
+		    (unsigned long long)i, (unsigned long long)(i & rsvd));
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.5: blocking by STI (bit 0) and by MOV SS (bit 1) may not both be 1. */
+enum rule_result rule_guest_state_intr_sti_mov_ss(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t i;
+
+	(void)arg;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	if ((i & (INT_STI | INT_MOV_SS)) == (INT_STI | INT_MOV_SS)) {
+		check_hint(c, "keep one of blocking by STI (bit 0) and by MOV SS (bit 1) in "
+		              "GUEST_INTERRUPTIBILITY_INFO");
+		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets blocking by both STI "
+		                  "and MOV SS",
+		                  (unsigned long long)i);
+	}
+	return RULE_PASS;
+}
+
+/* SDM 27.3.1.5: blocking by STI must be 0 when RFLAGS.IF is 0 in the RFLAGS field. */
+enum rule_result rule_guest_state_intr_sti_if(struct check_ctx *c, uintptr_t arg)
+{
+	(void)arg;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (!(V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_STI))
+		return RULE_NA;
+	NEED(c, GUEST_RFLAGS);
+	if (!(V(c, GUEST_RFLAGS) & RFLAGS_IF)) {
+		check_hint(c, "clear blocking by STI in GUEST_INTERRUPTIBILITY_INFO, or set "
+		              "GUEST_RFLAGS.IF: the STI shadow exists only after STI set IF");
+		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by STI while "
+		                  "GUEST_RFLAGS = 0x%llx has IF = 0",
+		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO),
+		                  (unsigned long long)V(c, GUEST_RFLAGS));
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: injecting an external interrupt (arg 0) requires blocking by STI and by MOV SS
+ * to be 0; injecting an NMI (arg 2) requires blocking by MOV SS to be 0.  arg is the
+ * interruption type.
+ */
+enum rule_result rule_guest_state_intr_event(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t i, bad;
+	unsigned type, vector;
+
+	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
+	if (!injecting(c, &type, &vector) || type != arg)
+		return RULE_NA;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	bad = i & (arg == L_INTR_INFO__V_EXTERNAL_INTERRUPT ? INT_STI | INT_MOV_SS : INT_MOV_SS);
+	if (bad) {
+		check_hint(c,
+		           "clear bits 0x%llx of GUEST_INTERRUPTIBILITY_INFO, or delay the "
+		           "injection until the guest leaves the shadow (%s-window exiting)",
+		           (unsigned long long)bad, arg ? "NMI" : "interrupt");
+		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		                  "VM entry injects %s (VM_ENTRY_INTR_INFO_FIELD = 0x%llx) while "
+		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by %s",
+		                  event_name(type),
+		                  (unsigned long long)V(c, VM_ENTRY_INTR_INFO_FIELD),
+		                  (unsigned long long)i,
+		                  (bad & INT_STI) && (bad & INT_MOV_SS) ? "STI and MOV SS"
+		                  : (bad & INT_STI)                     ? "STI"
+		                                                        : "MOV SS");
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: blocking by SMI (bit 2) must be 0 unless the processor is in SMM.  VM entry runs
+ * in SMM only in the SMM-transfer monitor of the dual-monitor treatment; like the control
+ * checks ("entry to SMM" outside SMM), vmcslint models VM entry outside SMM.
+ */
+enum rule_result rule_guest_state_intr_smi_not_smm(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t i;
+
+	(void)arg;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (!(i & INT_SMI))
+		return RULE_PASS;
+	check_hint(c, "clear bit 2 (blocking by SMI) of GUEST_INTERRUPTIBILITY_INFO: it is "
+	              "meaningful only for an SMM-transfer monitor entering from SMM, and VM exits "
+	              "outside SMM save it as 0");
+	return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+	                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks SMIs for a VM entry outside "
+	                  "SMM",
+	                  (unsigned long long)i);
+}
+
+/* SDM 27.3.1.5: blocking by SMI (bit 2) must be 1 when "entry to SMM" is 1. */
+enum rule_result rule_guest_state_intr_smi_entry_smm(struct check_ctx *c, uintptr_t arg)
+{
+	(void)arg;
+	NEED(c, VM_ENTRY_CONTROLS);
+	if (!ENTRY(c, ENTRY_TO_SMM))
+		return RULE_NA;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (!(V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_SMI)) {
+		check_hint(c, "set bit 2 (blocking by SMI) of GUEST_INTERRUPTIBILITY_INFO when "
+		              "returning to SMM");
+		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		                  "\"entry to SMM\" is 1 but GUEST_INTERRUPTIBILITY_INFO = 0x%llx "
+		                  "does not block SMIs",
+		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO));
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: with "virtual NMIs" = 1, injecting an NMI requires blocking by NMI (bit 3) to
+ * be 0.
+ */
+enum rule_result rule_guest_state_intr_vnmi(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned type, vector;
+
+	(void)arg;
+	NEED(c, PIN_BASED_VM_EXEC_CONTROL);
+	if (!(c->pin & BITMASK(L_PIN, VIRTUAL_NMIS)))
+		return RULE_NA;
+	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
+	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_NMI)
+		return RULE_NA;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_NMI) {
+		check_hint(c, "clear bit 3 (blocking by NMI) of GUEST_INTERRUPTIBILITY_INFO, or "
+		              "wait for the guest's IRET (NMI-window exiting) before injecting");
+		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		                  "VM entry injects an NMI with \"virtual NMIs\" = 1 while "
+		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx has virtual-NMI blocking",
+		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO));
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: when enclave interruption (bit 4) is 1, blocking by MOV SS must be 0 (arg 0)
+ * and the processor must support SGX, CPUID.(EAX=07H,ECX=0):EBX[2] (arg 1).
+ */
+enum rule_result rule_guest_state_intr_enclave(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t i;
+	enum tri sgx;
+
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (!(i & INT_ENCL))
+		return RULE_NA;
+	if (arg == 0) {
+		if (i & INT_MOV_SS) {
+			check_hint(c, "clear blocking by MOV SS (bit 1) or enclave interruption "
+			              "(bit 4) in GUEST_INTERRUPTIBILITY_INFO");
+			return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+			                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave "
+			                  "interruption together with blocking by MOV SS",
+			                  (unsigned long long)i);
+		}
+		return RULE_PASS;
+	}
+	sgx = cpuid_bit(c, 7, 0, CPUID_EBX, 2);
+	if (sgx == TRI_UNKNOWN)
+		return check_undecided(
+		    c,
+		    "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave "
+		    "interruption; SGX support (CPUID.(EAX=07H,ECX=0):EBX[2]) is "
+		    "unknown",
+		    (unsigned long long)i);
+	if (sgx == TRI_NO) {
+		check_hint(c, "clear bit 4 (enclave interruption) of GUEST_INTERRUPTIBILITY_INFO: "
+		              "this CPU has no SGX");
+		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave interruption "
+		                  "on a CPU without SGX",
+		                  (unsigned long long)i);
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.5 pending debug exceptions ---- */
+
+/* SDM 27.3.1.5: pending-debug-exceptions bits 11:4, 13, 15 and 63:17 must be 0. */
+enum rule_result rule_guest_state_pdbg_reserved(struct check_ctx *c, uintptr_t arg)
+{
+	const uint64_t rsvd = 0xff0ull | (1ull << 13) | (1ull << 15) | (~0ull << 17);
+	uint64_t v;
+
+	(void)arg;
+	NEED(c, GUEST_PENDING_DBG_EXCEPTIONS);
+	v = V(c, GUEST_PENDING_DBG_EXCEPTIONS);
+	if (v & rsvd) {
+		check_hint(c, "clear bits 0x%llx of GUEST_PENDING_DBG_EXCEPTIONS (use 0x%llx)",
+		           (unsigned long long)(v & rsvd), (unsigned long long)(v & ~rsvd));
+		return check_fail(
+		    c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+		    "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets reserved bit(s) 0x%llx "
+		    "(11:4, 13, 15, 63:17)",
+		    (unsigned long long)v, (unsigned long long)(v & rsvd));
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: when the guest blocks by STI or MOV SS or is in HLT, BS (bit 14) must be 1 if
+ * RFLAGS.TF = 1 and IA32_DEBUGCTL.BTF = 0 in the fields (arg 1), and 0 if TF = 0 or BTF = 1
+ * (arg 0).
+ */
+enum rule_result rule_guest_state_pdbg_bs(struct check_ctx *c, uintptr_t arg)
+{
+	bool tf, btf, want, bs;
+	uint64_t v;
+
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	NEED(c, GUEST_ACTIVITY_STATE);
+	if (!(V(c, GUEST_INTERRUPTIBILITY_INFO) & (INT_STI | INT_MOV_SS)) &&
+	    V(c, GUEST_ACTIVITY_STATE) != L_ACTIVITY__V_HLT)
+		return RULE_NA;
+	NEED(c, GUEST_RFLAGS);
+	NEED(c, GUEST_IA32_DEBUGCTL);
+	tf = (V(c, GUEST_RFLAGS) & RFLAGS_TF) != 0;
+	btf = (V(c, GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF) != 0;
+	want = tf && !btf;
+	if (want != (arg == 1))
+		return RULE_NA;
+	NEED(c, GUEST_PENDING_DBG_EXCEPTIONS);
+	v = V(c, GUEST_PENDING_DBG_EXCEPTIONS);
+	bs = (v & PDBG_BS) != 0;
+	if (bs != want) {
+		check_hint(c,
+		           "%s bit 14 (BS) of GUEST_PENDING_DBG_EXCEPTIONS (use 0x%llx): a "
+		           "single-step trap is pending exactly when TF = 1 and BTF = 0",
+		           want ? "set" : "clear",
+		           (unsigned long long)(want ? v | PDBG_BS : v & ~PDBG_BS));
+		return check_fail(
+		    c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+		    "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx has BS = %d but RFLAGS.TF = "
+		    "%d and DEBUGCTL.BTF = %d (guest %s)",
+		    (unsigned long long)v, bs, tf, btf,
+		    V(c, GUEST_ACTIVITY_STATE) == L_ACTIVITY__V_HLT ? "halted"
+		                                                    : "in an STI/MOV SS shadow");
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: when pending-debug-exceptions bit 16 (RTM) is 1: bits 11:0, 15:13 and 63:17
+ * must be 0 and bit 12 must be 1 (arg 0); the processor must support RTM,
+ * CPUID.(EAX=07H,ECX=0):EBX[11] (arg 1); and blocking by MOV SS must be 0 (arg 2).
+ */
+enum rule_result rule_guest_state_pdbg_rtm(struct check_ctx *c, uintptr_t arg)
+{
+	const uint64_t zero = 0xfffull | (7ull << 13) | (~0ull << 17);
+	uint64_t v;
+	enum tri rtm;
+
+	NEED(c, GUEST_PENDING_DBG_EXCEPTIONS);
+	v = V(c, GUEST_PENDING_DBG_EXCEPTIONS);
+	if (!(v & PDBG_RTM))
+		return RULE_NA;
+	if (arg == 0) {
+		if ((v & zero) || !(v & PDBG_EB)) {
+			check_hint(c, "with RTM (bit 16) set, GUEST_PENDING_DBG_EXCEPTIONS must be "
+			              "exactly 0x11000 (RTM and enabled breakpoint)");
+			return check_fail(
+			    c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+			    "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM with other "
+			    "bits 0x%llx%s",
+			    (unsigned long long)v, (unsigned long long)(v & zero),
+			    (v & PDBG_EB) ? "" : " and without bit 12");
+		}
+		return RULE_PASS;
+	}
+	if (arg == 1) {
+		rtm = cpuid_bit(c, 7, 0, CPUID_EBX, 11);
+		if (rtm == TRI_UNKNOWN)
+			return check_undecided(c,
+			                       "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "
+			                       "(CPUID.(EAX=07H,ECX=0):EBX[11]) is unknown");
+		if (rtm == TRI_NO) {
+			check_hint(c,
+			           "clear bit 16 (RTM) of GUEST_PENDING_DBG_EXCEPTIONS: this CPU "
+			           "has no RTM");
+			return check_fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+			                  "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM on a CPU "
+			                  "without RTM",
+			                  (unsigned long long)v);
+		}
+		return RULE_PASS;
+	}
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_MOV_SS) {
+		check_hint(c, "clear blocking by MOV SS in GUEST_INTERRUPTIBILITY_INFO or the RTM "
+		              "bit of GUEST_PENDING_DBG_EXCEPTIONS");
+		return check_fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+		                  "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM while "
+		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by MOV SS",
+		                  (unsigned long long)v,
+		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO));
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.5 VMCS link pointer ---- */
+
+/*
+ * SDM 27.3.1.5: a VMCS link pointer other than FFFFFFFF_FFFFFFFFH must have bits 11:0 clear
+ * (arg 0) and no bit set beyond the physical-address width (arg 1; bits 63:32 on processors
+ * without Intel 64 architecture).
+ */
+enum rule_result rule_guest_state_link_address(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t p, bad;
+	unsigned m;
+	enum tri i64;
+
+	NEED(c, VMCS_LINK_POINTER);
+	p = V(c, VMCS_LINK_POINTER);
+	if (p == ~0ull)
+		return RULE_NA;
+	if (arg == 0) {
+		if (p & 0xfff) {
+			check_hint(c, "set VMCS_LINK_POINTER to 0xffffffffffffffff when no shadow "
+			              "VMCS is used, else to a 4-KByte aligned VMCS region");
+			return check_fail(c, VMCS_VMCS_LINK_POINTER,
+			                  "VMCS_LINK_POINTER = 0x%llx is not 4-KByte aligned",
+			                  (unsigned long long)p);
+		}
+		return RULE_PASS;
+	}
+	i64 = intel64(c);
+	m = check_maxphyaddr(c);
+	if (i64 == TRI_NO)
+		m = 32;
+	if (!m || i64 == TRI_UNKNOWN) {
+		if (!(p >> 32))
+			return RULE_PASS;
+		if (!(p >> 52) && i64 != TRI_NO)
+			return check_undecided(
+			    c,
+			    "VMCS_LINK_POINTER = 0x%llx: the physical-address width "
+			    "is unknown for this CPU",
+			    (unsigned long long)p);
+		m = (p >> 52) ? 52 : 32;
+	}
+	bad = m >= 64 ? 0 : p & (~0ull << m);
+	if (bad) {
+		check_hint(c,
+		           "set VMCS_LINK_POINTER to 0xffffffffffffffff when no shadow VMCS is "
+		           "used, else to a VMCS region below 2^%u",
+		           m);
+		return check_fail(c, VMCS_VMCS_LINK_POINTER,
+		                  "VMCS_LINK_POINTER = 0x%llx sets bit(s) 0x%llx beyond the %u-bit "
+		                  "physical-address width",
+		                  (unsigned long long)p, (unsigned long long)bad, m);
+	}
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.3.1.5: the first 32 bits of the region the VMCS link pointer references must hold the
+ * processor's VMCS revision identifier in bits 30:0 (arg 0) and, in bit 31, the setting of the
+ * "VMCS shadowing" VM-execution control (arg 1).  What is there comes from the configuration's
+ * memory: vmcs_link.
+ */
+enum rule_result rule_guest_state_link_region(struct check_ctx *c, uintptr_t arg)
+{
+	const struct vmentry_env *e = c->in->env;
+	uint64_t p, basic;
+	bool shadowing;
+
+	NEED(c, VMCS_LINK_POINTER);
+	p = V(c, VMCS_LINK_POINTER);
+	if (p == ~0ull)
+		return RULE_NA;
+	if (!e->link_known)
+		return check_undecided(
+		    c,
+		    "VMCS_LINK_POINTER = 0x%llx: what the link pointer references "
+		    "is unknown (give memory: vmcs_link)",
+		    (unsigned long long)p);
+	if (arg == 0) {
+		if (!e->link_is_vmcs) {
+			check_hint(c, "set VMCS_LINK_POINTER to 0xffffffffffffffff unless it "
+			              "references a shadow VMCS region (VMCS shadowing)");
+			return check_fail(
+			    c, VMCS_VMCS_LINK_POINTER,
+			    "VMCS_LINK_POINTER = 0x%llx does not reference a VMCS region",
+			    (unsigned long long)p);
+		}
+		if (c->in->caps->msr_state[VMX_MSR_BASIC] != VMX_MSR_PRESENT)
+			return check_undecided(c,
+			                       "cannot decide: IA32_VMX_BASIC (the VMCS revision "
+			                       "identifier) is unknown");
+		basic = c->in->caps->msr[VMX_MSR_BASIC];
+		if (e->link_revision != BITS_GET(basic, L_MSR_BASIC, REVISION_ID)) {
+			check_hint(
+			    c,
+			    "write the revision identifier 0x%llx (IA32_VMX_BASIC bits 30:0) "
+			    "into the first 4 bytes of the region at VMCS_LINK_POINTER, or "
+			    "set the pointer to 0xffffffffffffffff",
+			    (unsigned long long)BITS_GET(basic, L_MSR_BASIC, REVISION_ID));
+			return check_fail(
+			    c, VMCS_VMCS_LINK_POINTER,
+			    "the region at VMCS_LINK_POINTER = 0x%llx has revision "
+			    "identifier 0x%x, the processor's is 0x%llx",
+			    (unsigned long long)p, (unsigned)e->link_revision,
+			    (unsigned long long)BITS_GET(basic, L_MSR_BASIC, REVISION_ID));
+		}
+		return RULE_PASS;
+	}
+	if (!e->link_is_vmcs)
+		return RULE_NA;
+	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
+	if (c->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
+		NEED(c, SECONDARY_VM_EXEC_CONTROL);
+	shadowing = (c->proc2 & BITMASK(L_PROC2, VMCS_SHADOWING)) != 0;
+	if (e->link_shadow != shadowing) {
+		check_hint(
+		    c,
+		    "%s the shadow-VMCS indicator (bit 31 of the first 4 bytes) of the region "
+		    "at VMCS_LINK_POINTER%s",
+		    shadowing ? "set" : "clear",
+		    shadowing ? " (VMCLEAR it as a shadow VMCS)"
+		              : ", or enable \"VMCS shadowing\"");
+		return check_fail(c, VMCS_VMCS_LINK_POINTER,
+		                  "the region at VMCS_LINK_POINTER = 0x%llx has shadow-VMCS "
+		                  "indicator %d but \"VMCS shadowing\" is %d",
+		                  (unsigned long long)p, e->link_shadow, shadowing);
+	}
+	return RULE_PASS;
+}
+
+/* ---- 27.3.1.6 PDPTEs ---- */
+
+/* The reserved bits of a present PAE PDPTE: 2:1, 8:5 and MAXPHYADDR and above. */
+static uint64_t pdpte_reserved(uint64_t e, unsigned m)
+{
+	uint64_t rsvd = 0x6ull | 0x1e0ull | (m >= 64 ? 0 : ~0ull << m);
+
+	return (e & 1) ? e & rsvd : 0;
+}
+
+/*
+ * SDM 27.3.1.6: VM entry to a guest using PAE paging (PG set in the CR0 field, PAE set in the
+ * CR4 field, "IA-32e mode guest" 0) checks the PDPTEs as MOV to CR3 would: a present PDPTE
+ * may not set a reserved bit.  Without EPT (arg 0) these are the PDPTEs referenced by the CR3
+ * field -- checked when PAE paging was not in use before the entry or CR3 changes, and
+ * possibly otherwise; with EPT (arg 1) they are the PDPTE fields of the guest-state area.
+ */
+enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
+{
+	static const int fields[4] = {VMCS_GUEST_PDPTR0, VMCS_GUEST_PDPTR1, VMCS_GUEST_PDPTR2,
+	                              VMCS_GUEST_PDPTR3};
+	const struct vmentry_env *e = c->in->env;
+	uint64_t pdpte[4];
+	unsigned m = check_maxphyaddr(c);
+	bool ept, maybe_unchecked = false;
+
+	NEED(c, GUEST_CR0);
+	NEED(c, GUEST_CR4);
+	NEED(c, VM_ENTRY_CONTROLS);
+	if (!(V(c, GUEST_CR0) & CR0_PG) || !(V(c, GUEST_CR4) & CR4_PAE) ||
+	    ENTRY(c, IA32E_MODE_GUEST))
+		return RULE_NA;
+	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
+	if (c->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
+		NEED(c, SECONDARY_VM_EXEC_CONTROL);
+	ept = (c->proc2 & BITMASK(L_PROC2, ENABLE_EPT)) != 0;
+	if (ept != (arg == 1))
+		return RULE_NA;
+	if (arg == 1) {
+		for (int i = 0; i < 4; i++) {
+			if (!c->in->vmcs->known[fields[i]])
+				return check_unknown_field(c, fields[i]);
+			pdpte[i] = c->v[fields[i]];
+		}
+	} else {
+		if (!e->pdptes_known)
+			return check_undecided(c,
+			                       "the PDPTEs at GUEST_CR3 = 0x%llx are unknown (give "
+			                       "memory: guest_pdptes)",
+			                       (unsigned long long)V(c, GUEST_CR3));
+		for (int i = 0; i < 4; i++)
+			pdpte[i] = e->pdpte[i];
+		/*
+		 * A host already using PAE paging with the same CR3 need not have them checked
+		 * (the host fields stand for the state at VM entry).
+		 */
+		if (!e->ia32e_mode && KNOWN(c, HOST_CR0) && KNOWN(c, HOST_CR4) &&
+		    KNOWN(c, HOST_CR3) && KNOWN(c, GUEST_CR3) && (V(c, HOST_CR0) & CR0_PG) &&
+		    (V(c, HOST_CR4) & CR4_PAE) && V(c, HOST_CR3) == V(c, GUEST_CR3))
+			maybe_unchecked = true;
+	}
+	for (int i = 0; i < 4; i++) {
+		uint64_t bad = pdpte_reserved(pdpte[i], m ? m : 52);
+		char name[40];
+
+		if (arg)
+			check_snprintf(name, sizeof(name), "%s",
+			               vmcs_field_at((size_t)fields[i])->name);
+		else
+			check_snprintf(name, sizeof(name), "PDPTE%d at GUEST_CR3", i);
+		if (!bad) {
+			if (!m && (pdpte[i] & 1) && (pdpte[i] >> 32))
+				return check_undecided(
+				    c, "%s = 0x%llx: MAXPHYADDR is unknown for this CPU", name,
+				    (unsigned long long)pdpte[i]);
+			continue;
+		}
+		if (maybe_unchecked)
+			return check_undecided(
+			    c,
+			    "%s = 0x%llx sets reserved bits, but VM entry need not "
+			    "check the PDPTEs: PAE paging is already in use with the "
+			    "same CR3",
+			    name, (unsigned long long)pdpte[i]);
+		check_hint(c,
+		           "clear bits 0x%llx of %s (use 0x%llx) or its present bit: a PAE PDPTE "
+		           "reserves bits 2:1, 8:5 and bits %u and up",
+		           (unsigned long long)bad, name, (unsigned long long)(pdpte[i] & ~bad),
+		           m ? m : 52);
+		return check_fail(c, arg ? fields[i] : VMCS_GUEST_CR3,
+		                  "%s = 0x%llx is present and sets reserved bit(s) 0x%llx", name,
+		                  (unsigned long long)pdpte[i], (unsigned long long)bad);
+	}
+	return RULE_PASS;
+}
