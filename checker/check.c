@@ -179,7 +179,7 @@ enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
 
 struct vmx_allowed check_allowed(const struct check_ctx *c, enum vmx_ctl ctl)
 {
-	return vmx_caps_allowed(c->in->caps, ctl);
+	return c->allowed[ctl];
 }
 
 unsigned check_maxphyaddr(const struct check_ctx *c)
@@ -308,6 +308,8 @@ void check_run(const struct check_input *in, struct check_report *rep)
 	c.in = in;
 	c.v = in->vmcs->value;
 	effective_controls(&c);
+	for (int k = 0; k < VMX_CTL__COUNT; k++)
+		c.allowed[k] = vmx_caps_allowed(in->caps, (enum vmx_ctl)k);
 	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_passed = 0;
 	rep->n_not_applicable = 0;
 	rep->truncated = false;

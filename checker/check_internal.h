@@ -25,6 +25,8 @@ struct check_ctx {
 	const uint64_t *v; /* VMCS values by field index */
 	/* Effective controls: secondary/tertiary/secondary-exit act as 0 when not activated. */
 	uint64_t pin, proc, proc2, proc3, exit, exit2, entry;
+	/* The capabilities' allowed settings of each control, computed once per run. */
+	struct vmx_allowed allowed[VMX_CTL__COUNT];
 	/* Where the current rule writes its finding. */
 	struct check_finding *f;
 	uint64_t qualification; /* MSR-load rules: 1-based failing entry */

@@ -9,6 +9,44 @@
  * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
  * the control (or capability) that introduces it.
  */
+static enum tri exists_by(const struct check_ctx *c, uint16_t x)
+{
+	static const int8_t ctl_of[VMCS_X_KIND__COUNT] = {
+	    [VMCS_X_KIND_NONE] = -1,
+	    [VMCS_X_KIND_ALWAYS] = -1,
+	    [VMCS_X_KIND_PIN] = VMX_CTL_PIN,
+	    [VMCS_X_KIND_PROC] = VMX_CTL_PROC,
+	    [VMCS_X_KIND_PROC2] = VMX_CTL_PROC2,
+	    [VMCS_X_KIND_PROC3] = VMX_CTL_PROC3,
+	    [VMCS_X_KIND_EXIT] = VMX_CTL_EXIT,
+	    [VMCS_X_KIND_EXIT2] = VMX_CTL_EXIT2,
+	    [VMCS_X_KIND_ENTRY] = VMX_CTL_ENTRY,
+	    [VMCS_X_KIND_MISC] = -1,
+	    [VMCS_X_KIND_EPTVPID] = -1,
+	    [VMCS_X_KIND_VMFUNC] = -1,
+	};
+	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
+	const struct vmx_allowed *a;
+
+	if (kind >= VMCS_X_KIND__COUNT || ctl_of[kind] < 0) {
+		/* Rare kinds (capability-MSR bits): the generic answer. */
+		struct vmcs_field_info probe = {0};
+
+		probe.exists[0] = x;
+		probe.exists[1] = VMCS_EXISTS(VMCS_X_KIND_NONE, 0);
+		return vmx_caps_field_exists(c->in->caps, &probe);
+	}
+	a = &c->allowed[ctl_of[kind]];
+	if (!a->known)
+		return TRI_UNKNOWN;
+	return (a->may_be_1 >> VMCS_EXISTS_BIT(x)) & 1u ? TRI_YES : TRI_NO;
+}
+
+/*
+ * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
+ * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
+ * the control (or capability) that introduces it.
+ */
 enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 {
 	const struct vmcs_state *s = c->in->vmcs;
@@ -18,12 +56,18 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 
 	(void)arg;
 	names[0] = '\0';
-	for (size_t i = 0; i < vmcs_field_count(); i++) {
-		enum tri t;
+	for (size_t i = 0; i < VMCS_FIELD__COUNT; i++) {
+		const struct vmcs_field_info *f;
+		enum tri t, t2;
 
 		if (!s->written[i])
 			continue;
-		t = vmx_caps_field_exists(c->in->caps, vmcs_field_at(i));
+		f = vmcs_field_at(i);
+		t = exists_by(c, f->exists[0]);
+		if (t != TRI_YES && VMCS_EXISTS_KIND(f->exists[1]) != VMCS_X_KIND_NONE) {
+			t2 = exists_by(c, f->exists[1]);
+			t = t2 == TRI_YES ? TRI_YES : t == TRI_UNKNOWN ? TRI_UNKNOWN : t2;
+		}
 		if (t == TRI_UNKNOWN && unknown < 0)
 			unknown = (int)i;
 		if (t != TRI_NO)
@@ -32,7 +76,7 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 			first = (int)i;
 		if (missing++ < 4 && len < sizeof(names)) {
 			len += check_snprintf(names + len, sizeof(names) - len, "%s%s",
-			                      missing > 1 ? ", " : "", vmcs_field_at(i)->name);
+			                      missing > 1 ? ", " : "", f->name);
 		}
 	}
 	if (first >= 0) {

@@ -185,16 +185,68 @@ static bool in_alias_list(const char *s, size_t len, const char *list)
 	return false;
 }
 
+/* Hash of a name under the name-matching rule (FNV-1a over folded characters). */
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)fold(s[i])) * 16777619u;
+	return h;
+}
+
+/*
+ * An open-addressing index from every spelling of every field to its row, built on first use
+ * (static storage: the core has no heap).  Slots hold row + 1; 0 is empty.
+ */
+#define NAME_SLOTS 2048u
+static uint16_t name_index[NAME_SLOTS];
+static volatile bool name_index_ready;
+
+static void index_name(const char *s, size_t len, size_t row)
+{
+	uint32_t h = name_hash(s, len) & (NAME_SLOTS - 1);
+
+	while (name_index[h] != 0 && name_index[h] != row + 1)
+		h = (h + 1) & (NAME_SLOTS - 1);
+	name_index[h] = (uint16_t)(row + 1);
+}
+
+static void build_name_index(void)
+{
+	for (size_t i = 0; i < N_FIELDS; i++) {
+		const struct vmcs_field_info *f = &field_table[i];
+		const char *a = f->aliases;
+
+		index_name(f->name, str_len(f->name), i);
+		index_name(f->sdm_name, str_len(f->sdm_name), i);
+		while (*a) {
+			size_t n = 0;
+
+			while (a[n] && a[n] != '|')
+				n++;
+			index_name(a, n, i);
+			a += n;
+			if (*a == '|')
+				a++;
+		}
+	}
+	name_index_ready = true;
+}
+
 static const struct vmcs_field_info *find_name(const char *s, size_t len)
 {
-	size_t i;
+	uint32_t h = name_hash(s, len) & (NAME_SLOTS - 1);
 
-	for (i = 0; i < N_FIELDS; i++) {
-		const struct vmcs_field_info *f = &field_table[i];
+	if (!name_index_ready)
+		build_name_index();
+	while (name_index[h] != 0) {
+		const struct vmcs_field_info *f = &field_table[name_index[h] - 1];
 
 		if (vmcs_name_equal(s, len, f->name) || vmcs_name_equal(s, len, f->sdm_name) ||
 		    in_alias_list(s, len, f->aliases))
 			return f;
+		h = (h + 1) & (NAME_SLOTS - 1);
 	}
 	return NULL;
 }

@@ -19,7 +19,7 @@ struct loader {
 	struct load_diags *diags;
 	caps_resolver resolve;
 	void *resolve_ctx;
-	char *chain[CONFIG_MAX_EXTENDS_DEPTH + 1]; /* real paths being loaded, for cycles */
+	const char *chain[CONFIG_MAX_EXTENDS_DEPTH + 1]; /* files being loaded, for cycles */
 	size_t depth;
 	size_t msr_cap;
 };
@@ -605,8 +605,13 @@ static void load_extends(struct loader *L, const char *file, const struct ynode 
 		} else {
 			bool cycle = false;
 
-			for (size_t i = 0; i < L->depth; i++)
-				cycle |= L->chain[i] && strcmp(L->chain[i], real) == 0;
+			/* Real paths only here: most files extend nothing. */
+			for (size_t i = 0; i < L->depth && !cycle; i++) {
+				char *other = realpath(L->chain[i], NULL);
+
+				cycle = other && strcmp(other, real) == 0;
+				free(other);
+			}
 			free(real);
 			if (cycle)
 				NODE_ERR(L->diags, file, v,
@@ -643,7 +648,7 @@ static bool load_one(struct loader *L, const char *path)
 		ytree_free(t);
 		return false;
 	}
-	L->chain[L->depth] = realpath(path, NULL);
+	L->chain[L->depth] = file;
 	L->depth++;
 	if ((v = ynode_get(root, "version", NULL))) {
 		uint64_t ver;
@@ -666,7 +671,6 @@ static bool load_one(struct loader *L, const char *path)
 	if ((v = ynode_get(root, "memory", NULL)))
 		load_memory(L, file, v);
 	L->depth--;
-	free(L->chain[L->depth]);
 	ytree_free(t);
 	return true;
 }

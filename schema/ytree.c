@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,18 @@ struct anchor {
 	struct ynode *node;
 };
 
+/* Nodes and scalar text come from a chunk arena: one free per chunk, not per node. */
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	_Alignas(max_align_t) unsigned char mem[];
+};
+
 struct ytree {
 	struct ynode *root;
-	struct ynode **all; /* every node, for freeing */
+	struct ynode **all; /* every node, for freeing their item arrays */
 	size_t n_all, cap_all;
+	struct chunk *chunks;
 };
 
 struct frame {
@@ -68,6 +77,26 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+static void *arena_alloc(struct ytree *t, size_t n)
+{
+	struct chunk *c = t->chunks;
+	void *p;
+
+	n = (n + 15u) & ~(size_t)15u;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > 16384 ? n : 16384;
+
+		c = xrealloc(NULL, sizeof(*c) + size);
+		c->next = t->chunks;
+		c->used = 0;
+		c->size = size;
+		t->chunks = c;
+	}
+	p = c->mem + c->used;
+	c->used += n;
+	return p;
+}
+
 static struct ynode *new_node(struct builder *b, enum ynode_kind kind, const yaml_mark_t *m)
 {
 	struct ytree *t = b->t;
@@ -78,7 +107,7 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind, const yam
 		        "more than %u YAML nodes (limit against hostile input)", YTREE_MAX_NODES);
 		return NULL;
 	}
-	n = xrealloc(NULL, sizeof(*n));
+	n = arena_alloc(t, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = (unsigned)m->line + 1;
@@ -162,7 +191,7 @@ static bool on_event(struct builder *b, yaml_event_t *ev)
 		if (!n)
 			return false;
 		n->len = ev->data.scalar.length;
-		n->value = xrealloc(NULL, n->len + 1);
+		n->value = arena_alloc(b->t, n->len + 1);
 		memcpy((char *)n->value, ev->data.scalar.value, n->len);
 		((char *)n->value)[n->len] = '\0';
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -351,10 +380,13 @@ void ytree_free(struct ytree *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->n_all; i++) {
-		free((char *)t->all[i]->value);
+	for (size_t i = 0; i < t->n_all; i++)
 		free(t->all[i]->items);
-		free(t->all[i]);
+	while (t->chunks) {
+		struct chunk *c = t->chunks;
+
+		t->chunks = c->next;
+		free(c);
 	}
 	free(t->all);
 	free(t);
