@@ -201,6 +201,48 @@ bool check_canonical(uint64_t addr, unsigned width)
 	return top == 0 || top == (~0ull >> (width - 1));
 }
 
+enum tri check_cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
+                         enum cpuid_reg reg, unsigned bit)
+{
+	return vmx_caps_cpuid_bit(c->in->caps, leaf, subleaf, reg, bit);
+}
+
+enum tri check_intel64(const struct check_ctx *c)
+{
+	const struct vmx_allowed *entry = &c->allowed[VMX_CTL_ENTRY],
+	                         *exit = &c->allowed[VMX_CTL_EXIT];
+	enum tri t = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
+
+	if (t != TRI_UNKNOWN)
+		return t;
+	if (entry->known)
+		return (entry->may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
+	if (exit->known)
+		return (exit->may_be_1 & BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE)) ? TRI_YES
+		                                                                   : TRI_NO;
+	if (c->in->env->ia32e_mode)
+		return TRI_YES;
+	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32) == TRI_YES)
+		return TRI_NO;
+	return TRI_UNKNOWN;
+}
+
+unsigned check_la_width(const struct check_ctx *c)
+{
+	const struct vmx_caps *k = c->in->caps;
+
+	if (k->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
+		return (k->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? 57 : 48;
+	switch (check_cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
+	case TRI_YES:
+		return 57;
+	case TRI_NO:
+		return 48;
+	default:
+		return 0;
+	}
+}
+
 /* ---- the runner ---- */
 
 static void effective_controls(struct check_ctx *c)

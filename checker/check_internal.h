@@ -64,6 +64,33 @@ bool check_phys_ok(const struct check_ctx *c, uint64_t addr);
 /* Linear-address width: 57 with CR4.LA57 allowed... the caller passes what applies. */
 bool check_canonical(uint64_t addr, unsigned width);
 
+/* A raw CPUID bit of the capabilities (TRI_UNKNOWN when the leaf is not known). */
+enum tri check_cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
+                         enum cpuid_reg reg, unsigned bit);
+/*
+ * Whether the processor supports Intel 64 architecture, from every fact the input gives:
+ * CPUID.80000001H:EDX.LM[29]; the allowed 1-setting of the "IA-32e mode guest" VM-entry or
+ * "host address-space size" VM-exit control (only Intel 64 processors allow them); VMLAUNCH
+ * executing in IA-32e mode; IA32_VMX_BASIC[48] = 1 (32-bit VMX addresses) rules it out.
+ */
+enum tri check_intel64(const struct check_ctx *c);
+/*
+ * The widest linear address the processor supports: 57 with 5-level paging (IA32_VMX_CR4_FIXED1
+ * allows CR4.LA57, else CPUID.(EAX=07H,ECX=0):ECX.LA57[16]), else 48; 0 when unknown.
+ */
+unsigned check_la_width(const struct check_ctx *c);
+
+/* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
+#define NEED_INTEL64(c)                                                                            \
+	do {                                                                                       \
+		enum tri i64_ = check_intel64(c);                                                  \
+		if (i64_ == TRI_NO)                                                                \
+			return RULE_NA;                                                            \
+		if (i64_ == TRI_UNKNOWN)                                                           \
+			return check_undecided((c), "cannot decide whether the processor "         \
+			                            "supports Intel 64 architecture");             \
+	} while (0)
+
 /* Freestanding vsnprintf: %s %c %d %u %x %X %llu %lld %llx %lx %zu %p, flags 0 and width. */
 size_t check_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 size_t check_snprintf(char *buf, size_t n, const char *fmt, ...)

@@ -29,66 +29,13 @@ static bool caps_msr(const struct check_ctx *c, enum vmx_msr_id id, uint64_t *v)
 	return true;
 }
 
-static enum tri cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t sub,
-                          enum cpuid_reg reg, unsigned bit)
-{
-	return vmx_caps_cpuid_bit(c->in->caps, leaf, sub, reg, bit);
-}
-
-/*
- * Whether the processor supports Intel 64 architecture: only such processors allow the
- * 1-setting of the "IA-32e mode guest" VM-entry control (SDM A.5); CPUID.80000001H:EDX[29]
- * (LM) otherwise.
- */
-static enum tri intel64(const struct check_ctx *c)
-{
-	struct vmx_allowed a = check_allowed(c, VMX_CTL_ENTRY);
-
-	if (a.known)
-		return (a.may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
-	return cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
-}
-
-/* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
-#define NEED_INTEL64(c)                                                                            \
-	do {                                                                                       \
-		enum tri i64_ = intel64(c);                                                        \
-		if (i64_ == TRI_NO)                                                                \
-			return RULE_NA;                                                            \
-		if (i64_ == TRI_UNKNOWN)                                                           \
-			return check_undecided((c), "cannot decide whether the processor "         \
-			                            "supports Intel 64 architecture: "             \
-			                            "IA32_VMX_ENTRY_CTLS and CPUID.80000001H are " \
-			                            "unknown");                                    \
-	} while (0)
-
-/*
- * The processor's linear-address width: 57 when it supports 5-level paging (CR4.LA57 may be 1
- * in VMX operation), else 48; 0 when unknown.
- */
-static unsigned la_width(const struct check_ctx *c)
-{
-	uint64_t f1;
-
-	if (caps_msr(c, VMX_MSR_CR4_FIXED1, &f1))
-		return (f1 & BITMASK(L_CR4, LA57)) ? 57 : 48;
-	switch (cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
-	case TRI_YES:
-		return 57;
-	case TRI_NO:
-		return 48;
-	default:
-		return 0;
-	}
-}
-
 /*
  * Whether v is canonical for the processor's linear-address width; *w receives the width the
  * answer rests on (the unknown width matters only for values canonical at 57 bits but not 48).
  */
 static enum tri canonical(const struct check_ctx *c, uint64_t v, unsigned *w)
 {
-	unsigned width = la_width(c);
+	unsigned width = check_la_width(c);
 
 	if (width) {
 		*w = width;
@@ -369,7 +316,7 @@ enum rule_result rule_guest_cr_debugctl_reserved(struct check_ctx *c, uintptr_t 
 
 		if (!(v & f->mask))
 			continue;
-		t = cpuid_bit(c, f->leaf, f->sub, f->reg, f->bit);
+		t = check_cpuid_bit(c, f->leaf, f->sub, f->reg, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_DEBUGCTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -475,7 +422,7 @@ enum rule_result rule_guest_cr_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 		maybe = v & 0x000fffff00000000ull;
 	}
 	if (bad & lam_bits) {
-		enum tri lam = cpuid_bit(c, 7, 1, CPUID_EAX, 26);
+		enum tri lam = check_cpuid_bit(c, 7, 1, CPUID_EAX, 26);
 
 		if (lam == TRI_YES) {
 			bad &= ~lam_bits;
@@ -688,7 +635,7 @@ enum rule_result rule_guest_cr_efer_reserved(struct check_ctx *c, uintptr_t arg)
 		                  (unsigned long long)v, (unsigned long long)(v & ~defined));
 	}
 	if (v & BITMASK(L_EFER, NXE)) {
-		t = cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
+		t = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bit 11 (NXE) of GUEST_IA32_EFER: this CPU reports no "
 			              "execute-disable support (CPUID.80000001H:EDX[20] = 0)");
@@ -704,7 +651,7 @@ enum rule_result rule_guest_cr_efer_reserved(struct check_ctx *c, uintptr_t arg)
 			                       (unsigned long long)v);
 	}
 	if (v & lm) {
-		t = intel64(c);
+		t = check_intel64(c);
 		if (t == TRI_NO) {
 			check_hint(c, "clear LME and LMA in GUEST_IA32_EFER: this CPU does not "
 			              "support Intel 64 architecture");
@@ -900,7 +847,7 @@ enum rule_result rule_guest_cr_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 		checked |= f->mask;
 		if (!(v & f->mask))
 			continue;
-		t = cpuid_bit(c, 0x14, 0, f->reg, f->bit);
+		t = check_cpuid_bit(c, 0x14, 0, f->reg, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_RTIT_CTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -1037,7 +984,7 @@ enum rule_result rule_guest_cr_lbr_ctl(struct check_ctx *c, uintptr_t arg)
 
 		if (!(v & f->mask))
 			continue;
-		t = cpuid_bit(c, 0x1c, 0, CPUID_EBX, f->bit);
+		t = check_cpuid_bit(c, 0x1c, 0, CPUID_EBX, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_LBR_CTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);

@@ -130,27 +130,6 @@ static enum rule_result ar_checks_apply(struct check_ctx *c, const struct seg *s
 }
 
 /*
- * Whether the processor supports Intel 64 architecture, which the base-address checks require.
- * The "IA-32e mode guest" VM-entry control may be 1 exactly on such processors; without the
- * VM-entry capability MSR, CPUID.80000001H:EDX[29] (LM) tells, and IA32_VMX_BASIC[48] = 1 (32-bit
- * VMX addresses) rules it out.
- */
-static enum tri intel64(const struct check_ctx *c)
-{
-	struct vmx_allowed a = check_allowed(c, VMX_CTL_ENTRY);
-	enum tri t;
-
-	if (a.known)
-		return (a.may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
-	t = vmx_caps_cpuid_bit(c->in->caps, 0x80000001u, 0, CPUID_EDX, CPUID_80000001_EDX_LM);
-	if (t != TRI_UNKNOWN)
-		return t;
-	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32) == TRI_YES)
-		return TRI_NO;
-	return TRI_UNKNOWN;
-}
-
-/*
  * The canonical test of the guest base addresses (FS, GS, TR, LDTR, GDTR, IDTR), done only on
  * processors that support Intel 64.  Canonical is relative to the linear-address width the
  * processor supports: 57 bits on processors with 5-level paging (CR4.LA57 may be 1 in VMX
@@ -163,7 +142,7 @@ static enum rule_result base_canonical(struct check_ctx *c, const struct seg *s)
 	uint64_t base = VID(c, s->base);
 	const struct vmx_caps *caps = c->in->caps;
 	enum tri la57 = TRI_UNKNOWN;
-	enum tri i64 = intel64(c);
+	enum tri i64 = check_intel64(c);
 	unsigned width;
 	uint64_t mask, fixed;
 
@@ -331,7 +310,7 @@ enum rule_result rule_guest_seg_base_upper(struct check_ctx *c, uintptr_t arg)
 		if (AR_UNUSABLE(VID(c, s->ar)))
 			return RULE_NA;
 	}
-	i64 = intel64(c);
+	i64 = check_intel64(c);
 	if (i64 == TRI_NO)
 		return RULE_NA;
 	NEED_ID(c, s->base);

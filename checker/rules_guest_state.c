@@ -27,56 +27,6 @@
 
 #define ENTRY(c, name) (((c)->entry & BITMASK(L_ENTRY, name)) != 0)
 
-static enum tri cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t sub,
-                          enum cpuid_reg reg, unsigned bit)
-{
-	return vmx_caps_cpuid_bit(c->in->caps, leaf, sub, reg, bit);
-}
-
-/*
- * Whether the processor supports Intel 64 architecture: only such processors allow the
- * 1-setting of the "IA-32e mode guest" VM-entry control (SDM A.5); CPUID.80000001H:EDX[29]
- * (LM) otherwise.
- */
-static enum tri intel64(const struct check_ctx *c)
-{
-	struct vmx_allowed a = check_allowed(c, VMX_CTL_ENTRY);
-
-	if (a.known)
-		return (a.may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
-	return cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
-}
-
-/* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
-#define NEED_INTEL64(c)                                                                            \
-	do {                                                                                       \
-		enum tri i64_ = intel64(c);                                                        \
-		if (i64_ == TRI_NO)                                                                \
-			return RULE_NA;                                                            \
-		if (i64_ == TRI_UNKNOWN)                                                           \
-			return check_undecided((c), "cannot decide whether the processor "         \
-			                            "supports Intel 64 architecture: "             \
-			                            "IA32_VMX_ENTRY_CTLS and CPUID.80000001H are " \
-			                            "unknown");                                    \
-	} while (0)
-
-/* The linear-address width N: 57 with 5-level paging support, else 48; 0 when unknown. */
-static unsigned la_width(const struct check_ctx *c)
-{
-	const struct vmx_caps *k = c->in->caps;
-
-	if (k->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
-		return (k->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? 57 : 48;
-	switch (cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
-	case TRI_YES:
-		return 57;
-	case TRI_NO:
-		return 48;
-	default:
-		return 0;
-	}
-}
-
 /* The VM-entry interruption-information field: whether it injects, and the type. */
 static bool injecting(const struct check_ctx *c, unsigned *type, unsigned *vector)
 {
@@ -183,7 +133,7 @@ enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t a
 	if (!c->in->vmcs->known[arg])
 		return check_unknown_field(c, (int)arg);
 	v = c->v[arg];
-	n = la_width(c);
+	n = check_la_width(c);
 	if (!n) {
 		if (check_canonical(v, 49))
 			return RULE_PASS;
@@ -675,7 +625,7 @@ enum rule_result rule_guest_state_intr_enclave(struct check_ctx *c, uintptr_t ar
 		}
 		return RULE_PASS;
 	}
-	sgx = cpuid_bit(c, 7, 0, CPUID_EBX, 2);
+	sgx = check_cpuid_bit(c, 7, 0, CPUID_EBX, 2);
 	if (sgx == TRI_UNKNOWN)
 		return check_undecided(
 		    c,
@@ -788,7 +738,7 @@ enum rule_result rule_guest_state_pdbg_rtm(struct check_ctx *c, uintptr_t arg)
 		return RULE_PASS;
 	}
 	if (arg == 1) {
-		rtm = cpuid_bit(c, 7, 0, CPUID_EBX, 11);
+		rtm = check_cpuid_bit(c, 7, 0, CPUID_EBX, 11);
 		if (rtm == TRI_UNKNOWN)
 			return check_undecided(c,
 			                       "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "
@@ -844,7 +794,7 @@ enum rule_result rule_guest_state_link_address(struct check_ctx *c, uintptr_t ar
 		}
 		return RULE_PASS;
 	}
-	i64 = intel64(c);
+	i64 = check_intel64(c);
 	m = check_maxphyaddr(c);
 	if (i64 == TRI_NO)
 		m = 32;

@@ -80,40 +80,6 @@ static void describe_bits(char *buf, size_t n, int id, uint64_t mask)
 	}
 }
 
-/*
- * Whether the processor supports Intel 64 architecture (CPUID.80000001H:EDX.LM[29]).  A
- * processor that executes VMLAUNCH/VMRESUME in IA-32e mode has it; without the CPUID leaf,
- * IA32_VMX_BASIC bit 48 = 1 (32-bit VMX addresses) says no (SDM A.1: the bit is always 0 on
- * Intel 64 processors).
- */
-static enum tri intel64(const struct check_ctx *c)
-{
-	enum tri t = vmx_caps_cpuid_bit(c->in->caps, 0x80000001u, 0, CPUID_EDX, 29);
-
-	if (t != TRI_UNKNOWN)
-		return t;
-	if (c->in->env->ia32e_mode)
-		return TRI_YES;
-	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, 48) == TRI_YES)
-		return TRI_NO;
-	return TRI_UNKNOWN;
-}
-
-/* The widest linear address the processor supports: 57 with 5-level paging (IA32_VMX_CR4_FIXED1
- * allows CR4.LA57, or CPUID.(EAX=07H,ECX=0):ECX.LA57[16]), else 48; 0 when unknown. */
-static unsigned max_la_width(const struct check_ctx *c)
-{
-	const struct vmx_caps *k = c->in->caps;
-	enum tri t;
-
-	if (k->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
-		return (k->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? 57 : 48;
-	t = vmx_caps_cpuid_bit(k, 7, 0, CPUID_ECX, 16);
-	if (t == TRI_UNKNOWN)
-		return 0;
-	return t == TRI_YES ? 57 : 48;
-}
-
 /* v sign-extended from bit width-1: the canonical address nearest in spirit to v. */
 static uint64_t sign_extend(uint64_t v, unsigned width)
 {
@@ -134,11 +100,11 @@ static enum rule_result canonical_max(const struct check_ctx *c, uint64_t v, uns
 	if (check_canonical(v, 48))
 		return RULE_PASS;
 	if (!check_canonical(v, 57)) {
-		w = max_la_width(c);
+		w = check_la_width(c);
 		*width = w ? w : 57;
 		return RULE_FAIL;
 	}
-	w = max_la_width(c);
+	w = check_la_width(c);
 	if (!w)
 		return RULE_UNDECIDED;
 	*width = w;
@@ -583,7 +549,7 @@ enum rule_result rule_host_efer_reserved(struct check_ctx *c, uintptr_t arg)
 			unknown |= BITMASK(L_EFER, NXE);
 	}
 	if (v & lm) {
-		t = intel64(c);
+		t = check_intel64(c);
 		if (t == TRI_NO)
 			bad |= v & lm;
 		else if (t == TRI_UNKNOWN)
@@ -991,7 +957,7 @@ enum rule_result rule_host_as1_rip_canonical(struct check_ctx *c, uintptr_t arg)
 	v = V(c, HOST_RIP);
 	w = (V(c, HOST_CR4) & BITMASK(L_CR4, LA57)) ? 57 : 48;
 	if (!check_canonical(v, w)) {
-		if (w == 48 && check_canonical(v, 57) && max_la_width(c) == 57)
+		if (w == 48 && check_canonical(v, 57) && check_la_width(c) == 57)
 			check_hint(
 			    c, "HOST_RIP is canonical only with 5-level paging: set bit 12 (LA57) "
 			       "of HOST_CR4 if the host uses it, else write the canonical 48-bit "
@@ -1039,7 +1005,7 @@ enum rule_result rule_host_no_intel64(struct check_ctx *c, uintptr_t arg)
 	uint64_t bit =
 	    entry ? BITMASK(L_ENTRY, IA32E_MODE_GUEST) : BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE);
 	const char *ctl = entry ? "\"IA-32e mode guest\"" : "\"host address-space size\"";
-	enum tri t = intel64(c);
+	enum tri t = check_intel64(c);
 	enum rule_result r;
 
 	if (t == TRI_YES)

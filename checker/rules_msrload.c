@@ -172,12 +172,6 @@ static const char *msr_label(char *buf, size_t n, uint32_t index)
 
 /* ---- processor facts ---- */
 
-static enum tri cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
-                          enum cpuid_reg reg, unsigned bit)
-{
-	return vmx_caps_cpuid_bit(c->in->caps, leaf, subleaf, reg, bit);
-}
-
 /* YES when either is YES, NO when both are NO. */
 static enum tri tri_or(enum tri a, enum tri b)
 {
@@ -206,29 +200,12 @@ static enum tri or_implied(enum tri t, enum tri fallback)
 	return fallback == TRI_YES ? TRI_YES : TRI_UNKNOWN;
 }
 
-/*
- * Intel 64 support: CPUID.80000001H:EDX.LM[29]; else the 1-setting of the "host address-space
- * size" VM-exit control, which processors without Intel 64 do not allow (SDM 25.7.1).
- */
-static enum tri has_intel64(const struct check_ctx *c)
-{
-	enum tri t = cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
-
-	return or_implied(
-	    t, control_may_be_1(c, VMX_CTL_EXIT, BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE)));
-}
-
-/* 5-level paging support: CPUID.(EAX=7,ECX=0):ECX.LA57[16]; else IA32_VMX_CR4_FIXED1.LA57. */
+/* 5-level paging support, as a three-valued answer. */
 static enum tri has_la57(const struct check_ctx *c)
 {
-	enum tri t = cpuid_bit(c, 7, 0, CPUID_ECX, 16);
-	const struct vmx_caps *caps = c->in->caps;
+	unsigned w = check_la_width(c);
 
-	if (t != TRI_UNKNOWN)
-		return t;
-	if (caps->msr_state[VMX_MSR_CR4_FIXED1] != VMX_MSR_PRESENT)
-		return TRI_UNKNOWN;
-	return (caps->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? TRI_YES : TRI_NO;
+	return w == 57 ? TRI_YES : w == 48 ? TRI_NO : TRI_UNKNOWN;
 }
 
 /*
@@ -256,24 +233,24 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_model *m)
 		return TRI_YES;
 	case EX_PAT:
 		return or_implied(
-		    cpuid_bit(c, 1, 0, CPUID_EDX, 16),
+		    check_cpuid_bit(c, 1, 0, CPUID_EDX, 16),
 		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_PAT)));
 	case EX_EFER:
 		return or_implied(
-		    tri_or(cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20), has_intel64(c)),
+		    tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20), check_intel64(c)),
 		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_EFER)));
 	case EX_LM:
-		return has_intel64(c);
+		return check_intel64(c);
 	case EX_TSC_AUX:
-		return tri_or(cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 27),
-		              cpuid_bit(c, 7, 0, CPUID_ECX, 22));
+		return tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 27),
+		              check_cpuid_bit(c, 7, 0, CPUID_ECX, 22));
 	case EX_TSC_ADJUST:
-		return cpuid_bit(c, 7, 0, CPUID_EBX, 1);
+		return check_cpuid_bit(c, 7, 0, CPUID_EBX, 1);
 	case EX_TSC_DEADLINE:
-		return cpuid_bit(c, 1, 0, CPUID_ECX, 24);
+		return check_cpuid_bit(c, 1, 0, CPUID_ECX, 24);
 	case EX_MPX:
 		return or_implied(
-		    cpuid_bit(c, 7, 0, CPUID_EBX, 14),
+		    check_cpuid_bit(c, 7, 0, CPUID_EBX, 14),
 		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_BNDCFGS)));
 	default:
 		return TRI_UNKNOWN;
@@ -647,9 +624,9 @@ static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vm
 		    n, (unsigned long long)v, (unsigned long long)rsvd);
 	}
 	if (v & EFER_LME)
-		lm = has_intel64(c);
+		lm = check_intel64(c);
 	if (v & EFER_NXE)
-		nx = cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
+		nx = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
 	if (lm == TRI_NO || nx == TRI_NO) {
 		const char *bit = lm == TRI_NO ? "LME (bit 8)" : "NXE (bit 11)";
 

@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
     {"check", cmd_check, "predict what VMLAUNCH/VMRESUME does with a VMCS configuration"},
     {"explain", cmd_explain, "explain a check: what it verifies, its SDM section, its outcome"},
     {"matrix", cmd_matrix, "check one configuration against every processor in the capsdb"},
+    {"diagnose", cmd_diagnose, "explain VM-entry failures from KVM, Xen and QEMU dumps in a log"},
     {"caps", cmd_caps, "browse, decode, compare and harvest VMX capabilities (capsdb)"},
 };
 
