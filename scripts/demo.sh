@@ -1,13 +1,21 @@
 #!/bin/sh
-# demo.sh -- what `make demo` shows: the main job of vmcslint on its built-in defaults.
-set -eu
+# demo.sh -- what `make demo` shows: vmcslint's main job on its built-in defaults (the default
+# capabilities bochs-corei7_skylake_x are compiled in): predict VM entry for every example.
+set -u
 BIN=${1:-build/vmcslint}
-echo "== vmcslint fields (the VMCS field database, $($BIN fields | wc -l) fields)"
-$BIN fields | head -n 12
-echo "   ..."
+
+echo "== vmcslint check examples/*.yaml   (one line per file: the prediction)"
+$BIN check examples/*.yaml 2>/dev/null | grep ': prediction: '
 echo
-echo "== vmcslint fields 0x6828"
+echo "== vmcslint check examples/broken-inject-extint-if0.yaml   (a finding in full)"
+$BIN check examples/broken-inject-extint-if0.yaml
+echo
+echo "== vmcslint diagnose examples/dumps/kvm-6.x-extint-if0.log   (a real-world KVM dump)"
+$BIN diagnose examples/dumps/kvm-6.x-extint-if0.log | head -n 20
+echo
+echo "== vmcslint fields 0x6828   (the field database: $($BIN fields | wc -l) fields)"
 $BIN fields 0x6828
 echo
-echo "== vmcslint fields TERTIARY_VM_EXEC_CONTROL"
-$BIN fields TERTIARY_VM_EXEC_CONTROL
+echo "== vmcslint explain --list | wc -l   (checks)"
+$BIN explain --list | wc -l
+exit 0
