@@ -79,6 +79,46 @@ enum rule_result rule_ctls_tpr_threshold(struct check_ctx *c, uintptr_t arg)
 }
 
 /*
+ * SDM 27.2.1.1: with "use TPR shadow" 1 and both "virtualize APIC accesses" and
+ * "virtual-interrupt delivery" 0, the value of bits 3:0 of the TPR threshold may not exceed
+ * bits 7:4 of VTPR, the byte at offset 80H of the virtual-APIC page (memory VM entry reads).
+ */
+enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg)
+{
+	enum rule_result r;
+	uint64_t thr;
+	unsigned vtpr_hi;
+
+	(void)arg;
+	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
+	if (!(c->proc & BITMASK(L_PROC, USE_TPR_SHADOW)))
+		return RULE_NA;
+	r = need_proc2(c);
+	if (r != RULE_PASS)
+		return r;
+	if (c->proc2 & (BITMASK(L_PROC2, VIRTUALIZE_APIC_ACCESSES) |
+	                BITMASK(L_PROC2, VIRTUAL_INTERRUPT_DELIVERY)))
+		return RULE_NA;
+	NEED(c, TPR_THRESHOLD);
+	thr = V(c, TPR_THRESHOLD) & 0xf;
+	if (!c->in->env->vtpr_known)
+		return check_undecided(c,
+		                       "cannot decide: VTPR (offset 80H of the virtual-APIC page) "
+		                       "is not given (memory: virtual_apic: {vtpr: ...})");
+	vtpr_hi = c->in->env->vtpr >> 4;
+	if (thr <= vtpr_hi)
+		return RULE_PASS;
+	check_hint(
+	    c,
+	    "lower TPR_THRESHOLD[3:0] to at most %u, or raise VTPR to at least 0x%llx before "
+	    "VM entry",
+	    vtpr_hi, (unsigned long long)(thr << 4));
+	return check_fail(c, VMCS_TPR_THRESHOLD,
+	                  "TPR_THRESHOLD[3:0] = %llu exceeds VTPR[7:4] = %u (VTPR = 0x%x)",
+	                  (unsigned long long)thr, vtpr_hi, c->in->env->vtpr);
+}
+
+/*
  * SDM 27.2.1.1: with "process posted interrupts" 1, the posted-interrupt notification vector
  * is in the range 0-255 (bits 15:8 are 0).
  */

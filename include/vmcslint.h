@@ -324,6 +324,8 @@ struct vmentry_env {
 	bool link_is_vmcs;      /* a VMCS region is there */
 	uint32_t link_revision; /* its revision identifier (bits 30:0) */
 	bool link_shadow;       /* its shadow-VMCS indicator (bit 31) */
+	bool vtpr_known;        /* vtpr gives the byte at offset 80H of the virtual-APIC page */
+	uint8_t vtpr;
 };
 
 /* ---- The checker (SDM Vol. 3C chapter "VM Entries") ---- */

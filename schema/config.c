@@ -36,7 +36,8 @@ static const char *const top_keys[] = {"version", "caps",    "entry", "vmcs",
                                        "memory",  "extends", NULL};
 static const char *const entry_keys[] = {"instruction", "launch_state", "mov_ss_blocking",
                                          "processor_mode", NULL};
-static const char *const memory_keys[] = {"vm_entry_msr_load", "guest_pdptes", "vmcs_link", NULL};
+static const char *const memory_keys[] = {"vm_entry_msr_load", "guest_pdptes", "vmcs_link",
+                                          "virtual_apic", NULL};
 static const char *const caps_keys[] = {"extends", "maxphyaddr", "cpuid", NULL};
 
 static const char *keep_file(struct vmcs_config *cfg, const char *path)
@@ -474,6 +475,23 @@ static void load_memory(struct loader *L, const char *file, const struct ynode *
 				ok &= yparse_u64(n->items[i], &cfg->env.pdpte[i], "guest_pdptes",
 				                 file, L->diags);
 			cfg->env.pdptes_known = ok;
+		}
+	}
+	if ((n = ynode_get(map, "virtual_apic", NULL))) {
+		static const char *const keys[] = {"vtpr", NULL};
+		const struct ynode *x;
+		uint64_t v;
+
+		if (yrequire_map(n, "virtual_apic", file, L->diags) &&
+		    ycheck_keys(n, keys, "virtual_apic", file, L->diags) &&
+		    (x = ynode_get(n, "vtpr", NULL)) && yparse_u64(x, &v, "vtpr", file, L->diags)) {
+			if (v > 0xff) {
+				NODE_ERR(L->diags, file, x, "vtpr: 0x%llx is wider than a byte",
+				         (unsigned long long)v);
+			} else {
+				cfg->env.vtpr_known = true;
+				cfg->env.vtpr = (uint8_t)v;
+			}
 		}
 	}
 	if ((n = ynode_get(map, "vmcs_link", (struct ynode **)&k))) {

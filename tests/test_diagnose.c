@@ -302,8 +302,13 @@ Test(diagnose, emitted_config_rechecks_to_the_same_decided_result)
 		cr_expect(!strstr(c.err, "warning"), "%s: loader warnings:\n%s", cases[i].file,
 		          c.err);
 		cr_assert(diag && pred, "%s\n%s", d.out, c.out);
-		/* A decided diagnosis is what check predicts from the configuration. */
-		if (!strstr(diag, "undecided") && !strstr(diag, "success"))
+		/*
+		 * A decided diagnosis is what check predicts from the configuration, unless the
+		 * configuration leaves memory VM entry reads unknown (the VTPR byte, the link
+		 * target): the log's verdict settles those for diagnose, nothing does for check.
+		 */
+		if (!strstr(diag, "undecided") && !strstr(diag, "success") &&
+		    !strstr(pred, "undecided"))
 			cr_expect_str_eq(pred, diag, "%s #%s", cases[i].file, cases[i].dump);
 		/* Every check the dump fails also fails in the configuration. */
 		for (p = strstr(d.out, "\"severity\": \"error\""); p;
