@@ -251,7 +251,9 @@ static void parse_entry(const struct ynode *root, struct vmx_caps *caps, struct 
 	if ((n = ynode_get(root, "msrs", NULL)) != NULL && yrequire_map(n, "msrs", file, diags)) {
 		for (size_t i = 0; i + 1 < n->n; i += 2) {
 			for (size_t j = 0; j < i; j += 2) {
-				if (strcmp(n->items[j]->value, n->items[i]->value) == 0)
+				if (n->items[j]->kind == YN_SCALAR &&
+				    n->items[i]->kind == YN_SCALAR &&
+				    strcmp(n->items[j]->value, n->items[i]->value) == 0)
 					NODE_ERR(diags, file, n->items[i], "'%s' given twice",
 					         n->items[i]->value);
 			}
