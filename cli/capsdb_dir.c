@@ -123,10 +123,40 @@ bool capsdb_load(const char *name, struct vmx_caps *caps, struct caps_meta *meta
 	return ok;
 }
 
+/*
+ * Configurations name few entries again and again (a CI run over hundreds of files, `matrix`):
+ * the resolver keeps the last ones it loaded.
+ */
+#define RESOLVER_CACHE 8
+
+static struct {
+	char name[VMX_CAPS_NAME_MAX + 64];
+	char dir[PATH_MAX];
+	struct vmx_caps caps;
+} cache[RESOLVER_CACHE];
+static size_t cache_next;
+
 bool capsdb_resolver(const char *name, struct vmx_caps *out, char *err, size_t errlen, void *ctx)
 {
+	const char *dir = capsdb_dir();
+
 	(void)ctx;
-	return capsdb_load(name, out, NULL, err, errlen, NULL);
+	if (strlen(name) >= sizeof(cache[0].name))
+		return capsdb_load(name, out, NULL, err, errlen, NULL);
+	for (size_t i = 0; i < RESOLVER_CACHE; i++) {
+		if (cache[i].name[0] && strcmp(cache[i].name, name) == 0 &&
+		    strcmp(cache[i].dir, dir ? dir : "") == 0) {
+			*out = cache[i].caps;
+			return true;
+		}
+	}
+	if (!capsdb_load(name, out, NULL, err, errlen, NULL))
+		return false;
+	snprintf(cache[cache_next].name, sizeof(cache[0].name), "%s", name);
+	snprintf(cache[cache_next].dir, sizeof(cache[0].dir), "%s", dir ? dir : "");
+	cache[cache_next].caps = *out;
+	cache_next = (cache_next + 1) % RESOLVER_CACHE;
+	return true;
 }
 
 static int cmp_str(const void *a, const void *b)

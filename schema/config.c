@@ -138,7 +138,15 @@ static bool parse_field_value(const struct ynode *v, const struct vmcs_field_inf
 	unsigned bits = high ? 32 : vmcs_width_bits(f->width);
 	char what[96];
 
-	snprintf(what, sizeof(what), "%s%s", f->name, high ? "_HIGH" : "");
+	/* The name for messages, built without stdio: this runs for every field of every file. */
+	{
+		size_t n = strlen(f->name);
+
+		if (n > sizeof(what) - 6)
+			n = sizeof(what) - 6;
+		memcpy(what, f->name, n);
+		memcpy(what + n, high ? "_HIGH" : "", high ? 6 : 1);
+	}
 	if (v->kind == YN_SEQ || v->kind == YN_MAP) {
 		if (!l) {
 			NODE_ERR(diags, file, v,
