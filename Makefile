@@ -4,7 +4,7 @@
 #   make demo       install missing packages, build, run the main job on the built-in defaults
 #   make test       install missing packages, run the whole suite (plain build, then ASan+UBSan)
 #   make bench      print speed figures as `name: value unit`
-#   make install    PREFIX=/usr/local (binary, library, header, vmcslint.pc, capsdb data)
+#   make install    PREFIX=/usr/local (binary, library, header, vmcslint.pc, capsdb, probe image)
 #   make format / check-format / compile_commands.json / clean
 
 PREFIX  ?= /usr/local
@@ -119,7 +119,7 @@ $(O)/vmcslint-bench: $(O)/obj/bench/bench.o $(HOSTLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(O)/vmcslint-bench
+	@$(MAKE) --no-print-directory all probe $(O)/vmcslint-bench
 	@sh scripts/bench.sh $(BIN) $(O)/vmcslint-bench
 
 # ---- the two README commands ----
@@ -161,6 +161,10 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
 	@if ls capsdb/cpus/*.yaml >/dev/null 2>&1; then \
 		install -m 644 capsdb/cpus/*.yaml $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb/; fi
+	@if [ -f $(O)/vmx-probe/vmx-probe.bin ]; then \
+		install -d $(DESTDIR)$(PREFIX)/share/vmcslint/vmx-probe && \
+		install -m 644 $(O)/vmx-probe/vmx-probe.bin $(O)/vmx-probe/vmx-probe.elf \
+			$(O)/vmx-probe/bochs-rom.bin $(DESTDIR)$(PREFIX)/share/vmcslint/vmx-probe/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmcslint $(DESTDIR)$(PREFIX)/lib/libvmcslint.a \
@@ -183,3 +187,138 @@ clean:
 	rm -rf $(O)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# ==== vmx-probe: the ring-0 image that performs real VM entries (vmx-probe/README.md) ====
+#   make probe    build/vmx-probe/vmx-probe.elf (multiboot ELF32 for QEMU -kernel and GRUB),
+#                 vmx-probe.bin (flat image, Bochs optramimage1 at 4 MiB) and bochs-rom.bin
+#                 (the 64-KiB system ROM that boots it under Bochs without a BIOS)
+PROBE_O      := $(O)/vmx-probe
+PROBE_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -no-pie -mno-red-zone \
+                -mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+                $(WARN) -Wclobbered -Iinclude -Ifields -Ivmx-probe -MMD -MP
+PROBE_SRCS   := $(wildcard vmx-probe/*.c vmx-probe/rt/*.c) vmx-probe/boot.S vmx-probe/rt/setjmp.S
+PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS))
+PROBE_LD     ?= ld
+PROBE_OBJCOPY ?= objcopy
+PROBE_LDFLAGS := -z max-page-size=0x1000 -z noexecstack \
+                 $(shell $(PROBE_LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
+
+.PHONY: probe
+probe: $(PROBE_O)/vmx-probe.elf $(PROBE_O)/vmx-probe.bin $(PROBE_O)/bochs-rom.bin
+
+$(PROBE_O)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC probe $<')
+	$(Q)$(CC) $(PROBE_CFLAGS) -c $< -o $@
+
+$(PROBE_O)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  AS probe $<')
+	$(Q)$(CC) $(PROBE_CFLAGS) -c $< -o $@
+
+$(PROBE_O)/vmx-probe64.elf: $(PROBE_OBJS) vmx-probe/probe.ld
+	$(Q)$(PROBE_LD) -m elf_x86_64 -nostdlib -T vmx-probe/probe.ld $(PROBE_LDFLAGS) -o $@ $(PROBE_OBJS)
+
+# multiboot loaders (QEMU -kernel, GRUB) take ELF32, as in kvm-unit-tests
+$(PROBE_O)/vmx-probe.elf: $(PROBE_O)/vmx-probe64.elf
+	$(Q)$(PROBE_OBJCOPY) -O elf32-i386 $< $@
+
+$(PROBE_O)/vmx-probe.bin: $(PROBE_O)/vmx-probe64.elf
+	$(Q)$(PROBE_OBJCOPY) -O binary $< $@
+
+$(PROBE_O)/bochs-rom.o: vmx-probe/bochs-rom.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -m32 -c $< -o $@
+
+$(PROBE_O)/bochs-rom.bin: $(PROBE_O)/bochs-rom.o
+	$(Q)$(PROBE_LD) -m elf_i386 -Ttext=0 -e rom_start --oformat binary $(PROBE_LDFLAGS) -o $@ $<
+
+# the suites boot the image (tests/test_probe.c); vmcslint finds it in build/vmx-probe
+test-plain test-san: probe
+# ==== end vmx-probe ====
+
+# ==== fuzzing: libFuzzer targets, their replay, valgrind (fuzz/README.md) ====
+#   make fuzz FUZZ_SECONDS=N  build every target with clang -fsanitize=fuzzer,address,undefined
+#                             and run each N seconds (default 60) on its corpus; -j2: two at once
+#   make fuzz-replay          every corpus and regression file through its target (gcc, ASan+UBSan)
+#   make fuzz-merge           minimise the corpora with what the runs found (libFuzzer -merge=1)
+#   make fuzz-seeds           merge seeds from examples/, the fixtures and capsdb/cpus into them
+#   make valgrind             the CLI over examples/ under valgrind memcheck: no error, no leak
+# `make test` replays the corpora too (tests/test_fuzz_replay.c); these targets install clang,
+# libFuzzer and valgrind themselves, so `make test` does not need them.
+FUZZ_TARGETS := config capsdb checker dump
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_O       := $(O)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -O1 -g $(WARN) -Wno-error=format-nonliteral $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+                -DFUZZ_SRCDIR='"$(CURDIR)"'
+# What the targets reach: the core, the YAML loaders, capsdb lookup, the dump parser.
+FUZZ_LIB_SRCS := $(CORE_SRCS) $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
+                 cli/capsdb_dir.c cli/dump_parse.c $(O)/gen/builtin_caps.c fuzz/common.c
+FUZZ_ONE_SRCS := fuzz/common.c fuzz/targets.c $(FUZZ_TARGETS:%=fuzz/fuzz_%.c)
+FUZZ_DEPS    := sh scripts/deps.sh clang libclang-rt-14-dev
+VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
+                --errors-for-leak-kinds=all --track-origins=yes
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-merge fuzz-seeds valgrind $(FUZZ_TARGETS:%=fuzz-run-%)
+
+C_FILES += $(wildcard fuzz/*.[ch])
+
+# The gcc builds (replay driver) take the targets as plain functions, without libFuzzer's entry.
+$(O)/obj/fuzz/%.o $(O)/san/obj/fuzz/%.o: CPPFLAGS += -DFUZZ_NO_ENTRY
+
+$(FUZZ_O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC fuzz $<')
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_O)/libfuzzed.a: $(call objs,$(FUZZ_O),$(FUZZ_LIB_SRCS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+.SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_O)/obj/fuzz/fuzz_%.o)
+$(FUZZ_O)/fuzz_%: $(FUZZ_O)/obj/fuzz/fuzz_%.o $(FUZZ_O)/libfuzzed.a
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@ $(YAML_LIBS)
+
+$(O)/fuzz-replay: $(call objs,$(O),$(FUZZ_ONE_SRCS) fuzz/replay.c) $(HOSTLIB) $(LIB)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
+
+$(O)/san/fuzz-replay: $(call objs,$(O)/san,$(FUZZ_ONE_SRCS) fuzz/replay.c) $(SHOSTLIB) $(SLIB)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
+
+# Dictionaries of the names the loaders look up, from the tables.
+$(FUZZ_O)/%.dict: $(O)/fuzz-replay
+	@mkdir -p $(dir $@)
+	$(Q)$(O)/fuzz-replay --dict $* > $@.tmp && mv $@.tmp $@
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%) $(FUZZ_O)/config.dict $(FUZZ_O)/capsdb.dict
+
+fuzz: deps
+	@$(FUZZ_DEPS)
+	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=fuzz-run-%)
+
+$(FUZZ_TARGETS:%=fuzz-run-%): fuzz-run-%:
+	@sh fuzz/run.sh run $* $(FUZZ_O) $(FUZZ_SECONDS)
+
+fuzz-replay: $(O)/san/fuzz-replay
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(O)/san/fuzz-replay --all
+
+fuzz-merge: deps
+	@$(FUZZ_DEPS)
+	@$(MAKE) --no-print-directory fuzz-build
+	@for t in $(FUZZ_TARGETS); do sh fuzz/run.sh merge $$t $(FUZZ_O) $(FUZZ_O)/corpus/$$t || exit 1; done
+
+fuzz-seeds: deps
+	@$(FUZZ_DEPS)
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh fuzz/run.sh seeds $(FUZZ_O) $(O)/fuzz-replay
+
+valgrind: deps
+	@sh scripts/deps.sh valgrind
+	@$(MAKE) --no-print-directory all
+	@sh fuzz/valgrind.sh $(BIN) $(VALGRIND)
+# ==== end fuzzing ====

@@ -184,7 +184,10 @@ struct vmx_allowed check_allowed(const struct check_ctx *c, enum vmx_ctl ctl)
 
 unsigned check_maxphyaddr(const struct check_ctx *c)
 {
-	return c->in->caps->maxphyaddr;
+	unsigned m = c->in->caps->maxphyaddr;
+
+	/* Intel 64 allows at most 52 bits; anything else is no usable fact (unknown). */
+	return m <= 52 ? m : 0;
 }
 
 bool check_phys_ok(const struct check_ctx *c, uint64_t addr)
@@ -308,7 +311,7 @@ static void predict(struct check_report *rep)
 		}
 		/*
 		 * Entries load in order: an entry the checker cannot judge that comes before
-		 * the first failing one may fail first.
+		 * the first failing one may fail first (one at the same index fails anyway).
 		 */
 		if (first && first_und && t == tier_of(CHECK_CLASS_MSRLOAD)) {
 			for (size_t i = 0; i < rep->n_findings; i++) {
@@ -316,9 +319,12 @@ static void predict(struct check_report *rep)
 
 				if (f->result == RULE_UNDECIDED &&
 				    rule_table[f->rule].cls == CHECK_CLASS_MSRLOAD &&
-				    f->outcome.exit_qualification <=
-				        first->outcome.exit_qualification)
+				    f->outcome.exit_qualification <
+				        first->outcome.exit_qualification) {
 					undecided_before = true;
+					if (rep->deciding_rule < 0)
+						rep->deciding_rule = (int16_t)f->rule;
+				}
 			}
 		}
 		if (first) {

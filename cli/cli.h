@@ -28,6 +28,7 @@ int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* `error: ...` on stderr; returns CLI_EXIT_USAGE so callers can `return cli_error(...)`. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

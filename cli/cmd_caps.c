@@ -8,6 +8,7 @@
 #include "capsdb_dir.h"
 #include "cli.h"
 #include "harvest.h"
+#include "probe_run.h"
 #include "vmcslint.h"
 
 static const char caps_usage[] =
@@ -569,6 +570,31 @@ static int caps_diff(int argc, char **argv)
 	return differences ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 }
 
+/* `caps harvest --probe bochs:MODEL|qemu-kvm`: the capabilities the probe image reads. */
+static int harvest_probe(const char *what)
+{
+	struct probe_options opt;
+	struct probe_run run;
+	int err;
+
+	memset(&opt, 0, sizeof(opt));
+	if (strcmp(what, "qemu-kvm") == 0) {
+		opt.emulator = PROBE_EMU_QEMU_KVM;
+	} else if (strncmp(what, "bochs", 5) == 0 && (what[5] == '\0' || what[5] == ':')) {
+		opt.emulator = PROBE_EMU_BOCHS;
+		if (what[5] == ':' && what[6])
+			opt.bochs_model = what + 6;
+	} else {
+		return cli_error("--probe takes bochs, bochs:MODEL or qemu-kvm, not '%s'", what);
+	}
+	err = probe_harvest(&opt, &run);
+	if (err != PROBE_OK)
+		return cli_error("caps harvest: probe: %s: %s", probe_error_name(err), run.error);
+	if (!probe_caps_yaml(&run, &opt, stdout))
+		return cli_error("caps harvest: the probe reported no capabilities");
+	return CLI_EXIT_OK;
+}
+
 static int caps_harvest(int argc, char **argv)
 {
 	const char *name = "harvested";
@@ -579,6 +605,8 @@ static int caps_harvest(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
+		else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc)
+			return harvest_probe(argv[++i]);
 		else
 			return cli_error("caps harvest: unexpected '%s'", argv[i]);
 	}

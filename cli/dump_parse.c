@@ -140,12 +140,15 @@ static void quote(char *dst, size_t cap, const char *s, size_t n)
 		s++;
 		n--;
 	}
+	if (cap == 0)
+		return;
 	for (size_t i = 0; i < n && k + 4 < cap; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		dst[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
 	}
-	if (k + 4 >= cap && n > k) {
+	/* The ellipsis only where it fits with the terminating NUL. */
+	if (n > k && k + 4 <= cap) {
 		dst[k++] = '.';
 		dst[k++] = '.';
 		dst[k++] = '.';

@@ -13,6 +13,7 @@ static const struct cli_command commands[] = {
     {"explain", cmd_explain, "explain a check: what it verifies, its SDM section, its outcome"},
     {"matrix", cmd_matrix, "check one configuration against every processor in the capsdb"},
     {"diagnose", cmd_diagnose, "explain VM-entry failures from KVM, Xen and QEMU dumps in a log"},
+    {"probe", cmd_probe, "run configurations through a real VMLAUNCH and compare with the checker"},
     {"caps", cmd_caps, "browse, decode, compare and harvest VMX capabilities (capsdb)"},
 };
 

@@ -31,3 +31,22 @@ start=$(date +%s.%N)
 find "$CORPUS" -name 'c*.yaml' | xargs "$BIN" check >/dev/null 2>&1 || true
 end=$(date +%s.%N)
 echo "cli.load_check: $(echo "$N / ($end - $start)" | bc -l | cut -d. -f1) configs/s"
+# The probe under Bochs: 2,000 configurations in as few boots as the runner needs, and one
+# boot with no case (the boot time), if Bochs and the image are there.
+if command -v bochs >/dev/null 2>&1 && [ -f build/vmx-probe/vmx-probe.bin ]; then
+	files=$(find "$CORPUS" -name 'c*.yaml' | sort | head -n 2000)
+	n=$(echo "$files" | wc -l)
+	start=$(date +%s.%N)
+	"$BIN" caps harvest --probe bochs >/dev/null 2>&1 || true
+	end=$(date +%s.%N)
+	boot=$(echo "$end - $start" | bc -l)
+	summary=$(echo "$files" | xargs "$BIN" probe 2>/dev/null | tail -n 1)
+	boots=$(echo "$summary" | sed -n 's/.*(\([0-9]*\) boots*, \([0-9.]*\) s).*/\1/p')
+	secs=$(echo "$summary" | sed -n 's/.*(\([0-9]*\) boots*, \([0-9.]*\) s).*/\2/p')
+	if [ -n "$boots" ] && [ -n "$secs" ]; then
+		echo "probe.bochs.boot: $(printf '%.2f' "$boot") s"
+		echo "probe.bochs.cases_per_boot: $(echo "$n / $boots" | bc)"
+		echo "probe.bochs.cases_per_s: $(echo "$n / $secs" | bc) cases/s"
+		echo "probe.bochs.cases_per_s_excl_boot: $(echo "$n / ($secs - $boots * $boot)" | bc) cases/s"
+	fi
+fi

@@ -4,7 +4,9 @@
 # Usage: scripts/deps.sh [PACKAGE...]   (default: the full list below)
 set -eu
 
-PACKAGES=${*:-"gcc make pkg-config libyaml-dev libcpuid-dev libcriterion-dev clang-format python3 python3-jsonschema python3-yaml"}
+# bochs, bochsbios, vgabios and bochs-term (Debian's Bochs has no `nogui` display; the vmx-probe
+# runner uses the ncurses `term` one, a separate package) run the vmx-probe image.
+PACKAGES=${*:-"gcc make pkg-config libyaml-dev libcpuid-dev libcriterion-dev clang-format python3 python3-jsonschema python3-yaml bochs bochsbios vgabios bochs-term"}
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,28 @@
+/*
+ * probe_asm.h -- constants shared by the image's assembly and C.
+ */
+#ifndef VMXP_PROBE_ASM_H
+#define VMXP_PROBE_ASM_H
+
+/* GDT selectors (boot.S). */
+#define SEL_CODE64 0x08
+#define SEL_DATA   0x10
+#define SEL_CODE32 0x18
+#define SEL_TSS    0x20
+
+/* The image's own CR0 (PG, WP, NE, ET, MP, PE) and CR4 (PAE, VMXE). */
+#define PROBE_CR0 0x80010033
+#define PROBE_CR4 0x00002020
+#define CR4_LA57  0x00001000
+
+/* CPUID leaves read at entry in 32-bit mode (boot.S boot_cpuid_leaves). */
+#define BOOT_CPUID_N 6
+
+/* vmx_enter() results. */
+#define VMX_ENTER_EXITED       0
+#define VMX_ENTER_FAIL_INVALID 1
+#define VMX_ENTER_FAIL_VALID   2
+#define VMX_ENTER_TRAP         3
+#define VMX_ENTER_NO_FLAGS     4
+
+#endif /* VMXP_PROBE_ASM_H */
