@@ -140,6 +140,7 @@ test-plain: $(BIN) $(TESTBIN) $(O)/gen-schema
 test-san: $(SBIN) $(STESTBIN) $(O)/gen-schema
 	@echo "== tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		VMCSLINT=$(SBIN) ./$(STESTBIN) --jobs 2
 
 # The core must stay freestanding: compile it with -ffreestanding and no libc headers.
