@@ -73,6 +73,18 @@ int fuzz_terminated(const char *buf, size_t cap)
 	return memchr(buf, '\0', cap) != NULL;
 }
 
+void fuzz_check_diags(const struct load_diags *d)
+{
+	if (d->n > LOAD_MAX_DIAGS || d->n + d->dropped < d->n_errors)
+		fuzz_fail("the loader's diagnostic counts are out of range", NULL);
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->d[i].level != DIAG_ERROR && d->d[i].level != DIAG_WARNING)
+			fuzz_fail("a diagnostic level is not a diag_level", NULL);
+		if (!fuzz_terminated(d->d[i].msg, sizeof(d->d[i].msg)))
+			fuzz_fail("a loader message is not NUL-terminated", NULL);
+	}
+}
+
 /* The entry compiled into the binary (build/gen/builtin_caps.c). */
 extern const char builtin_caps_yaml[];
 extern const size_t builtin_caps_yaml_len;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "vmcslint.h"
 
 /* The source tree: examples/ and capsdb/cpus are found there (the Makefile sets it). */
@@ -49,6 +50,9 @@ const struct vmx_caps *fuzz_default_caps(void);
 
 /* Whether buf[0..cap) holds a NUL (a C string that stays in its buffer). */
 int fuzz_terminated(const char *buf, size_t cap);
+
+/* abort()s unless the loader's diagnostics are within their array and NUL-terminated. */
+void fuzz_check_diags(const struct load_diags *d);
 
 /*
  * Names the input the replay drivers run next (NULL: none), so that an invariant violation or a

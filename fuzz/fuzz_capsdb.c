@@ -27,15 +27,6 @@ static const struct vmcs_config *valid_config(void)
 	return &cfg;
 }
 
-static void capsdb_check_diags(const struct load_diags *d)
-{
-	if (d->n > LOAD_MAX_DIAGS || d->n_errors > d->n + d->dropped)
-		fuzz_fail("load_diags counts out of range", NULL);
-	for (size_t i = 0; i < d->n; i++)
-		if (!fuzz_terminated(d->d[i].msg, sizeof(d->d[i].msg)))
-			fuzz_fail("a loader message is not NUL-terminated", NULL);
-}
-
 static void check_meta(const struct caps_meta *m)
 {
 	const char *const strs[] = {m->name,       m->kind,        m->vendor,
@@ -67,7 +58,7 @@ int fuzz_capsdb_one(const uint8_t *data, size_t size)
 	memset(&diags, 0, sizeof(diags));
 	memset(&meta, 0, sizeof(meta));
 	ok = caps_load_text("fuzz.yaml", (const char *)data, size, &caps, &meta, &diags);
-	capsdb_check_diags(&diags);
+	fuzz_check_diags(&diags);
 	if (ok && diags.n_errors)
 		fuzz_fail("caps_load_text succeeded with errors", diags.d[0].msg);
 	if (!ok && !diags.n_errors)

@@ -110,15 +110,6 @@ static bool extends_escapes(const uint8_t *data, size_t size)
 	return escapes;
 }
 
-static void config_check_diags(const struct load_diags *d)
-{
-	if (d->n > LOAD_MAX_DIAGS)
-		fuzz_fail("more diagnostics than LOAD_MAX_DIAGS", NULL);
-	for (size_t i = 0; i < d->n; i++)
-		if (!fuzz_terminated(d->d[i].msg, sizeof(d->d[i].msg)))
-			fuzz_fail("a loader message is not NUL-terminated", NULL);
-}
-
 int fuzz_config_one(const uint8_t *data, size_t size)
 {
 	static struct vmcs_config cfg;
@@ -133,7 +124,7 @@ int fuzz_config_one(const uint8_t *data, size_t size)
 	write_file(input_path, data, size);
 	memset(&diags, 0, sizeof(diags));
 	ok = config_load(input_path, &cfg, &diags, resolver, NULL);
-	config_check_diags(&diags);
+	fuzz_check_diags(&diags);
 	if (ok != (diags.n_errors == 0))
 		fuzz_fail("config_load's result disagrees with its errors",
 		          diags.n ? diags.d[0].msg : NULL);
