@@ -705,8 +705,9 @@ struct dump_parser {
 
 #define FMT_BIT(f) (1u << (f))
 
-static void vnote(struct dump_msg *arr, size_t *n, size_t cap, size_t *dropped, unsigned line,
-                  const char *fmt, va_list ap)
+__attribute__((format(printf, 6, 0))) static void vnote(struct dump_msg *arr, size_t *n, size_t cap,
+                                                        size_t *dropped, unsigned line,
+                                                        const char *fmt, va_list ap)
 {
 	if (*n >= cap) {
 		(*dropped)++;

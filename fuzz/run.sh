@@ -55,7 +55,7 @@ run)
 		-artifact_prefix="$o/crashes/$t/" "$o/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1; then
 		tail -n 60 "$log"
 		echo "fuzz $t: FAILED; the input is in $o/crashes/$t/ (full log: $log)." \
-			"Replay it: $o/fuzz_$t FILE, or build/fuzz-replay $t FILE"
+			"Replay it: $o/fuzz_$t FILE, or ${o%/fuzz}/fuzz-replay $t FILE"
 		exit 1
 	fi
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
