@@ -246,6 +246,21 @@ unsigned check_la_width(const struct check_ctx *c)
 	}
 }
 
+enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width)
+{
+	unsigned w = check_la_width(c);
+
+	if (w) {
+		*width = w;
+		return check_canonical(v, w) ? TRI_YES : TRI_NO;
+	}
+	*width = 48;
+	if (check_canonical(v, 48))
+		return TRI_YES;
+	*width = 57;
+	return check_canonical(v, 57) ? TRI_UNKNOWN : TRI_NO;
+}
+
 /* ---- the runner ---- */
 
 static void effective_controls(struct check_ctx *c)

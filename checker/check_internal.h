@@ -80,6 +80,13 @@ enum tri check_intel64(const struct check_ctx *c);
  */
 unsigned check_la_width(const struct check_ctx *c);
 
+/*
+ * Whether v is canonical relative to the processor's widest linear address (check_la_width());
+ * *width gets the width the answer rests on.  TRI_UNKNOWN only when the width is unknown and
+ * decides (v canonical at 57 bits but not at 48).
+ */
+enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width);
+
 /* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
 #define NEED_INTEL64(c)                                                                            \
 	do {                                                                                       \

@@ -29,26 +29,6 @@ static bool caps_msr(const struct check_ctx *c, enum vmx_msr_id id, uint64_t *v)
 	return true;
 }
 
-/*
- * Whether v is canonical for the processor's linear-address width; *w receives the width the
- * answer rests on (the unknown width matters only for values canonical at 57 bits but not 48).
- */
-static enum tri canonical(const struct check_ctx *c, uint64_t v, unsigned *w)
-{
-	unsigned width = check_la_width(c);
-
-	if (width) {
-		*w = width;
-		return check_canonical(v, width) ? TRI_YES : TRI_NO;
-	}
-	*w = 57;
-	if (check_canonical(v, 48)) {
-		*w = 48;
-		return TRI_YES;
-	}
-	return check_canonical(v, 57) ? TRI_UNKNOWN : TRI_NO;
-}
-
 /* "5 (NE), 31 (PG)": the bits of mask with their names from layout (a VMCS_LAYOUT id). */
 static const char *bit_names(char *buf, size_t n, unsigned layout, uint64_t mask)
 {
@@ -500,7 +480,7 @@ enum rule_result rule_guest_cr_msr_canonical(struct check_ctx *c, uintptr_t arg)
 	if (!c->in->vmcs->known[arg])
 		return check_unknown_field(c, (int)arg);
 	v = c->v[arg];
-	t = canonical(c, v, &w);
+	t = check_canonical_max(c, v, &w);
 	if (t == TRI_NO) {
 		check_hint(c, "make %s canonical: bits 63:%u must all equal bit %u", f->name, w - 1,
 		           w - 1);
@@ -771,7 +751,7 @@ enum rule_result rule_guest_cr_bndcfgs_canonical(struct check_ctx *c, uintptr_t 
 		return RULE_NA;
 	NEED(c, GUEST_BNDCFGS);
 	v = V(c, GUEST_BNDCFGS);
-	t = canonical(c, v & ~0xfffull, &w);
+	t = check_canonical_max(c, v & ~0xfffull, &w);
 	if (t == TRI_NO) {
 		check_hint(c,
 		           "make the bound-directory base (bits 63:12 of GUEST_BNDCFGS) "
@@ -1110,7 +1090,7 @@ enum rule_result rule_guest_cr_fred_config_canonical(struct check_ctx *c, uintpt
 		return RULE_NA;
 	NEED(c, GUEST_IA32_FRED_CONFIG);
 	v = V(c, GUEST_IA32_FRED_CONFIG);
-	t = canonical(c, v & ~0xfffull, &w);
+	t = check_canonical_max(c, v & ~0xfffull, &w);
 	if (t == TRI_NO) {
 		check_hint(c,
 		           "make the entry point (bits 63:12 of GUEST_IA32_FRED_CONFIG) "
@@ -1168,7 +1148,7 @@ enum rule_result rule_guest_cr_fred_stack(struct check_ctx *c, uintptr_t arg)
 			}
 			continue;
 		}
-		t = canonical(c, v, &w);
+		t = check_canonical_max(c, v, &w);
 		if (t == TRI_NO) {
 			check_hint(c, "make %s canonical: bits 63:%u must all equal bit %u", name,
 			           w - 1, w - 1);

@@ -88,27 +88,12 @@ static uint64_t sign_extend(uint64_t v, unsigned width)
 	return (low >> (width - 1)) ? (low | (~0ull << width)) : low;
 }
 
-/*
- * Canonicality of v relative to the processor's widest linear address.  PASS or FAIL, with
- * *width the width that decided; UNDECIDED when only the unknown width would decide.
- */
+/* check_canonical_max() as a rule result. */
 static enum rule_result canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width)
 {
-	unsigned w;
+	enum tri t = check_canonical_max(c, v, width);
 
-	*width = 48;
-	if (check_canonical(v, 48))
-		return RULE_PASS;
-	if (!check_canonical(v, 57)) {
-		w = check_la_width(c);
-		*width = w ? w : 57;
-		return RULE_FAIL;
-	}
-	w = check_la_width(c);
-	if (!w)
-		return RULE_UNDECIDED;
-	*width = w;
-	return check_canonical(v, w) ? RULE_PASS : RULE_FAIL;
+	return t == TRI_YES ? RULE_PASS : t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED;
 }
 
 /* Checks that field id holds a canonical address (the widest linear address); what says why. */

@@ -214,11 +214,9 @@ static enum tri has_la57(const struct check_ctx *c)
  */
 static enum tri wrmsr_canonical(const struct check_ctx *c, uint64_t v)
 {
-	if (check_canonical(v, 48))
-		return TRI_YES;
-	if (!check_canonical(v, 57))
-		return TRI_NO;
-	return has_la57(c);
+	unsigned w;
+
+	return check_canonical_max(c, v, &w);
 }
 
 /*
