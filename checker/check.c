@@ -313,10 +313,14 @@ static void predict(struct check_report *rep)
 				if (f->outcome.exit_qualification <
 				    first->outcome.exit_qualification)
 					first = f;
-			} else if (f->outcome.kind == OUTCOME_VMFAIL_VALID &&
+			} else if (t == tier_of(CHECK_CLASS_CTLS) &&
 			           f->outcome.vm_instruction_error !=
 			               first->outcome.vm_instruction_error) {
-				/* Controls and host state may be checked in either order. */
+				/*
+				 * Controls and host state may be checked in either order (SDM 27.2
+				 * leaves it open).  The instruction's own checks have a fixed order
+				 * (SDM 27.1): the first in table order decides.
+				 */
 				alt = f->outcome.vm_instruction_error;
 			} else if (f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
 			           f->outcome.exit_qualification !=

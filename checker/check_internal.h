@@ -41,6 +41,27 @@ struct check_ctx {
 			return check_unknown_field((c), VMCS_##name);                              \
 	} while (0)
 
+/*
+ * The "unrestricted guest" VM-execution control as VM entry sees it (0 unless the secondary
+ * controls are activated): NEED_UG returns RULE_UNDECIDED from the rule when a control field
+ * it depends on is unknown, then UG reads it.
+ */
+#define NEED_UG(c)                                                                                 \
+	do {                                                                                       \
+		NEED(c, CPU_BASED_VM_EXEC_CONTROL);                                                \
+		if ((c)->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))                      \
+			NEED(c, SECONDARY_VM_EXEC_CONTROL);                                        \
+	} while (0)
+#define UG(c) (((c)->proc2 & BITMASK(L_PROC2, UNRESTRICTED_GUEST)) != 0)
+
+/*
+ * Whether VM entry treats the guest as in protected mode: CR0.PE of the guest CR0 field, but
+ * taken as 1 when "unrestricted guest" is 0 (PE can be 0 only with unrestricted guest; a CR0
+ * field with PE = 0 is otherwise a guest-state failure, checked later).  Needs NEED_UG and
+ * NEED(GUEST_CR0) first.
+ */
+#define GUEST_PROTECTED(c) (!UG(c) || (V(c, GUEST_CR0) & BITMASK(L_CR0, PE)) != 0)
+
 /* Control bits by their layout names, e.g. PIN(c, NMI_EXITING). */
 #define BIT(n) (1ull << (n))
 

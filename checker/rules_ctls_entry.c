@@ -214,7 +214,9 @@ enum rule_result rule_ctls_evt_other_vector(struct check_ctx *c, uintptr_t arg)
 /*
  * SDM 27.2.1.3: the deliver-error-code bit must be 1 when the event is a hardware exception,
  * bit 0 (PE) of the guest CR0 field is 1, IA32_VMX_BASIC[56] is 0, and the vector is #DF,
- * #TS, #NP, #SS, #GP, #PF or #AC.
+ * #TS, #NP, #SS, #GP, #PF or #AC.  "PE is 1" is the guest's effective protected mode: with
+ * "unrestricted guest" 0 the processor takes PE as 1 for this check whatever the field holds
+ * (GUEST_PROTECTED; the CR0 field itself is a guest-state check, made later).
  */
 enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
 {
@@ -229,8 +231,9 @@ enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	if (e.deliver || e.vector > 31 || !((ERROR_CODE_VECTORS >> e.vector) & 1u))
 		return RULE_PASS;
+	NEED_UG(c);
 	NEED(c, GUEST_CR0);
-	if (!(V(c, GUEST_CR0) & BITMASK(L_CR0, PE)))
+	if (!GUEST_PROTECTED(c))
 		return RULE_PASS;
 	r = caps_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE, &any);
 	if (r != RULE_PASS || any)
@@ -271,7 +274,8 @@ enum rule_result rule_ctls_evt_ec_not_hw(struct check_ctx *c, uintptr_t arg)
 
 /*
  * SDM 27.2.1.3: the deliver-error-code bit must be 0 when bit 0 (PE) of the guest CR0 field is
- * 0 (real-address mode under "unrestricted guest": no error codes are pushed).
+ * 0 (real-address mode: no error codes are pushed).  As for the check above, PE counts as 0
+ * only under "unrestricted guest"; without it the processor takes the guest as protected.
  */
 enum rule_result rule_ctls_evt_ec_real_mode(struct check_ctx *c, uintptr_t arg)
 {
@@ -283,17 +287,19 @@ enum rule_result rule_ctls_evt_ec_real_mode(struct check_ctx *c, uintptr_t arg)
 		return r;
 	if (!e.deliver)
 		return RULE_NA;
+	NEED_UG(c);
 	NEED(c, GUEST_CR0);
-	if (V(c, GUEST_CR0) & BITMASK(L_CR0, PE))
+	if (GUEST_PROTECTED(c))
 		return RULE_PASS;
 	check_hint(c,
 	           "clear bit 11 (deliver error code) of VM_ENTRY_INTR_INFO_FIELD (0x%llx): a "
-	           "real-mode guest (GUEST_CR0.PE 0) takes exceptions without error codes",
+	           "real-mode guest (GUEST_CR0.PE 0 under unrestricted guest) takes exceptions "
+	           "without error codes",
 	           (unsigned long long)(e.info & ~BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)));
 	return check_fail(
 	    c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
-	    "VM_ENTRY_INTR_INFO_FIELD = 0x%llx delivers an error code while GUEST_CR0 = "
-	    "0x%llx has PE clear",
+	    "VM_ENTRY_INTR_INFO_FIELD = 0x%llx delivers an error code to a real-mode guest "
+	    "(GUEST_CR0 = 0x%llx has PE clear, \"unrestricted guest\" is 1)",
 	    (unsigned long long)e.info, (unsigned long long)V(c, GUEST_CR0));
 }
 

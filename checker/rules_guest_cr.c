@@ -53,16 +53,6 @@ static const char *bit_names(char *buf, size_t n, unsigned layout, uint64_t mask
 	return buf;
 }
 
-/* Whether "unrestricted guest" is in effect; an unknown control field makes it undecidable. */
-static enum rule_result unrestricted_guest(struct check_ctx *c, bool *ug)
-{
-	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-	if (c->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
-		NEED(c, SECONDARY_VM_EXEC_CONTROL);
-	*ug = (c->proc2 & BITMASK(L_PROC2, UNRESTRICTED_GUEST)) != 0;
-	return RULE_PASS;
-}
-
 /* ---- CR0 and CR4 ---- */
 
 /*
@@ -73,14 +63,13 @@ static enum rule_result unrestricted_guest(struct check_ctx *c, bool *ug)
 enum rule_result rule_guest_cr_cr0_must_be_1(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t f0, must, cr0, missing;
-	enum rule_result r;
 	bool ug;
 	char names[96];
 
 	(void)arg;
 	NEED(c, GUEST_CR0);
-	if ((r = unrestricted_guest(c, &ug)) != RULE_PASS)
-		return r;
+	NEED_UG(c);
+	ug = UG(c);
 	if (!caps_msr(c, VMX_MSR_CR0_FIXED0, &f0))
 		return check_undecided(c, "cannot decide: IA32_VMX_CR0_FIXED0 is unknown for "
 		                          "this CPU");
@@ -118,14 +107,13 @@ enum rule_result rule_guest_cr_cr0_must_be_1(struct check_ctx *c, uintptr_t arg)
 enum rule_result rule_guest_cr_cr0_must_be_0(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t f1, cr0, bad, exempt = CR0_NW | CR0_CD;
-	enum rule_result r;
 	bool ug;
 	char names[96];
 
 	(void)arg;
 	NEED(c, GUEST_CR0);
-	if ((r = unrestricted_guest(c, &ug)) != RULE_PASS)
-		return r;
+	NEED_UG(c);
+	ug = UG(c);
 	if (!caps_msr(c, VMX_MSR_CR0_FIXED1, &f1))
 		return check_undecided(c, "cannot decide: IA32_VMX_CR0_FIXED1 is unknown for "
 		                          "this CPU");

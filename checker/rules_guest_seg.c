@@ -72,15 +72,6 @@ static const char *fname(int id)
 			return check_unknown_field((c), (id));                                     \
 	} while (0)
 
-/* The "unrestricted guest" VM-execution control as VM entry sees it. */
-#define NEED_UG(c)                                                                                 \
-	do {                                                                                       \
-		NEED(c, CPU_BASED_VM_EXEC_CONTROL);                                                \
-		if ((c)->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))                      \
-			NEED(c, SECONDARY_VM_EXEC_CONTROL);                                        \
-	} while (0)
-#define UG(c) (((c)->proc2 & BITMASK(L_PROC2, UNRESTRICTED_GUEST)) != 0)
-
 #define IA32E(c)      (((c)->entry & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0)
 #define V8086(c)      ((V(c, GUEST_RFLAGS) & BITMASK(L_RFLAGS, VM)) != 0)
 #define NEED_V8086(c) NEED(c, GUEST_RFLAGS)

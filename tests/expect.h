@@ -11,14 +11,19 @@
 #include "vmcslint.h"
 
 /*
- * "# expect: success" | "vmfail_valid 7 [CHECK-ID]" | "entry_failure 33 0 [CHECK-ID]" |
- * "undecided" | "vmfail_invalid".  Returns false when the file has no such line.
+ * "# expect: success" | "vmfail_valid 7 [CHECK-ID]" | "vmfail_valid 7/8 [CHECK-ID]" (the SDM
+ * leaves the order open: either error) | "entry_failure 33 0 [CHECK-ID]" | "entry_failure 33
+ * 0/4 [CHECK-ID]" (guest-state checks in any order: either qualification) | "undecided" |
+ * "vmfail_invalid".  The prediction must say exactly that: an any-of prediction matches only
+ * an any-of expectation.  Returns false when the file has no such line.
  */
 struct expectation {
 	unsigned kind;   /* enum check_outcome_kind */
 	unsigned number; /* VM-instruction error or exit reason */
+	unsigned alt;    /* the other VM-instruction error of "7/8", else 0 */
 	unsigned long long qualification;
-	char check[64]; /* "" when not given */
+	bool qualification_varies; /* "0/4": other qualifications possible */
+	char check[64];            /* "" when not given */
 };
 bool expect_read(const char *path, struct expectation *e);
 
