@@ -80,7 +80,7 @@ enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned
 /* Allowed settings from a 32/32 MSR (allowed-0 in bits 31:0, allowed-1 in bits 63:32). */
 static struct vmx_allowed split_msr(const struct vmx_caps *c, enum vmx_msr_id id)
 {
-	struct vmx_allowed a = {0, 0, false, id};
+	struct vmx_allowed a = {0, 0, 0, false, id};
 
 	if (c->msr_state[id] == VMX_MSR_ABSENT) {
 		a.known = true;
@@ -97,7 +97,7 @@ static struct vmx_allowed split_msr(const struct vmx_caps *c, enum vmx_msr_id id
 /* Allowed settings from a 64-bit allowed-1 MSR (every control may be 0). */
 static struct vmx_allowed allowed1_msr(const struct vmx_caps *c, enum vmx_msr_id id)
 {
-	struct vmx_allowed a = {0, 0, false, id};
+	struct vmx_allowed a = {0, 0, 0, false, id};
 
 	if (c->msr_state[id] == VMX_MSR_ABSENT) {
 		a.known = true;
@@ -118,7 +118,7 @@ static struct vmx_allowed gated(const struct vmx_caps *c, struct vmx_allowed a, 
 
 	/* Without the 1-setting of the activating control, the whole field acts as 0. */
 	if (p.known && !((p.may_be_1 >> bit) & 1u)) {
-		a.must_be_1 = a.may_be_1 = 0;
+		a.must_be_1 = a.may_be_1 = a.must_unknown = 0;
 		a.known = true;
 	}
 	return a;
@@ -127,25 +127,31 @@ static struct vmx_allowed gated(const struct vmx_caps *c, struct vmx_allowed a, 
 struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 {
 	enum tri true_ctls = vmx_caps_msr_bit(c, VMX_MSR_BASIC, BASIC_TRUE_CTLS);
-	struct vmx_allowed a = {0, 0, false, VMX_MSR_BASIC};
+	struct vmx_allowed a = {0, 0, 0, false, VMX_MSR_BASIC};
 	enum vmx_msr_id plain, truemsr;
+	uint64_t default1;
 
+	/* The default1 class of each control field (SDM A.2). */
 	switch (ctl) {
 	case VMX_CTL_PIN:
 		plain = VMX_MSR_PINBASED_CTLS;
 		truemsr = VMX_MSR_TRUE_PINBASED_CTLS;
+		default1 = 0x16;
 		break;
 	case VMX_CTL_PROC:
 		plain = VMX_MSR_PROCBASED_CTLS;
 		truemsr = VMX_MSR_TRUE_PROCBASED_CTLS;
+		default1 = 0x0401e172;
 		break;
 	case VMX_CTL_EXIT:
 		plain = VMX_MSR_EXIT_CTLS;
 		truemsr = VMX_MSR_TRUE_EXIT_CTLS;
+		default1 = 0x00036dff;
 		break;
 	case VMX_CTL_ENTRY:
 		plain = VMX_MSR_ENTRY_CTLS;
 		truemsr = VMX_MSR_TRUE_ENTRY_CTLS;
+		default1 = 0x000011ff;
 		break;
 	case VMX_CTL_PROC2:
 		/* Bits 31:0 of IA32_VMX_PROCBASED_CTLS2 are 0: every secondary control may be 0. */
@@ -161,9 +167,21 @@ struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 	default:
 		return a;
 	}
-	if (true_ctls == TRI_UNKNOWN)
+	/* A TRUE MSR with a value exists: IA32_VMX_BASIC[55] is 1 when BASIC itself is unknown. */
+	if (true_ctls == TRI_YES ||
+	    (true_ctls == TRI_UNKNOWN && c->msr_state[truemsr] == VMX_MSR_PRESENT)) {
+		a = split_msr(c, truemsr);
+		if (a.known)
+			return a;
+	} else if (true_ctls == TRI_NO) {
+		return split_msr(c, plain);
+	}
+	a = split_msr(c, plain);
+	if (!a.known)
 		return a;
-	return split_msr(c, true_ctls == TRI_YES ? truemsr : plain);
+	a.must_unknown = a.must_be_1 & default1;
+	a.must_be_1 &= ~default1;
+	return a;
 }
 
 const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
@@ -176,14 +194,68 @@ const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t l
 	return NULL;
 }
 
-enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                            enum cpuid_reg reg, unsigned bit)
+/* EAX of a leaf when known: the maximum leaf or sub-leaf it reports. */
+static bool max_reported(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, uint32_t *max)
 {
 	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
 
-	if (!l || !((l->known >> reg) & 1u))
+	if (!l || !(l->known & (1u << CPUID_EAX)))
+		return false;
+	*max = l->reg[CPUID_EAX];
+	return true;
+}
+
+/*
+ * Whether the processor enumerates nothing in a leaf because it lies beyond the maximum it
+ * reports (SDM Vol. 2A, CPUID): a basic leaf above CPUID.0:EAX or an extended one above
+ * CPUID.80000000H:EAX enumerates no feature (software must not read feature bits there; Intel
+ * returns another leaf's data), and a sub-leaf of 07H or 14H above the maximum its sub-leaf 0
+ * reports in EAX reads as zeros.
+ */
+enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf)
+{
+	uint32_t max;
+	enum tri t = TRI_NO;
+
+	if (max_reported(c, leaf & 0x80000000u, 0, &max)) {
+		if (leaf > max)
+			return TRI_YES;
+	} else if (leaf != (leaf & 0x80000000u)) {
+		t = TRI_UNKNOWN;
+	}
+	if ((leaf == 7 || leaf == 0x14) && subleaf > 0) {
+		if (max_reported(c, leaf, 0, &max))
+			return subleaf > max ? TRI_YES : t;
+		/* Sub-leaf 0 of a leaf beyond the maximum is itself beyond it (handled above). */
 		return TRI_UNKNOWN;
-	return (l->reg[reg] >> bit) & 1u ? TRI_YES : TRI_NO;
+	}
+	return t;
+}
+
+bool vmx_caps_cpuid_reg(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                        enum cpuid_reg reg, uint32_t *value)
+{
+	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
+
+	if (l && ((l->known >> reg) & 1u)) {
+		*value = l->reg[reg];
+		return true;
+	}
+	if (vmx_caps_cpuid_beyond_max(c, leaf, subleaf) == TRI_YES) {
+		*value = 0;
+		return true;
+	}
+	return false;
+}
+
+enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                            enum cpuid_reg reg, unsigned bit)
+{
+	uint32_t v;
+
+	if (!vmx_caps_cpuid_reg(c, leaf, subleaf, reg, &v))
+		return TRI_UNKNOWN;
+	return (v >> bit) & 1u ? TRI_YES : TRI_NO;
 }
 
 bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,

@@ -261,6 +261,62 @@ enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *wi
 	return check_canonical(v, 57) ? TRI_UNKNOWN : TRI_NO;
 }
 
+/*
+ * Which bits of IA32_PERF_GLOBAL_CTRL exist (SDM Vol. 3B "Architectural Performance
+ * Monitoring"): bits N-1:0 enable the N general-purpose counters (CPUID.0AH:EAX[15:8]); bit
+ * 32+i enables fixed counter i when the version (EAX[7:0]) is at least 2 and i is below
+ * EDX[4:0], or the version is at least 5 and ECX[i] is 1; bit 48 enables PERF_METRICS where
+ * IA32_PERF_CAPABILITIES[15] says so (never known here, and absent without
+ * CPUID.01H:ECX.PDCM).  Version 6 may enumerate more counters in leaf 23H (never known).
+ */
+enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct perf_global *pg)
+{
+	const struct vmx_caps *k = c->in->caps;
+	const uint64_t metrics = 1ull << 48;
+	uint32_t eax, ecx, edx;
+
+	pg->allowed = pg->bad = 0;
+	pg->ngp = pg->version = 0;
+	pg->why = "";
+	if (!v)
+		return TRI_YES;
+	if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EAX, &eax)) {
+		pg->why = "the counters this processor has (CPUID leaf 0AH) are unknown";
+		return TRI_UNKNOWN;
+	}
+	pg->version = eax & 0xff;
+	pg->ngp = (eax >> 8) & 0xff;
+	pg->allowed = pg->ngp >= 32 ? 0xffffffffull : (1ull << pg->ngp) - 1;
+	if (pg->version >= 2) {
+		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EDX, &edx)) {
+			pg->why = "CPUID.0AH:EDX (the number of fixed counters) is unknown";
+			return TRI_UNKNOWN;
+		}
+		pg->allowed |= ((1ull << (edx & 0x1f)) - 1) << 32;
+	}
+	if (pg->version >= 5) {
+		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_ECX, &ecx)) {
+			pg->why = "CPUID.0AH:ECX (the fixed-counter bitmap) is unknown";
+			return TRI_UNKNOWN;
+		}
+		pg->allowed |= (uint64_t)ecx << 32;
+	}
+	pg->bad = v & ~pg->allowed;
+	if (!pg->bad)
+		return TRI_YES;
+	if (pg->version >= 6) {
+		pg->why = "architectural performance monitoring version 6 may enumerate more "
+		          "counters in CPUID leaf 23H, which is unknown";
+		return TRI_UNKNOWN;
+	}
+	if (pg->bad == metrics && vmx_caps_cpuid_bit(k, 1, 0, CPUID_ECX, 15) != TRI_NO) {
+		pg->why = "bit 48 (PERF_METRICS_EN) exists only where IA32_PERF_CAPABILITIES[15] "
+		          "is 1, which is unknown";
+		return TRI_UNKNOWN;
+	}
+	return TRI_NO;
+}
+
 /* ---- the runner ---- */
 
 static void effective_controls(struct check_ctx *c)

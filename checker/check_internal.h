@@ -108,6 +108,20 @@ unsigned check_la_width(const struct check_ctx *c);
  */
 enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width);
 
+/* What check_perf_global_ctrl() found. */
+struct perf_global {
+	uint64_t allowed; /* the bits that exist */
+	uint64_t bad;     /* the value's bits outside allowed */
+	unsigned ngp;     /* general-purpose counters */
+	unsigned version; /* architectural performance monitoring version */
+	const char *why;  /* TRI_UNKNOWN: what is unknown */
+};
+/*
+ * Whether v sets only bits of IA32_PERF_GLOBAL_CTRL that exist on the processor (CPUID leaf
+ * 0AH): TRI_YES, TRI_NO (pg->bad reserved bits), or TRI_UNKNOWN (pg->why).
+ */
+enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct perf_global *pg);
+
 /* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
 #define NEED_INTEL64(c)                                                                            \
 	do {                                                                                       \

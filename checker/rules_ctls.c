@@ -272,8 +272,16 @@ enum rule_result rule_ctls_reserved(struct check_ctx *c, uintptr_t arg)
 	v = ctl_value(c, ctl);
 	extra = v & ~a.may_be_1;
 	missing = a.must_be_1 & ~v;
-	if (!extra && !missing)
-		return RULE_PASS;
+	if (!extra && !missing) {
+		if (!(a.must_unknown & ~v))
+			return RULE_PASS;
+		bits_list(set, sizeof(set), ctl, a.must_unknown & ~v, "default1");
+		return check_undecided(
+		    c,
+		    "cannot decide whether %s = 0x%llx may clear %s: %s requires them, and "
+		    "the TRUE capability MSR that may allow 0 is unknown",
+		    field_name(field), (unsigned long long)v, set, vmx_msr_name(a.msr));
+	}
 	bits_list(clr, sizeof(clr), ctl, extra, "reserved");
 	bits_list(set, sizeof(set), ctl, missing, "default1");
 	if (extra && missing) {

@@ -101,6 +101,9 @@ enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg
 		return RULE_NA;
 	NEED(c, TPR_THRESHOLD);
 	thr = V(c, TPR_THRESHOLD) & 0xf;
+	/* A threshold of 0 exceeds no VTPR: the page's contents do not matter. */
+	if (thr == 0)
+		return RULE_PASS;
 	if (!c->in->env->vtpr_known)
 		return check_undecided(c,
 		                       "cannot decide: VTPR (offset 80H of the virtual-APIC page) "

@@ -488,15 +488,12 @@ enum rule_result rule_guest_cr_msr_canonical(struct check_ctx *c, uintptr_t arg)
 
 /*
  * SDM 27.3.1.1: with "load IA32_PERF_GLOBAL_CTRL" = 1, the field must not set a bit reserved
- * in IA32_PERF_GLOBAL_CTRL: an enable bit exists for each general-purpose counter (bits 31:0)
- * and fixed-function counter (bits 32 and up) that CPUID leaf 0AH enumerates; bit 48
- * (PERF_METRICS_EN) depends on IA32_PERF_CAPABILITIES, which vmcslint does not know.
+ * in IA32_PERF_GLOBAL_CTRL (which bits exist: check_perf_global_ctrl()).
  */
 enum rule_result rule_guest_cr_perf_global_ctrl(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c->in->caps, 0xa, 0);
-	uint64_t v, allowed = 0;
-	unsigned ngp, nfixed;
+	struct perf_global pg;
+	uint64_t v;
 
 	(void)arg;
 	NEED(c, VM_ENTRY_CONTROLS);
@@ -504,43 +501,24 @@ enum rule_result rule_guest_cr_perf_global_ctrl(struct check_ctx *c, uintptr_t a
 		return RULE_NA;
 	NEED(c, GUEST_IA32_PERF_GLOBAL_CTRL);
 	v = V(c, GUEST_IA32_PERF_GLOBAL_CTRL);
-	if (!v)
+	switch (check_perf_global_ctrl(c, v, &pg)) {
+	case TRI_YES:
 		return RULE_PASS;
-	if (!l || !(l->known & (1u << CPUID_EAX)))
-		return check_undecided(
-		    c,
-		    "GUEST_IA32_PERF_GLOBAL_CTRL = 0x%llx: the counters this CPU "
-		    "has (CPUID leaf 0AH) are unknown",
-		    (unsigned long long)v);
-	ngp = (l->reg[CPUID_EAX] >> 8) & 0xff;
-	allowed = ngp >= 32 ? 0xffffffffull : (1ull << ngp) - 1;
-	if ((l->reg[CPUID_EAX] & 0xff) > 1 && (l->known & (1u << CPUID_EDX))) {
-		nfixed = l->reg[CPUID_EDX] & 0x1f;
-		for (unsigned i = 0; i < nfixed && i < 31; i++)
-			allowed |= 1ull << (32 + i);
+	case TRI_UNKNOWN:
+		return check_undecided(c, "cannot decide GUEST_IA32_PERF_GLOBAL_CTRL = 0x%llx: %s",
+		                       (unsigned long long)v, pg.why);
+	default:
+		break;
 	}
-	if ((l->reg[CPUID_EAX] & 0xff) >= 5 && (l->known & (1u << CPUID_ECX)))
-		allowed |= (uint64_t)(l->reg[CPUID_ECX] & 0x7fffffffu) << 32;
-	if (v & ~allowed & ~BIT(48)) {
-		check_hint(c,
-		           "clear bits 0x%llx of GUEST_IA32_PERF_GLOBAL_CTRL: this CPU has %u "
-		           "general-purpose counters and fixed counters 0x%llx (CPUID leaf 0AH)",
-		           (unsigned long long)(v & ~allowed & ~BIT(48)), ngp,
-		           (unsigned long long)(allowed >> 32));
-		return check_fail(
-		    c, VMCS_GUEST_IA32_PERF_GLOBAL_CTRL,
-		    "GUEST_IA32_PERF_GLOBAL_CTRL = 0x%llx sets reserved bit(s) 0x%llx "
-		    "(allowed: 0x%llx)",
-		    (unsigned long long)v, (unsigned long long)(v & ~allowed & ~BIT(48)),
-		    (unsigned long long)allowed);
-	}
-	if (v & BIT(48))
-		return check_undecided(c,
-		                       "GUEST_IA32_PERF_GLOBAL_CTRL = 0x%llx sets bit 48 "
-		                       "(PERF_METRICS_EN), which exists only where "
-		                       "IA32_PERF_CAPABILITIES[15] is 1 (unknown)",
-		                       (unsigned long long)v);
-	return RULE_PASS;
+	check_hint(c,
+	           "clear bits 0x%llx of GUEST_IA32_PERF_GLOBAL_CTRL: this CPU has %u "
+	           "general-purpose counters and fixed counters 0x%llx (CPUID leaf 0AH)",
+	           (unsigned long long)pg.bad, pg.ngp, (unsigned long long)(pg.allowed >> 32));
+	return check_fail(c, VMCS_GUEST_IA32_PERF_GLOBAL_CTRL,
+	                  "GUEST_IA32_PERF_GLOBAL_CTRL = 0x%llx sets reserved bit(s) 0x%llx "
+	                  "(CPUID.0AH allows 0x%llx)",
+	                  (unsigned long long)v, (unsigned long long)pg.bad,
+	                  (unsigned long long)pg.allowed);
 }
 
 /*
@@ -828,17 +806,17 @@ enum rule_result rule_guest_cr_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 		if (t == TRI_UNKNOWN && !unknown)
 			unknown = f->what;
 		if (t == TRI_YES && f->mask == (0xffffull << 32)) {
-			const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c->in->caps, 0x14, 1);
+			uint32_t eax;
 			unsigned n;
 			uint64_t ok;
 
-			if (!l || !(l->known & (1u << CPUID_EAX))) {
+			if (!vmx_caps_cpuid_reg(c->in->caps, 0x14, 1, CPUID_EAX, &eax)) {
 				if (!unknown)
 					unknown = "the number of address ranges "
 					          "(CPUID.(EAX=14H,ECX=1):EAX[2:0])";
 				continue;
 			}
-			n = l->reg[CPUID_EAX] & 7;
+			n = eax & 7;
 			ok = n >= 4 ? f->mask : ((1ull << (4 * n)) - 1) << 32;
 			if (v & f->mask & ~ok) {
 				check_hint(c,

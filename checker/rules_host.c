@@ -401,18 +401,12 @@ enum rule_result rule_host_cet_canonical(struct check_ctx *c, uintptr_t arg)
 
 /*
  * SDM 27.2.2: with "load IA32_PERF_GLOBAL_CTRL" 1, the field sets no bit reserved in the MSR
- * (SDM Vol. 3B "Architectural Performance Monitoring", layout of IA32_PERF_GLOBAL_CTRL): bits
- * N-1:0 enable the N general-purpose counters (CPUID.0AH:EAX[15:8]); bit 32+i enables fixed
- * counter i when version >= 2 and i < CPUID.0AH:EDX[4:0], or version >= 5 and CPUID.0AH:ECX[i];
- * bit 48 enables PERF_METRICS when IA32_PERF_CAPABILITIES[15] says so.  Everything else is
- * reserved.  Version 6 may enumerate more counters in CPUID leaf 23H.
+ * (which bits exist: check_perf_global_ctrl()).
  */
 enum rule_result rule_host_perf_global_ctrl(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmx_cpuid_leaf *l;
-	uint64_t v, allowed, bad;
-	unsigned ver, ngp, nfixed;
-	const uint64_t metrics = 1ull << 48;
+	struct perf_global pg;
+	uint64_t v;
 
 	(void)arg;
 	EXIT_CTL_KNOWN(c);
@@ -420,58 +414,24 @@ enum rule_result rule_host_perf_global_ctrl(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	NEED(c, HOST_IA32_PERF_GLOBAL_CTRL);
 	v = V(c, HOST_IA32_PERF_GLOBAL_CTRL);
-	if (v == 0)
+	switch (check_perf_global_ctrl(c, v, &pg)) {
+	case TRI_YES:
 		return RULE_PASS;
-	l = vmx_caps_cpuid(c->in->caps, 0xa, 0);
-	if (!l || !(l->known & (1u << CPUID_EAX)))
-		return check_undecided(
-		    c,
-		    "HOST_IA32_PERF_GLOBAL_CTRL = 0x%llx and the counters of this "
-		    "processor (CPUID.0AH) are unknown",
-		    (unsigned long long)v);
-	ver = l->reg[CPUID_EAX] & 0xff;
-	ngp = (l->reg[CPUID_EAX] >> 8) & 0xff;
-	allowed = ngp >= 32 ? 0xffffffffull : ((1ull << ngp) - 1);
-	if (ver >= 2) {
-		if (!(l->known & (1u << CPUID_EDX)))
-			return check_undecided(c, "CPUID.0AH:EDX (fixed counters) is unknown");
-		nfixed = l->reg[CPUID_EDX] & 0x1f;
-		allowed |= ((1ull << nfixed) - 1) << 32;
-	}
-	if (ver >= 5) {
-		if (!(l->known & (1u << CPUID_ECX)))
-			return check_undecided(c,
-			                       "CPUID.0AH:ECX (fixed-counter bitmap) is unknown");
-		allowed |= (uint64_t)l->reg[CPUID_ECX] << 32;
-	}
-	bad = v & ~allowed;
-	if (!bad)
-		return RULE_PASS;
-	if (ver >= 6)
-		return check_undecided(
-		    c,
-		    "HOST_IA32_PERF_GLOBAL_CTRL = 0x%llx enables counters 0x%llx "
-		    "beyond CPUID.0AH; architectural perfmon version %u may "
-		    "enumerate them in CPUID leaf 23H, which is unknown",
-		    (unsigned long long)v, (unsigned long long)bad, ver);
-	if (bad == metrics) {
-		enum tri pdcm = vmx_caps_cpuid_bit(c->in->caps, 1, 0, CPUID_ECX, 15);
-
-		if (pdcm != TRI_NO)
-			return check_undecided(
-			    c, "HOST_IA32_PERF_GLOBAL_CTRL sets bit 48 (PERF_METRICS), "
-			       "allowed only if IA32_PERF_CAPABILITIES[15] is 1, which "
-			       "is unknown");
+	case TRI_UNKNOWN:
+		return check_undecided(c, "cannot decide HOST_IA32_PERF_GLOBAL_CTRL = 0x%llx: %s",
+		                       (unsigned long long)v, pg.why);
+	default:
+		break;
 	}
 	check_hint(c,
 	           "enable only counters this CPU has (%u general-purpose, allowed mask 0x%llx): "
 	           "write 0x%llx",
-	           ngp, (unsigned long long)allowed, (unsigned long long)(v & allowed));
+	           pg.ngp, (unsigned long long)pg.allowed, (unsigned long long)(v & pg.allowed));
 	return check_fail(c, VMCS_HOST_IA32_PERF_GLOBAL_CTRL,
 	                  "HOST_IA32_PERF_GLOBAL_CTRL = 0x%llx sets reserved bit(s) 0x%llx "
 	                  "(CPUID.0AH allows 0x%llx)",
-	                  (unsigned long long)v, (unsigned long long)bad,
-	                  (unsigned long long)allowed);
+	                  (unsigned long long)v, (unsigned long long)pg.bad,
+	                  (unsigned long long)pg.allowed);
 }
 
 /*

@@ -304,6 +304,8 @@ static const char *setting(const struct vmx_allowed *a, unsigned bit)
 {
 	bool must1 = (a->must_be_1 >> bit) & 1u, may1 = (a->may_be_1 >> bit) & 1u;
 
+	if ((a->must_unknown >> bit) & 1u)
+		return "default 1 (may be 0: unknown, the TRUE MSR was not captured)";
 	if (must1 && may1)
 		return "must be 1";
 	if (must1)

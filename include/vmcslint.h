@@ -245,10 +245,16 @@ enum vmx_ctl {
  * TRUE MSRs when IA32_VMX_BASIC bit 55 is set (SDM A.2 "Reserved Controls and Default
  * Settings").  known is false when a needed MSR value is unknown.  A control field whose
  * capability MSR the CPU does not implement allows nothing to be 1.
+ *
+ * When the TRUE MSR is unknown (or whether it applies is) but the ordinary one is known, the
+ * ordinary MSR still decides most bits: the TRUE MSRs report the same allowed-1 settings and
+ * may only relax default1 controls to allow 0 (SDM A.2, A.3).  Those default1 bits the
+ * ordinary MSR requires are then in must_unknown (required or not, unknown); known stays true.
  */
 struct vmx_allowed {
 	uint64_t must_be_1;
 	uint64_t may_be_1;
+	uint64_t must_unknown; /* bits whose allowed 0-setting is unknown (see above) */
 	bool known;
 	enum vmx_msr_id msr; /* the MSR the settings came from */
 };
@@ -267,9 +273,25 @@ int vmx_msr_by_index(uint32_t index);
 
 /* Whether a capability MSR bit is set: TRI_UNKNOWN when the MSR's value is unknown. */
 enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned bit);
-/* A raw CPUID register bit; TRI_UNKNOWN when the leaf or register is not known. */
+/*
+ * A CPUID feature bit; TRI_UNKNOWN when the leaf or register is not known.  A leaf (or a
+ * sub-leaf of 07H or 14H) beyond the maximum the processor reports enumerates nothing: its
+ * bits are TRI_NO, decided.
+ */
 enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
                             enum cpuid_reg reg, unsigned bit);
+/*
+ * A CPUID register's value: true with *value when known, 0 for a leaf beyond the maximum the
+ * processor reports (see vmx_caps_cpuid_bit()); false when unknown.
+ */
+bool vmx_caps_cpuid_reg(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                        enum cpuid_reg reg, uint32_t *value);
+/*
+ * Whether a leaf lies beyond the maximum basic or extended leaf (CPUID.0:EAX,
+ * CPUID.80000000H:EAX) or a sub-leaf of 07H/14H beyond the maximum sub-leaf: TRI_UNKNOWN when
+ * the maximum is not known.
+ */
+enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf);
 /* The CPUID leaf entry, or NULL. */
 const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
                                             uint32_t subleaf);

@@ -76,10 +76,60 @@ Test(caps, allowed_settings_use_the_true_msrs_when_basic_bit_55_is_set)
 	a = vmx_caps_allowed(&c, VMX_CTL_PROC2);
 	cr_expect(a.known);
 	cr_expect_eq(a.may_be_1, 0);
-	/* Unknown MSR: unknown settings, never a guess. */
+	/*
+	 * TRUE MSR unknown: the ordinary MSR still gives the allowed-1 settings and the
+	 * required bits outside the default1 class; its default1 bits are neither required
+	 * nor free, but unknown.
+	 */
 	c.msr_state[VMX_MSR_TRUE_ENTRY_CTLS] = VMX_MSR_UNKNOWN;
 	c.msr[VMX_MSR_BASIC] |= 1ull << 55;
+	a = vmx_caps_allowed(&c, VMX_CTL_ENTRY);
+	cr_expect(a.known);
+	cr_expect_eq(a.msr, VMX_MSR_ENTRY_CTLS);
+	cr_expect_eq(a.may_be_1, 0xffffu);
+	cr_expect_eq(a.must_be_1, 0);
+	cr_expect_eq(a.must_unknown, 0x11ffu);
+	/* Both unknown: unknown settings, never a guess. */
+	c.msr_state[VMX_MSR_ENTRY_CTLS] = VMX_MSR_UNKNOWN;
 	cr_expect_not(vmx_caps_allowed(&c, VMX_CTL_ENTRY).known);
+	/* A TRUE MSR with a value decides even when IA32_VMX_BASIC is unknown. */
+	c.msr_state[VMX_MSR_BASIC] = VMX_MSR_UNKNOWN;
+	c.msr_state[VMX_MSR_TRUE_ENTRY_CTLS] = VMX_MSR_PRESENT;
+	a = vmx_caps_allowed(&c, VMX_CTL_ENTRY);
+	cr_expect(a.known);
+	cr_expect_eq(a.msr, VMX_MSR_TRUE_ENTRY_CTLS);
+	cr_expect_eq(a.must_unknown, 0);
+}
+
+Test(caps, cpuid_leaves_beyond_the_maximum_enumerate_nothing)
+{
+	struct vmx_caps c;
+	uint32_t v = 1;
+
+	memset(&c, 0, sizeof(c));
+	/* Nothing known: unknown, never a guess. */
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_UNKNOWN);
+	/* Leaf 07H reports no sub-leaf 1: LAM (07H.1:EAX[26]) is absent. */
+	vmx_caps_set_cpuid(&c, 7, 0, CPUID_EAX, 0);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_NO);
+	cr_expect(vmx_caps_cpuid_reg(&c, 7, 1, CPUID_EAX, &v));
+	cr_expect_eq(v, 0);
+	/* It reports sub-leaf 1 but the entry does not give it: unknown. */
+	vmx_caps_set_cpuid(&c, 7, 0, CPUID_EAX, 1);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_UNKNOWN);
+	/* Basic leaves above CPUID.0:EAX: leaf 0AH (no architectural perfmon) reads as 0. */
+	vmx_caps_set_cpuid(&c, 0, 0, CPUID_EAX, 0x7);
+	cr_expect(vmx_caps_cpuid_reg(&c, 0xa, 0, CPUID_EAX, &v));
+	cr_expect_eq(v, 0);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x14, 0, CPUID_EBX, 0), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 0), TRI_UNKNOWN, "7 <= max");
+	/* Extended leaves above CPUID.80000000H:EAX. */
+	vmx_caps_set_cpuid(&c, 0x80000000u, 0, CPUID_EAX, 0x80000000u);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_NO);
+	/* A leaf the entry gives is used as given. */
+	vmx_caps_set_cpuid(&c, 0x80000001u, 0, CPUID_EDX, 1u << 20);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_YES);
 }
 
 Test(caps, field_existence_follows_the_introducing_control)
