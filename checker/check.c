@@ -99,7 +99,7 @@ const struct check_rule *check_rule_by_id(const char *id, size_t len)
 
 struct check_outcome check_rule_outcome(const struct check_rule *r)
 {
-	struct check_outcome o = {OUTCOME_VMFAIL_VALID, 0, 0, 0, 0, false};
+	struct check_outcome o = {OUTCOME_VMFAIL_VALID, 0, 0, 0, 0, false, 0, 0, 0};
 
 	switch (r->cls) {
 	case CHECK_CLASS_VMWRITE:
@@ -129,10 +129,11 @@ struct check_outcome check_rule_outcome(const struct check_rule *r)
 
 const char *check_outcome_name(unsigned kind)
 {
-	static const char *const names[] = {"success", "vmfail_invalid", "vmfail_valid",
-	                                    "entry_failure", "undecided"};
+	static const char *const names[OUTCOME__COUNT] = {"success",      "vmfail_invalid",
+	                                                  "vmfail_valid", "entry_failure",
+	                                                  "undecided",    "processor_dependent"};
 
-	return kind < 5 ? names[kind] : "?";
+	return kind < OUTCOME__COUNT ? names[kind] : "?";
 }
 
 /* ---- helpers for rules ---- */
@@ -155,6 +156,17 @@ void check_hint(struct check_ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	check_vsnprintf(c->f->hint, sizeof(c->f->hint), fmt, ap);
 	va_end(ap);
+}
+
+enum rule_result check_may_fail(struct check_ctx *c, int field, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->f->field = (int16_t)field;
+	va_start(ap, fmt);
+	check_vsnprintf(c->f->message, sizeof(c->f->message), fmt, ap);
+	va_end(ap);
+	return RULE_MAYFAIL;
 }
 
 enum rule_result check_unknown_field(struct check_ctx *c, int field)
@@ -333,108 +345,188 @@ static void effective_controls(struct check_ctx *c)
 	c->exit2 = (c->exit & BIT(31)) ? v[VMCS_SECONDARY_VM_EXIT_CONTROLS] : 0;
 }
 
-/* Tiers of classes: a failure in an earlier tier is what the processor reports. */
+/*
+ * Tiers of classes: a failure in an earlier tier is what the processor reports.  The VMWRITEs
+ * have none: a failing VMWRITE fails by itself and leaves its field out of the VMCS, which the
+ * VM entry is then judged on.
+ */
+#define TIER_NONE    0u
+#define TIER_INSTR   1u
+#define TIER_CTLS    2u
+#define TIER_GUEST   3u
+#define TIER_MSRLOAD 4u
+
 static unsigned tier_of(unsigned cls)
 {
-	static const unsigned tier[CHECK_CLASS__COUNT] = {0, 1, 2, 2, 3, 4};
+	static const unsigned tier[CHECK_CLASS__COUNT] = {TIER_NONE, TIER_INSTR, TIER_CTLS,
+	                                                  TIER_CTLS, TIER_GUEST, TIER_MSRLOAD};
 
-	return cls < CHECK_CLASS__COUNT ? tier[cls] : 4;
+	return cls < CHECK_CLASS__COUNT ? tier[cls] : TIER_MSRLOAD;
+}
+
+/* What one tier's findings say: its first failure, first undecided and first may-fail. */
+struct tier_view {
+	const struct check_finding *first, *first_und, *first_may;
+	uint8_t alt;
+	bool varies;
+};
+
+static struct tier_view view_tier(const struct check_report *rep, unsigned t)
+{
+	struct tier_view v = {NULL, NULL, NULL, 0, false};
+
+	for (size_t i = 0; i < rep->n_findings; i++) {
+		const struct check_finding *f = &rep->findings[i];
+		unsigned cls = rule_table[f->rule].cls;
+
+		if (tier_of(cls) != t)
+			continue;
+		if (f->result == RULE_UNDECIDED) {
+			if (!v.first_und)
+				v.first_und = f;
+		} else if (f->result == RULE_MAYFAIL) {
+			if (!v.first_may)
+				v.first_may = f;
+		} else if (!v.first) {
+			v.first = f;
+		} else if (cls == CHECK_CLASS_MSRLOAD) {
+			/* Entries load in order: the lowest failing index is reported. */
+			if (f->outcome.exit_qualification < v.first->outcome.exit_qualification)
+				v.first = f;
+		} else if (t == TIER_CTLS && f->outcome.vm_instruction_error !=
+		                                 v.first->outcome.vm_instruction_error) {
+			/*
+			 * Controls and host state may be checked in either order (SDM 27.2 leaves
+			 * it open).  The instruction's own checks have a fixed order (SDM 27.1):
+			 * the first in table order decides.
+			 */
+			v.alt = f->outcome.vm_instruction_error;
+		} else if (f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
+		           f->outcome.exit_qualification != v.first->outcome.exit_qualification) {
+			/* Guest-state checks may be performed in any order (SDM "VM-Entry Failures
+			 * During or After Loading Guest State"). */
+			v.varies = true;
+		}
+	}
+	/* A processor that fails the implementation-specific check may report its qualification. */
+	if (v.first && v.first_may &&
+	    v.first_may->outcome.exit_qualification != v.first->outcome.exit_qualification)
+		v.varies = true;
+	return v;
+}
+
+/*
+ * Entries load in order: an entry the checker cannot judge that comes before the first
+ * failing one may fail first (one at the same index fails anyway).  Returns that entry's
+ * finding, or NULL.
+ */
+static const struct check_finding *msrload_undecided_before(const struct check_report *rep,
+                                                            const struct check_finding *first)
+{
+	for (size_t i = 0; i < rep->n_findings; i++) {
+		const struct check_finding *f = &rep->findings[i];
+
+		if (f->result == RULE_UNDECIDED && rule_table[f->rule].cls == CHECK_CLASS_MSRLOAD &&
+		    f->outcome.exit_qualification < first->outcome.exit_qualification)
+			return f;
+	}
+	return NULL;
 }
 
 static void predict(struct check_report *rep)
 {
-	bool undecided_before = false;
-	struct check_outcome none = {OUTCOME_SUCCESS, 0, 0, 0, 0, false};
+	const struct check_outcome none = {OUTCOME_SUCCESS, 0, 0, 0, 0, false, 0, 0, 0};
+	const struct check_finding *undecided = NULL, *may = NULL;
 
 	rep->prediction = none;
 	rep->deciding_rule = -1;
-	for (unsigned t = 0; t <= 4; t++) {
-		const struct check_finding *first = NULL, *first_und = NULL;
-		uint8_t alt = 0;
-		bool varies = false;
+	for (unsigned t = TIER_INSTR; t <= TIER_MSRLOAD; t++) {
+		struct tier_view v = view_tier(rep, t);
 
-		for (size_t i = 0; i < rep->n_findings; i++) {
-			const struct check_finding *f = &rep->findings[i];
-			unsigned cls = rule_table[f->rule].cls;
-
-			if (tier_of(cls) != t)
-				continue;
-			if (f->result == RULE_UNDECIDED) {
-				if (!first_und)
-					first_und = f;
-			} else if (!first) {
-				first = f;
-			} else if (cls == CHECK_CLASS_MSRLOAD) {
-				/* Entries load in order: the lowest failing index is reported. */
-				if (f->outcome.exit_qualification <
-				    first->outcome.exit_qualification)
-					first = f;
-			} else if (t == tier_of(CHECK_CLASS_CTLS) &&
-			           f->outcome.vm_instruction_error !=
-			               first->outcome.vm_instruction_error) {
-				/*
-				 * Controls and host state may be checked in either order (SDM 27.2
-				 * leaves it open).  The instruction's own checks have a fixed order
-				 * (SDM 27.1): the first in table order decides.
-				 */
-				alt = f->outcome.vm_instruction_error;
-			} else if (f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
-			           f->outcome.exit_qualification !=
-			               first->outcome.exit_qualification) {
-				varies = true;
-			}
-		}
-		/*
-		 * Entries load in order: an entry the checker cannot judge that comes before
-		 * the first failing one may fail first (one at the same index fails anyway).
-		 */
-		if (first && first_und && t == tier_of(CHECK_CLASS_MSRLOAD)) {
-			for (size_t i = 0; i < rep->n_findings; i++) {
-				const struct check_finding *f = &rep->findings[i];
-
-				if (f->result == RULE_UNDECIDED &&
-				    rule_table[f->rule].cls == CHECK_CLASS_MSRLOAD &&
-				    f->outcome.exit_qualification <
-				        first->outcome.exit_qualification) {
-					undecided_before = true;
-					if (rep->deciding_rule < 0)
-						rep->deciding_rule = (int16_t)f->rule;
-				}
-			}
-		}
-		if (first) {
-			if (undecided_before) {
+		if (v.first && !undecided && t == TIER_MSRLOAD)
+			undecided = msrload_undecided_before(rep, v.first);
+		if (v.first) {
+			if (undecided) {
 				rep->prediction.kind = OUTCOME_UNDECIDED;
+				rep->deciding_rule = (int16_t)undecided->rule;
 				return;
 			}
-			rep->prediction = first->outcome;
-			rep->prediction.error_alt = alt;
-			rep->prediction.qualification_varies = varies;
-			rep->deciding_rule = (int16_t)first->rule;
+			if (may) {
+				/* Processors that enforce the earlier check fail there instead. */
+				rep->prediction = may->outcome;
+				rep->prediction.kind = OUTCOME_PROCESSOR_DEPENDENT;
+				rep->prediction.otherwise_kind = v.first->outcome.kind;
+				rep->prediction.otherwise_exit_reason =
+				    v.first->outcome.exit_reason;
+				rep->prediction.otherwise_qualification =
+				    v.first->outcome.exit_qualification;
+				rep->deciding_rule = (int16_t)may->rule;
+				return;
+			}
+			rep->prediction = v.first->outcome;
+			rep->prediction.error_alt = v.alt;
+			rep->prediction.qualification_varies = v.varies;
+			rep->deciding_rule = (int16_t)v.first->rule;
 			return;
 		}
-		if (first_und) {
-			undecided_before = true;
-			if (rep->deciding_rule < 0)
-				rep->deciding_rule = (int16_t)first_und->rule;
-		}
+		if (v.first_und && !undecided)
+			undecided = v.first_und;
+		if (v.first_may && !may)
+			may = v.first_may;
 	}
-	if (undecided_before)
+	if (undecided) {
 		rep->prediction.kind = OUTCOME_UNDECIDED;
+		rep->deciding_rule = (int16_t)undecided->rule;
+	} else if (may) {
+		rep->prediction = may->outcome;
+		rep->prediction.kind = OUTCOME_PROCESSOR_DEPENDENT;
+		rep->prediction.otherwise_kind = OUTCOME_SUCCESS;
+		rep->deciding_rule = (int16_t)may->rule;
+	}
+}
+
+/*
+ * The VMCS VM entry sees after the VMWRITEs: a field whose VMWRITE failed is not there (a
+ * fresh VMCS: 0, known, not written).
+ */
+static const struct vmcs_state *vmcs_after_vmwrites(const struct check_report *rep,
+                                                    const struct vmcs_state *orig,
+                                                    struct vmcs_state *copy)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < rep->n_vmwrite; i++)
+		any |= rep->vmwrite[i].result == RULE_FAIL;
+	if (!any)
+		return orig;
+	*copy = *orig;
+	for (size_t i = 0; i < rep->n_vmwrite; i++) {
+		size_t f = (size_t)rep->vmwrite[i].field;
+
+		if (rep->vmwrite[i].result != RULE_FAIL)
+			continue;
+		copy->value[f] = 0;
+		copy->known[f] = 1;
+		copy->written[f] = 0;
+	}
+	return copy;
 }
 
 void check_run(const struct check_input *in, struct check_report *rep)
 {
 	struct check_ctx c;
 	struct check_finding scratch;
+	struct check_input entry_in = *in;
+	struct vmcs_state after;
 
 	c.in = in;
+	c.rep = rep;
 	c.v = in->vmcs->value;
 	effective_controls(&c);
 	for (int k = 0; k < VMX_CTL__COUNT; k++)
 		c.allowed[k] = vmx_caps_allowed(in->caps, (enum vmx_ctl)k);
 	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_passed = 0;
-	rep->n_not_applicable = 0;
+	rep->n_not_applicable = rep->n_mayfail = rep->n_vmwrite = 0;
 	rep->truncated = false;
 	for (size_t i = 0; i < N_RULES; i++) {
 		struct check_finding *f = rep->n_findings < CHECK_MAX_FINDINGS
@@ -442,6 +534,14 @@ void check_run(const struct check_input *in, struct check_report *rep)
 		                              : &scratch;
 		enum rule_result r;
 
+		if (i > 0 && rule_table[i - 1].cls == CHECK_CLASS_VMWRITE &&
+		    rule_table[i].cls != CHECK_CLASS_VMWRITE) {
+			/* The VMWRITE rules come first; the rest judge what they leave. */
+			entry_in.vmcs = vmcs_after_vmwrites(rep, in->vmcs, &after);
+			c.in = &entry_in;
+			c.v = entry_in.vmcs->value;
+			effective_controls(&c);
+		}
 		f->rule = (uint16_t)i;
 		f->field = -1;
 		f->msr_index = -1;
@@ -460,6 +560,9 @@ void check_run(const struct check_input *in, struct check_report *rep)
 			continue;
 		case RULE_FAIL:
 			rep->n_failed++;
+			break;
+		case RULE_MAYFAIL:
+			rep->n_mayfail++;
 			break;
 		default:
 			rep->n_undecided++;

@@ -27,8 +27,9 @@ struct check_ctx {
 	uint64_t pin, proc, proc2, proc3, exit, exit2, entry;
 	/* The capabilities' allowed settings of each control, computed once per run. */
 	struct vmx_allowed allowed[VMX_CTL__COUNT];
-	/* Where the current rule writes its finding. */
+	/* Where the current rule writes its finding; the report (the VMWRITE rule's list). */
 	struct check_finding *f;
+	struct check_report *rep;
 	uint64_t qualification; /* MSR-load rules: 1-based failing entry */
 };
 
@@ -67,6 +68,12 @@ struct check_ctx {
 
 /* Records a failure about field (an enum vmcs_field_id or -1); returns RULE_FAIL. */
 enum rule_result check_fail(struct check_ctx *c, int field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/*
+ * Records that the processor may fail the entry here and another may not (a check the SDM
+ * leaves implementation-specific); returns RULE_MAYFAIL.
+ */
+enum rule_result check_may_fail(struct check_ctx *c, int field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Adds the fix hint of the current finding. */
 void check_hint(struct check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -533,6 +533,38 @@ enum rule_result rule_guest_state_intr_event(struct check_ctx *c, uintptr_t arg)
 }
 
 /*
+ * SDM 27.3.1.5: a processor may require blocking by STI (bit 0) to be 0 when VM entry injects
+ * an NMI, and others do not; one that does fails the entry with exit qualification 3 (SDM
+ * "VM-Entry Failures During or After Loading Guest State" reserves that value for exactly
+ * this).  Neither outcome is an error of the VMCS: the prediction is processor-dependent.
+ */
+enum rule_result rule_guest_state_intr_nmi_sti(struct check_ctx *c, uintptr_t arg)
+{
+	unsigned type, vector;
+	uint64_t i;
+
+	(void)arg;
+	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
+	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_NMI)
+		return RULE_NA;
+	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
+	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
+	if (!(i & INT_STI))
+		return RULE_PASS;
+	check_hint(c,
+	           "to enter the same way on every processor, clear bit 0 (blocking by STI) of "
+	           "GUEST_INTERRUPTIBILITY_INFO (0x%llx) or delay the NMI until the STI shadow "
+	           "ends (NMI-window exiting)",
+	           (unsigned long long)(i & ~INT_STI));
+	return check_may_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+	                      "VM entry injects an NMI (VM_ENTRY_INTR_INFO_FIELD = 0x%llx) while "
+	                      "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by STI: some "
+	                      "processors fail this entry (exit qualification 3), others enter",
+	                      (unsigned long long)V(c, VM_ENTRY_INTR_INFO_FIELD),
+	                      (unsigned long long)i);
+}
+
+/*
  * SDM 27.3.1.5: blocking by SMI (bit 2) must be 0 unless the processor is in SMM.  VM entry runs
  * in SMM only in the SMM-transfer monitor of the dual-monitor treatment; like the control
  * checks ("entry to SMM" outside SMM), vmcslint models VM entry outside SMM.

@@ -45,11 +45,14 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 /*
  * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
  * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
- * the control (or capability) that introduces it.
+ * the control (or capability) that introduces it.  Each such VMWRITE fails by itself and the
+ * VMCS stays without the field: the list goes to the report (every field, in table order) and
+ * the VM entry is judged on what is left.
  */
 enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 {
 	const struct vmcs_state *s = c->in->vmcs;
+	struct check_report *rep = c->rep;
 	int first = -1, missing = 0, unknown = -1;
 	char names[200];
 	size_t len = 0;
@@ -68,10 +71,16 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 			t2 = exists_by(c, f->exists[1]);
 			t = t2 == TRI_YES ? TRI_YES : t == TRI_UNKNOWN ? TRI_UNKNOWN : t2;
 		}
-		if (t == TRI_UNKNOWN && unknown < 0)
-			unknown = (int)i;
-		if (t != TRI_NO)
+		if (t == TRI_YES)
 			continue;
+		rep->vmwrite[rep->n_vmwrite].field = (int16_t)i;
+		rep->vmwrite[rep->n_vmwrite].result = t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED;
+		rep->n_vmwrite++;
+		if (t == TRI_UNKNOWN) {
+			if (unknown < 0)
+				unknown = (int)i;
+			continue;
+		}
 		if (first < 0)
 			first = (int)i;
 		if (missing++ < 4 && len < sizeof(names)) {
@@ -82,7 +91,8 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 	if (first >= 0) {
 		check_hint(c,
 		           "remove the VMWRITE, or choose a CPU whose capability MSRs allow the "
-		           "control that introduces the field ('vmcslint fields %s')",
+		           "control that introduces the field ('vmcslint fields %s'); the VM entry "
+		           "itself does not read it",
 		           vmcs_field_at((size_t)first)->name);
 		return check_fail(c, first,
 		                  "%d written field%s do%s not exist on this processor: %s%s",

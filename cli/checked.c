@@ -81,8 +81,27 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 	return p;
 }
 
+/* The outcome of the processors that do not fail an implementation-specific check. */
+static struct check_outcome otherwise_of(const struct check_outcome *o)
+{
+	struct check_outcome w = {o->otherwise_kind,
+	                          0,
+	                          0,
+	                          o->otherwise_exit_reason,
+	                          o->otherwise_qualification,
+	                          false,
+	                          0,
+	                          0,
+	                          0};
+
+	return w;
+}
+
 void outcome_text(char *buf, size_t n, const struct check_outcome *o)
 {
+	char other[120];
+	struct check_outcome w;
+
 	switch (o->kind) {
 	case OUTCOME_SUCCESS:
 		snprintf(buf, n, "VM entry succeeds");
@@ -106,35 +125,135 @@ void outcome_text(char *buf, size_t n, const struct check_outcome *o)
 		             ? " (other failing checks give other qualifications)"
 		             : "");
 		break;
+	case OUTCOME_PROCESSOR_DEPENDENT:
+		w = otherwise_of(o);
+		outcome_text(other, sizeof(other), &w);
+		snprintf(buf, n,
+		         "processor-dependent: VM-entry failure, exit reason %u (0x%x), "
+		         "qualification %llu on processors that make this check, else %s",
+		         o->exit_reason, 0x80000000u | o->exit_reason,
+		         (unsigned long long)o->exit_qualification, other);
+		break;
 	default:
 		snprintf(buf, n, "undecided (a check needs a value that is unknown)");
+	}
+}
+
+const char *finding_severity(const struct check_finding *f)
+{
+	if (f->result == RULE_MAYFAIL)
+		return "warning";
+	if (f->result != RULE_FAIL)
+		return "note";
+	return check_rule_at(f->rule)->cls == CHECK_CLASS_VMWRITE ? "warning" : "error";
+}
+
+struct src_pos vmwrite_pos(const struct checked *c, const struct check_vmwrite *w)
+{
+	struct src_pos p = c->cfg.field_pos[w->field];
+
+	if (!p.file) {
+		p.file = c->path;
+		p.line = 1;
+		p.col = 1;
+	}
+	return p;
+}
+
+void vmwrite_message(char *buf, size_t n, const struct check_vmwrite *w)
+{
+	const struct vmcs_field_info *f = vmcs_field_at((size_t)w->field);
+	char cond[160];
+
+	field_exists_text(f->exists[0], cond, sizeof(cond));
+	if (w->result == RULE_FAIL)
+		snprintf(buf, n,
+		         "VMWRITE of %s (0x%04x) fails: the field does not exist on this "
+		         "processor (it exists if %s%s)",
+		         f->name, f->encoding, cond,
+		         VMCS_EXISTS_KIND(f->exists[1]) != VMCS_X_KIND_NONE ? ", or another" : "");
+	else
+		snprintf(buf, n,
+		         "VMWRITE of %s (0x%04x) may fail: whether the field exists on this "
+		         "processor is unknown (it exists if %s%s)",
+		         f->name, f->encoding, cond,
+		         VMCS_EXISTS_KIND(f->exists[1]) != VMCS_X_KIND_NONE ? ", or another" : "");
+}
+
+size_t vmwrite_failures(const struct check_report *r)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n_vmwrite; i++)
+		k += r->vmwrite[i].result == RULE_FAIL;
+	return k;
+}
+
+/* The failing VMWRITEs, each at its field's line. */
+static void report_text_vmwrites(FILE *out, const struct checked *c, const struct check_finding *f)
+{
+	const struct check_report *r = c->report;
+	const struct check_rule *rule = check_rule_at(f->rule);
+	char msg[CHECK_MSG_MAX + 200];
+
+	for (size_t i = 0; i < r->n_vmwrite; i++) {
+		const struct check_vmwrite *w = &r->vmwrite[i];
+		struct src_pos p = vmwrite_pos(c, w);
+
+		vmwrite_message(msg, sizeof(msg), w);
+		fprintf(out, "%s:%u:%u: %s: [%s] %s\n", p.file, p.line, p.col,
+		        w->result == RULE_FAIL ? "warning" : "note", rule->id, msg);
+		if (f->hint[0] && w->result == RULE_FAIL)
+			fprintf(out, "    hint: %s\n", f->hint);
+		fprintf(out,
+		        "    SDM %s \"%s\"; %s: VMfailValid, VM-instruction error 12 (the VM "
+		        "entry is judged without the field)\n",
+		        rule->sdm_section, rule->sdm_title,
+		        w->result == RULE_FAIL ? "outcome of this VMWRITE" : "if it fails");
 	}
 }
 
 void report_text(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
-	char buf[200];
+	char buf[320];
+	size_t nw = vmwrite_failures(r);
 
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
 		const struct check_rule *rule = check_rule_at(f->rule);
 		struct src_pos p = finding_pos(c, f);
 
+		if (rule->cls == CHECK_CLASS_VMWRITE) {
+			report_text_vmwrites(out, c, f);
+			continue;
+		}
 		outcome_text(buf, sizeof(buf), &f->outcome);
-		fprintf(out, "%s:%u:%u: %s: [%s] %s\n", p.file, p.line, p.col,
-		        f->result == RULE_FAIL ? "error" : "note", rule->id, f->message);
+		fprintf(out, "%s:%u:%u: %s: [%s] %s\n", p.file, p.line, p.col, finding_severity(f),
+		        rule->id, f->message);
 		if (f->hint[0])
 			fprintf(out, "    hint: %s\n", f->hint);
-		fprintf(out, "    SDM %s \"%s\"; %s: %s\n", rule->sdm_section, rule->sdm_title,
-		        f->result == RULE_FAIL ? "outcome" : "if it fails", buf);
+		fprintf(out, "    SDM %s \"%s\"; %s: %s%s\n", rule->sdm_section, rule->sdm_title,
+		        f->result == RULE_FAIL      ? "outcome"
+		        : f->result == RULE_MAYFAIL ? "on processors that make this check"
+		                                    : "if it fails",
+		        buf,
+		        f->result == RULE_MAYFAIL ? " (the SDM leaves the check to the processor)"
+		                                  : "");
 	}
 	outcome_text(buf, sizeof(buf), &r->prediction);
 	fprintf(out, "%s: prediction: %s", c->path, buf);
 	if (r->deciding_rule >= 0)
 		fprintf(out, " [%s]", check_rule_at((size_t)r->deciding_rule)->id);
-	fprintf(out, " (caps %s; %zu failed, %zu undecided, %zu passed, %zu not applicable)\n",
-	        c->caps_name, r->n_failed, r->n_undecided, r->n_passed, r->n_not_applicable);
+	fprintf(out, " (caps %s; %zu failed, %zu undecided, ", c->caps_name, r->n_failed,
+	        r->n_undecided);
+	if (r->n_mayfail)
+		fprintf(out, "%zu processor-dependent, ", r->n_mayfail);
+	fprintf(out, "%zu passed, %zu not applicable", r->n_passed, r->n_not_applicable);
+	if (nw)
+		fprintf(out, "; %zu VMWRITE%s fail%s with error 12", nw, nw == 1 ? "" : "s",
+		        nw == 1 ? "s" : "");
+	fprintf(out, ")\n");
 }
 
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id)
@@ -152,6 +271,16 @@ void report_json_outcome(FILE *out, const struct check_outcome *o, const char *c
 		if (o->qualification_varies)
 			fprintf(out, ", \"exit_qualification_varies\": true");
 	}
+	if (o->kind == OUTCOME_PROCESSOR_DEPENDENT) {
+		struct check_outcome fail = *o, w = otherwise_of(o);
+
+		fail.kind = OUTCOME_ENTRY_FAILURE;
+		fprintf(out, ", \"any_of\": [");
+		report_json_outcome(out, &fail, NULL);
+		fprintf(out, ", ");
+		report_json_outcome(out, &w, NULL);
+		fputc(']', out);
+	}
 	if (check_id) {
 		fprintf(out, ", \"check\": ");
 		json_string(out, check_id);
@@ -159,9 +288,49 @@ void report_json_outcome(FILE *out, const struct check_outcome *o, const char *c
 	fputc('}', out);
 }
 
+/* "vmwrite_errors": every VMWRITE that fails (or may), each its own finding. */
+static void report_json_vmwrites(FILE *out, const struct checked *c)
+{
+	const struct check_report *r = c->report;
+	const struct check_rule *rule = NULL;
+	const char *hint = "";
+	char msg[CHECK_MSG_MAX + 200];
+
+	for (size_t i = 0; i < r->n_findings; i++) {
+		if (check_rule_at(r->findings[i].rule)->cls == CHECK_CLASS_VMWRITE) {
+			rule = check_rule_at(r->findings[i].rule);
+			hint = r->findings[i].hint;
+		}
+	}
+	fprintf(out, ",\n   \"vmwrite_errors\": [");
+	for (size_t i = 0; rule && i < r->n_vmwrite; i++) {
+		const struct check_vmwrite *w = &r->vmwrite[i];
+		const struct vmcs_field_info *f = vmcs_field_at((size_t)w->field);
+		struct src_pos p = vmwrite_pos(c, w);
+
+		vmwrite_message(msg, sizeof(msg), w);
+		fprintf(out, "%s\n    {\"check\": ", i ? "," : "");
+		json_string(out, rule->id);
+		fprintf(out,
+		        ", \"severity\": \"%s\", \"outcome\": {\"outcome\": \"vmfail_valid\", "
+		        "\"vm_instruction_error\": 12}, \"sdm\": ",
+		        w->result == RULE_FAIL ? "warning" : "note");
+		json_string(out, rule->sdm_section);
+		fprintf(out, ", \"fields\": [");
+		json_string(out, f->name);
+		fprintf(out, "], \"encoding\": \"0x%04x\", \"message\": ", f->encoding);
+		json_string(out, msg);
+		fprintf(out, ", \"hint\": ");
+		json_string(out, w->result == RULE_FAIL ? hint : "");
+		fprintf(out, ", \"line\": %u, \"column\": %u}", p.line, p.col);
+	}
+	fprintf(out, "%s]", rule && r->n_vmwrite ? "\n   " : "");
+}
+
 void report_json_result(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
+	size_t shown = 0;
 
 	fprintf(out, "{\"file\": ");
 	json_string(out, c->path);
@@ -171,6 +340,7 @@ void report_json_result(FILE *out, const struct checked *c)
 	report_json_outcome(out, &r->prediction,
 	                    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id
 	                                          : NULL);
+	report_json_vmwrites(out, c);
 	fprintf(out, ",\n   \"diagnostics\": [");
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
@@ -178,10 +348,11 @@ void report_json_result(FILE *out, const struct checked *c)
 		struct src_pos p = finding_pos(c, f);
 		const char *fl = rule->fields;
 
-		fprintf(out, "%s\n    {\"check\": ", i ? "," : "");
+		if (rule->cls == CHECK_CLASS_VMWRITE)
+			continue;
+		fprintf(out, "%s\n    {\"check\": ", shown++ ? "," : "");
 		json_string(out, rule->id);
-		fprintf(out, ", \"severity\": \"%s\", \"outcome\": ",
-		        f->result == RULE_FAIL ? "error" : "note");
+		fprintf(out, ", \"severity\": \"%s\", \"outcome\": ", finding_severity(f));
 		report_json_outcome(out, &f->outcome, NULL);
 		fprintf(out, ", \"sdm\": ");
 		json_string(out, rule->sdm_section);
@@ -201,5 +372,5 @@ void report_json_result(FILE *out, const struct checked *c)
 		json_string(out, f->hint);
 		fprintf(out, ", \"line\": %u, \"column\": %u}", p.line, p.col);
 	}
-	fprintf(out, "%s]}", r->n_findings ? "\n   " : "");
+	fprintf(out, "%s]}", shown ? "\n   " : "");
 }

@@ -38,6 +38,14 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 /* The prediction in words, e.g. "VM-entry failure, exit reason 33, qualification 0". */
 void outcome_text(char *buf, size_t n, const struct check_outcome *o);
 
+/* "error", "warning" (a failing VMWRITE, an implementation-specific check) or "note". */
+const char *finding_severity(const struct check_finding *f);
+/* A failing (or possibly failing) VMWRITE: where its field is written, and what happens. */
+struct src_pos vmwrite_pos(const struct checked *c, const struct check_vmwrite *w);
+void vmwrite_message(char *buf, size_t n, const struct check_vmwrite *w);
+/* How many VMWRITEs of the report fail for sure. */
+size_t vmwrite_failures(const struct check_report *r);
+
 void report_text(FILE *out, const struct checked *c);
 /* One element of "results" (see README "JSON output"). */
 void report_json_result(FILE *out, const struct checked *c);

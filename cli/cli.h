@@ -38,6 +38,12 @@ bool cli_is_help(const char *arg);
 /* Parses an unsigned integer (decimal, 0x, 0o, 0b); false on garbage or overflow. */
 bool cli_parse_u64(const char *s, uint64_t *out);
 
+/*
+ * What makes a field exist, in words: "secondary processor-based VM-execution controls
+ * ENABLE_VPID (bit 5) allowed to be 1" (x: one of struct vmcs_field_info's exists[]).
+ */
+void field_exists_text(uint16_t x, char *buf, size_t n);
+
 /* JSON output: strings escaped per RFC 8259. */
 void json_string(FILE *out, const char *s);
 void json_string_n(FILE *out, const char *s, size_t n);

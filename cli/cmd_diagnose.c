@@ -75,9 +75,10 @@ struct dctx {
 
 /* ---- the diagnosis ---- */
 
+/* A failing VMWRITE fails by itself: no tier (the entry is judged without its field). */
 static int tier_of(unsigned cls)
 {
-	static const int tier[CHECK_CLASS__COUNT] = {0, 1, 2, 2, 3, 4};
+	static const int tier[CHECK_CLASS__COUNT] = {-1, 1, 2, 2, 3, 4};
 
 	return cls < CHECK_CLASS__COUNT ? tier[cls] : 4;
 }
@@ -134,9 +135,8 @@ static bool first_fail(const struct check_report *r, int lo, int hi, struct chec
 				if (f->outcome.exit_qualification <
 				    first->outcome.exit_qualification)
 					first = f;
-			} else if (f->outcome.kind == OUTCOME_VMFAIL_VALID &&
-			           f->outcome.vm_instruction_error !=
-			               first->outcome.vm_instruction_error) {
+			} else if (t == 2 && f->outcome.vm_instruction_error !=
+			                         first->outcome.vm_instruction_error) {
 				alt = f->outcome.vm_instruction_error;
 			} else if (f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
 			           f->outcome.exit_qualification !=

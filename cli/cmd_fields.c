@@ -18,35 +18,6 @@ static const char fields_usage[] =
 
 enum fmt { FMT_TEXT, FMT_JSON };
 
-/* "secondary processor-based VM-execution controls: ENABLE_VPID (bit 5)" into buf. */
-static void describe_exists(uint16_t x, char *buf, size_t n)
-{
-	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
-	unsigned bit = VMCS_EXISTS_BIT(x);
-	const struct vmcs_layout_info *l = vmcs_exists_layout(kind);
-	const struct vmcs_bits_info *b;
-	size_t nb, i;
-
-	if (kind == VMCS_X_KIND_ALWAYS) {
-		snprintf(buf, n, "always (every VMX processor)");
-		return;
-	}
-	if (!l) {
-		snprintf(buf, n, "?");
-		return;
-	}
-	b = vmcs_layout_bits(l, &nb);
-	for (i = 0; i < nb; i++) {
-		if (b[i].lo == bit && b[i].hi == bit) {
-			snprintf(buf, n, "%s %s (bit %u) %s", l->title, b[i].name, bit,
-			         kind <= VMCS_X_KIND_ENTRY ? "allowed to be 1" : "set");
-			return;
-		}
-	}
-	snprintf(buf, n, "%s bit %u %s", l->title, bit,
-	         kind <= VMCS_X_KIND_ENTRY ? "allowed to be 1" : "set");
-}
-
 static void json_exists(FILE *out, const struct vmcs_field_info *f)
 {
 	char buf[256];
@@ -56,7 +27,7 @@ static void json_exists(FILE *out, const struct vmcs_field_info *f)
 	for (i = 0; i < 2; i++) {
 		if (VMCS_EXISTS_KIND(f->exists[i]) == VMCS_X_KIND_NONE)
 			continue;
-		describe_exists(f->exists[i], buf, sizeof(buf));
+		field_exists_text(f->exists[i], buf, sizeof(buf));
 		fputs(first ? "" : ", ", out);
 		json_string(out, buf);
 		first = 0;
@@ -171,7 +142,7 @@ static void text_field(const struct vmcs_field_info *f, bool high)
 	for (i = 0; i < 2; i++) {
 		if (VMCS_EXISTS_KIND(f->exists[i]) == VMCS_X_KIND_NONE)
 			continue;
-		describe_exists(f->exists[i], buf, sizeof(buf));
+		field_exists_text(f->exists[i], buf, sizeof(buf));
 		printf("  %s %s\n", i ? "        or:  " : "exists if:  ", buf);
 	}
 	printf("  description: %s\n", f->desc);

@@ -20,7 +20,7 @@ int cmd_matrix(int argc, char **argv)
 {
 	const char *file = NULL, *kind = NULL;
 	bool json = false;
-	size_t n, ok = 0, fail = 0, undecided = 0;
+	size_t n, ok = 0, fail = 0, undecided = 0, depends = 0;
 	char **names;
 	int status = CLI_EXIT_OK;
 
@@ -87,6 +87,10 @@ int cmd_matrix(int argc, char **argv)
 			undecided++;
 			status = CLI_EXIT_FINDINGS;
 			break;
+		case OUTCOME_PROCESSOR_DEPENDENT:
+			depends++;
+			status = CLI_EXIT_FINDINGS;
+			break;
 		default:
 			fail++;
 			status = CLI_EXIT_FINDINGS;
@@ -99,25 +103,32 @@ int cmd_matrix(int argc, char **argv)
 			                    c.report->deciding_rule >= 0
 			                        ? check_rule_at((size_t)c.report->deciding_rule)->id
 			                        : NULL);
-			printf(", \"failed\": %zu, \"undecided\": %zu}", c.report->n_failed,
-			       c.report->n_undecided);
+			printf(", \"failed\": %zu, \"undecided\": %zu, \"vmwrite_errors\": %zu}",
+			       c.report->n_failed, c.report->n_undecided,
+			       vmwrite_failures(c.report));
 		} else {
 			outcome_text(buf, sizeof(buf), &c.report->prediction);
 			printf("%-44s %-14s %s", names[i],
 			       check_outcome_name(c.report->prediction.kind), buf);
 			if (c.report->deciding_rule >= 0)
 				printf(" [%s]", check_rule_at((size_t)c.report->deciding_rule)->id);
+			if (vmwrite_failures(c.report))
+				printf(" (%zu VMWRITE%s fail with error 12)",
+				       vmwrite_failures(c.report),
+				       vmwrite_failures(c.report) == 1 ? "" : "s");
 			printf("\n");
 		}
 		shown++;
 		checked_release(&c);
 	}
 	if (json)
-		printf("\n], \"success\": %zu, \"fail\": %zu, \"undecided\": %zu}\n", ok, fail,
-		       undecided);
+		printf("\n], \"success\": %zu, \"fail\": %zu, \"processor_dependent\": %zu, "
+		       "\"undecided\": %zu}\n",
+		       ok, fail, depends, undecided);
 	else
-		printf("%s: enters on %zu processors, fails on %zu, undecided on %zu\n", file, ok,
-		       fail, undecided);
+		printf("%s: enters on %zu processors, fails on %zu, processor-dependent on %zu, "
+		       "undecided on %zu\n",
+		       file, ok, fail, depends, undecided);
 	capsdb_names_free(names, n);
 	return status;
 }

@@ -14,10 +14,86 @@ const char *probe_status_name(unsigned status)
 	return status < 5 ? names[status] : "?";
 }
 
-static bool vmwrite_predicted(const struct check_report *rep)
+/* Whether the checker predicts that the VMWRITE of field fails (error 12). */
+static bool vmwrite_fails(const struct check_report *rep, int field)
 {
-	return rep->prediction.kind == OUTCOME_VMFAIL_VALID &&
-	       rep->prediction.vm_instruction_error == 12;
+	for (size_t i = 0; i < rep->n_vmwrite; i++) {
+		if (rep->vmwrite[i].field == field)
+			return rep->vmwrite[i].result == RULE_FAIL;
+	}
+	return false;
+}
+
+/*
+ * The failed VMWRITEs against the predicted ones: every VMWRITE the checker says fails must
+ * fail with error 12, and every VMWRITE that failed must be one it says fails (or cannot
+ * decide).  Returns false with v->reason on a difference.
+ */
+static bool vmwrites_agree(const struct probe_result *r, const struct check_report *rep,
+                           struct probe_verdict *v)
+{
+	for (size_t i = 0; i < r->n_vmwrite_errors; i++) {
+		const struct probe_vmwrite_error *w = &r->vmwrite_errors[i];
+		bool undecided = false;
+
+		for (size_t k = 0; k < rep->n_vmwrite; k++)
+			undecided |= rep->vmwrite[k].field == w->field &&
+			             rep->vmwrite[k].result == RULE_UNDECIDED;
+		if (w->error == 12 && (vmwrite_fails(rep, w->field) || undecided))
+			continue;
+		snprintf(
+		    v->reason, sizeof(v->reason),
+		    "the VMWRITE of %s failed with error %u, which the checker did not predict",
+		    w->field >= 0 ? vmcs_field_at((size_t)w->field)->name : "?", w->error);
+		return false;
+	}
+	for (size_t k = 0; k < rep->n_vmwrite; k++) {
+		bool failed = false;
+
+		if (rep->vmwrite[k].result != RULE_FAIL)
+			continue;
+		for (size_t i = 0; i < r->n_vmwrite_errors; i++)
+			failed |= r->vmwrite_errors[i].field == rep->vmwrite[k].field;
+		if (failed)
+			continue;
+		snprintf(v->reason, sizeof(v->reason),
+		         "the checker predicted that the VMWRITE of %s fails, but it succeeded",
+		         vmcs_field_at((size_t)rep->vmwrite[k].field)->name);
+		return false;
+	}
+	return true;
+}
+
+/* Whether an observation is the outcome o (exactly: an any-of only with one of its members). */
+static bool outcome_matches(const struct check_outcome *p, const struct check_outcome *o)
+{
+	if (p->kind == OUTCOME_PROCESSOR_DEPENDENT) {
+		struct check_outcome fail = *p, other = {p->otherwise_kind,
+		                                         0,
+		                                         0,
+		                                         p->otherwise_exit_reason,
+		                                         p->otherwise_qualification,
+		                                         false,
+		                                         0,
+		                                         0,
+		                                         0};
+
+		fail.kind = OUTCOME_ENTRY_FAILURE;
+		fail.qualification_varies = false;
+		return outcome_matches(&fail, o) || outcome_matches(&other, o);
+	}
+	if (p->kind != o->kind)
+		return false;
+	switch (p->kind) {
+	case OUTCOME_VMFAIL_VALID:
+		return o->vm_instruction_error == p->vm_instruction_error ||
+		       (p->error_alt && o->vm_instruction_error == p->error_alt);
+	case OUTCOME_ENTRY_FAILURE:
+		return o->exit_reason == p->exit_reason &&
+		       (o->exit_qualification == p->exit_qualification || p->qualification_varies);
+	default:
+		return true;
+	}
 }
 
 struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_caps *caps,
@@ -26,7 +102,7 @@ struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_
 	struct probe_verdict v = {PROBE_NOT_COMPARED, ""};
 	const struct check_outcome *p = &rep->prediction, *o = &r->observed;
 	struct check_input in = {&r->readback, caps, &r->env};
-	char ps[160], os[160];
+	char ps[320], os[160];
 
 	check_run(&in, rep);
 	if (r->status != PROBE_CASE_DONE) {
@@ -34,47 +110,19 @@ struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_
 		         probe_status_name(r->status));
 		return v;
 	}
-	if (r->n_vmwrite_errors || vmwrite_predicted(rep)) {
-		bool all12 = r->n_vmwrite_errors > 0;
-
-		for (size_t i = 0; i < r->n_vmwrite_errors; i++)
-			all12 &= r->vmwrite_errors[i].error == 12;
-		v.agreement = all12 && vmwrite_predicted(rep) ? PROBE_AGREE : PROBE_DISAGREE;
-		if (v.agreement == PROBE_DISAGREE)
-			snprintf(v.reason, sizeof(v.reason),
-			         "%zu VMWRITE(s) failed (first error %u) but the checker %s",
-			         r->n_vmwrite_errors,
-			         r->n_vmwrite_errors ? r->vmwrite_errors[0].error : 0,
-			         vmwrite_predicted(rep) ? "predicted error 12"
-			                                : "predicted no failing VMWRITE");
+	if (!vmwrites_agree(r, rep, &v)) {
+		v.agreement = PROBE_DISAGREE;
 		return v;
 	}
 	if (p->kind == OUTCOME_UNDECIDED) {
 		snprintf(v.reason, sizeof(v.reason), "the prediction is undecided");
 		return v;
 	}
-	v.agreement = PROBE_DISAGREE;
-	if (p->kind == o->kind) {
-		switch (p->kind) {
-		case OUTCOME_VMFAIL_VALID:
-			if (o->vm_instruction_error == p->vm_instruction_error ||
-			    (p->error_alt && o->vm_instruction_error == p->error_alt))
-				v.agreement = PROBE_AGREE;
-			break;
-		case OUTCOME_ENTRY_FAILURE:
-			if (o->exit_reason == p->exit_reason &&
-			    (o->exit_qualification == p->exit_qualification ||
-			     p->qualification_varies))
-				v.agreement = PROBE_AGREE;
-			break;
-		default:
-			v.agreement = PROBE_AGREE;
-		}
-	}
+	v.agreement = outcome_matches(p, o) ? PROBE_AGREE : PROBE_DISAGREE;
 	if (v.agreement == PROBE_DISAGREE) {
 		outcome_text(ps, sizeof(ps), p);
 		outcome_text(os, sizeof(os), o);
-		snprintf(v.reason, sizeof(v.reason), "predicted %.70s; observed %.70s", ps, os);
+		snprintf(v.reason, sizeof(v.reason), "predicted %.250s; observed %.150s", ps, os);
 	}
 	return v;
 }

@@ -15,14 +15,16 @@ enum probe_agreement {
 
 struct probe_verdict {
 	enum probe_agreement agreement;
-	char reason[200]; /* why not compared, or how they differ */
+	char reason[480]; /* why not compared, or how they differ */
 };
 
 /*
  * Runs the checker on r->readback with caps and r->env into rep (caller-allocated) and
- * compares.  A VMWRITE the processor refused (error 12) agrees with a VMWRITE-FIELD-EXISTS
- * prediction; otherwise outcomes must match: kind, VM-instruction error (either of the SDM's
- * alternatives), exit reason and qualification (unless other failing checks may give another).
+ * compares both things the processor did: the VMWRITEs that failed must be exactly those the
+ * checker says fail (error 12; one it cannot decide may go either way), and the VM entry's
+ * outcome must match: kind, VM-instruction error, exit reason and qualification.  An any-of
+ * prediction (error 7 or 8, a varying qualification, a processor-dependent outcome) agrees
+ * only with one of its members.
  */
 struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_caps *caps,
                                  struct check_report *rep);

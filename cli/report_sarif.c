@@ -31,6 +31,23 @@ static void rule_json(FILE *out, const struct check_rule *r)
 	fprintf(out, "}}");
 }
 
+/* One SARIF result: a message at a place in a configuration. */
+static void result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
+                        const char *level, const char *msg, struct src_pos p)
+{
+	fprintf(out, "%s\n  {\"ruleId\": ", *first ? "" : ",");
+	json_string(out, rule_id);
+	fprintf(out, ", \"ruleIndex\": %u, \"level\": \"%s\", \"message\": {\"text\": ", rule_index,
+	        level);
+	json_string(out, msg);
+	fprintf(out, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": "
+	             "{\"uri\": ");
+	json_string(out, p.file);
+	fprintf(out, "}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]}",
+	        p.line ? p.line : 1, p.col ? p.col : 1);
+	*first = false;
+}
+
 void report_sarif(FILE *out, struct checked *runs, size_t n)
 {
 	bool first = true;
@@ -52,26 +69,36 @@ void report_sarif(FILE *out, struct checked *runs, size_t n)
 		for (size_t i = 0; i < r->n_findings; i++) {
 			const struct check_finding *f = &r->findings[i];
 			const struct check_rule *rule = check_rule_at(f->rule);
-			struct src_pos p = finding_pos(&runs[k], f);
-			char outcome[200], msg[CHECK_MSG_MAX * 2 + 240];
+			char outcome[320], msg[CHECK_MSG_MAX * 2 + 400];
 
+			if (rule->cls == CHECK_CLASS_VMWRITE) {
+				/* One result per failing VMWRITE, at its field. */
+				for (size_t w = 0; w < r->n_vmwrite; w++) {
+					const struct check_vmwrite *vw = &r->vmwrite[w];
+
+					vmwrite_message(outcome, sizeof(outcome), vw);
+					snprintf(
+					    msg, sizeof(msg),
+					    "%s (%s: VMfailValid, VM-instruction error 12; the VM "
+					    "entry is judged without the field)%s%s",
+					    outcome,
+					    vw->result == RULE_FAIL ? "outcome of this VMWRITE"
+					                            : "if it fails",
+					    f->hint[0] ? " Hint: " : "", f->hint);
+					result_json(out, &first, f->rule, rule->id,
+					            vw->result == RULE_FAIL ? "warning" : "note",
+					            msg, vmwrite_pos(&runs[k], vw));
+				}
+				continue;
+			}
 			outcome_text(outcome, sizeof(outcome), &f->outcome);
 			snprintf(msg, sizeof(msg), "%s (%s: %s)%s%s", f->message,
-			         f->result == RULE_FAIL ? "outcome" : "if it fails", outcome,
-			         f->hint[0] ? " Hint: " : "", f->hint);
-			fprintf(out, "%s\n  {\"ruleId\": ", first ? "" : ",");
-			json_string(out, rule->id);
-			fprintf(out,
-			        ", \"ruleIndex\": %u, \"level\": \"%s\", \"message\": {\"text\": ",
-			        f->rule, f->result == RULE_FAIL ? "error" : "note");
-			json_string(out, msg);
-			fprintf(out,
-			        "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": "
-			        "{\"uri\": ");
-			json_string(out, p.file);
-			fprintf(out, "}, \"region\": {\"startLine\": %u, \"startColumn\": %u}}}]}",
-			        p.line ? p.line : 1, p.col ? p.col : 1);
-			first = false;
+			         f->result == RULE_FAIL      ? "outcome"
+			         : f->result == RULE_MAYFAIL ? "on processors that make this check"
+			                                     : "if it fails",
+			         outcome, f->hint[0] ? " Hint: " : "", f->hint);
+			result_json(out, &first, f->rule, rule->id, finding_severity(f), msg,
+			            finding_pos(&runs[k], f));
 		}
 	}
 	fprintf(out, "]}]}\n");

@@ -1,11 +1,13 @@
 /*
- * util.c -- messages, number parsing and JSON string output shared by the subcommands.
+ * util.c -- messages, number parsing, field wording and JSON string output shared by the
+ * subcommands.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "cli.h"
+#include "vmcslint.h"
 
 int cli_error(const char *fmt, ...)
 {
@@ -96,4 +98,32 @@ void json_string_n(FILE *out, const char *s, size_t n)
 void json_string(FILE *out, const char *s)
 {
 	json_string_n(out, s, strlen(s));
+}
+
+void field_exists_text(uint16_t x, char *buf, size_t n)
+{
+	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
+	unsigned bit = VMCS_EXISTS_BIT(x);
+	const struct vmcs_layout_info *l = vmcs_exists_layout(kind);
+	const struct vmcs_bits_info *b;
+	size_t nb, i;
+
+	if (kind == VMCS_X_KIND_ALWAYS) {
+		snprintf(buf, n, "always (every VMX processor)");
+		return;
+	}
+	if (!l) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	b = vmcs_layout_bits(l, &nb);
+	for (i = 0; i < nb; i++) {
+		if (b[i].lo == bit && b[i].hi == bit) {
+			snprintf(buf, n, "%s %s (bit %u) %s", l->title, b[i].name, bit,
+			         kind <= VMCS_X_KIND_ENTRY ? "allowed to be 1" : "set");
+			return;
+		}
+	}
+	snprintf(buf, n, "%s bit %u %s", l->title, bit,
+	         kind <= VMCS_X_KIND_ENTRY ? "allowed to be 1" : "set");
 }

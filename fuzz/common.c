@@ -52,9 +52,12 @@ static void print_report(const struct check_report *r)
 		const struct check_rule *rule = check_rule_at(f->rule);
 
 		fprintf(stderr, "fuzz:   %-9s %s (class %u, qualification %llu): %.*s\n",
-		        f->result == RULE_FAIL ? "fail" : "undecided", rule ? rule->id : "?",
-		        rule ? rule->cls : 0, (unsigned long long)f->outcome.exit_qualification,
-		        (int)sizeof(f->message), f->message);
+		        f->result == RULE_FAIL      ? "fail"
+		        : f->result == RULE_MAYFAIL ? "mayfail"
+		                                    : "undecided",
+		        rule ? rule->id : "?", rule ? rule->cls : 0,
+		        (unsigned long long)f->outcome.exit_qualification, (int)sizeof(f->message),
+		        f->message);
 	}
 }
 
@@ -105,14 +108,22 @@ const struct vmx_caps *fuzz_default_caps(void)
 	return &caps;
 }
 
-/* The processor's order of check classes: a failure in an earlier tier is what it reports. */
+/*
+ * The processor's order of check classes: a failure in an earlier tier is what it reports.
+ * A failing VMWRITE fails by itself (TIER_NONE): the VM entry is judged without its field.
+ */
 #define N_TIERS      5
 #define TIER_MSRLOAD 4
+#define TIER_NONE    N_TIERS
 static unsigned tier_of_rule(size_t rule)
 {
 	static const unsigned tier[CHECK_CLASS__COUNT] = {
-	    [CHECK_CLASS_VMWRITE] = 0, [CHECK_CLASS_INSTR] = 1, [CHECK_CLASS_CTLS] = 2,
-	    [CHECK_CLASS_HOST] = 2,    [CHECK_CLASS_GUEST] = 3, [CHECK_CLASS_MSRLOAD] = 4,
+	    [CHECK_CLASS_VMWRITE] = TIER_NONE,
+	    [CHECK_CLASS_INSTR] = 1,
+	    [CHECK_CLASS_CTLS] = 2,
+	    [CHECK_CLASS_HOST] = 2,
+	    [CHECK_CLASS_GUEST] = 3,
+	    [CHECK_CLASS_MSRLOAD] = 4,
 	};
 	const struct check_rule *r = check_rule_at(rule);
 
@@ -123,8 +134,12 @@ static unsigned tier_of_rule(size_t rule)
 
 static void check_outcome_valid(const struct check_outcome *o, const char *what)
 {
-	if (o->kind > OUTCOME_UNDECIDED)
+	if (o->kind >= OUTCOME__COUNT)
 		fuzz_fail("an outcome kind is not one of the defined outcomes", what);
+	if (o->kind == OUTCOME_PROCESSOR_DEPENDENT &&
+	    (o->exit_reason != 33 ||
+	     (o->otherwise_kind != OUTCOME_SUCCESS && o->otherwise_kind != OUTCOME_ENTRY_FAILURE)))
+		fuzz_fail("a processor-dependent outcome is not exit 33 or success/failure", what);
 }
 
 static const struct check_finding *finding_of(const struct check_report *r, size_t rule)
@@ -138,8 +153,10 @@ static const struct check_finding *finding_of(const struct check_report *r, size
 /* The invariants of one report (fuzz/README.md "Invariants"). */
 static void check_invariants(const struct check_report *r)
 {
-	size_t n_rules = check_rule_count(), count[4] = {0, 0, 0, 0};
-	unsigned tf = N_TIERS, tu = N_TIERS; /* earliest tier with a failing / undecided rule */
+	size_t n_rules = check_rule_count(), count[5] = {0, 0, 0, 0, 0};
+	/* Earliest tier with a failing / undecided / implementation-specific rule. */
+	unsigned tf = N_TIERS, tu = N_TIERS, tm = N_TIERS;
+	size_t entry_findings = 0;
 	const struct check_outcome *p = &r->prediction;
 	char why[160];
 
@@ -149,23 +166,49 @@ static void check_invariants(const struct check_report *r)
 
 	/* Per-rule results, counts and findings agree. */
 	for (size_t i = 0; i < n_rules; i++) {
-		if (r->result[i] > RULE_UNDECIDED)
+		unsigned t = tier_of_rule(i);
+
+		if (r->result[i] > RULE_MAYFAIL)
 			fuzz_fail("a rule result is not a rule_result", check_rule_at(i)->id);
 		count[r->result[i]]++;
-		if (r->result[i] == RULE_FAIL && tier_of_rule(i) < tf)
-			tf = tier_of_rule(i);
-		if (r->result[i] == RULE_UNDECIDED && tier_of_rule(i) < tu)
-			tu = tier_of_rule(i);
+		if (r->result[i] == RULE_MAYFAIL && check_rule_at(i)->cls != CHECK_CLASS_GUEST)
+			fuzz_fail(
+			    "an implementation-specific result outside the guest-state checks",
+			    check_rule_at(i)->id);
+		if (t == TIER_NONE)
+			continue;
+		entry_findings += r->result[i] == RULE_FAIL || r->result[i] == RULE_UNDECIDED ||
+		                  r->result[i] == RULE_MAYFAIL;
+		if (r->result[i] == RULE_FAIL && t < tf)
+			tf = t;
+		if (r->result[i] == RULE_UNDECIDED && t < tu)
+			tu = t;
+		if (r->result[i] == RULE_MAYFAIL && t < tm)
+			tm = t;
 	}
 	if (count[RULE_PASS] != r->n_passed || count[RULE_FAIL] != r->n_failed ||
-	    count[RULE_NA] != r->n_not_applicable || count[RULE_UNDECIDED] != r->n_undecided)
+	    count[RULE_NA] != r->n_not_applicable || count[RULE_UNDECIDED] != r->n_undecided ||
+	    count[RULE_MAYFAIL] != r->n_mayfail)
 		fuzz_fail("the counts disagree with the per-rule results", NULL);
-	if (r->n_findings > CHECK_MAX_FINDINGS ||
-	    r->n_findings != (r->n_failed + r->n_undecided < CHECK_MAX_FINDINGS
-	                          ? r->n_failed + r->n_undecided
-	                          : CHECK_MAX_FINDINGS) ||
-	    r->truncated != (r->n_failed + r->n_undecided > CHECK_MAX_FINDINGS))
-		fuzz_fail("n_findings or truncated disagree with the counts", NULL);
+	{
+		size_t all = r->n_failed + r->n_undecided + r->n_mayfail;
+
+		if (r->n_findings > CHECK_MAX_FINDINGS ||
+		    r->n_findings != (all < CHECK_MAX_FINDINGS ? all : CHECK_MAX_FINDINGS) ||
+		    r->truncated != (all > CHECK_MAX_FINDINGS))
+			fuzz_fail("n_findings or truncated disagree with the counts", NULL);
+	}
+	/* The VMWRITE list: written fields, in table order, that fail or may fail. */
+	if (r->n_vmwrite > vmcs_field_count())
+		fuzz_fail("more failing VMWRITEs than fields", NULL);
+	for (size_t i = 0; i < r->n_vmwrite; i++) {
+		const struct check_vmwrite *w = &r->vmwrite[i];
+
+		if (w->field < 0 || (size_t)w->field >= vmcs_field_count() ||
+		    (i > 0 && w->field <= r->vmwrite[i - 1].field) ||
+		    (w->result != RULE_FAIL && w->result != RULE_UNDECIDED))
+			fuzz_fail("a VMWRITE entry is out of order or not fail/undecided", NULL);
+	}
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
 		const struct check_rule *rule = check_rule_at(f->rule);
@@ -174,7 +217,8 @@ static void check_invariants(const struct check_report *r)
 			fuzz_fail("a finding names no rule", NULL);
 		if (i > 0 && f->rule <= r->findings[i - 1].rule)
 			fuzz_fail("findings are not in table order", rule->id);
-		if ((f->result != RULE_FAIL && f->result != RULE_UNDECIDED) ||
+		if ((f->result != RULE_FAIL && f->result != RULE_UNDECIDED &&
+		     f->result != RULE_MAYFAIL) ||
 		    f->result != r->result[f->rule])
 			fuzz_fail("a finding's result disagrees with the rule's", rule->id);
 		if (!fuzz_terminated(f->message, sizeof(f->message)) ||
@@ -192,10 +236,10 @@ static void check_invariants(const struct check_report *r)
 			          rule->id);
 	}
 
-	/* The prediction. */
-	if ((p->kind == OUTCOME_SUCCESS) != (r->n_failed == 0 && r->n_undecided == 0))
-		fuzz_fail("the prediction is success but a rule failed or was undecided (or the "
-		          "other way round)",
+	/* The prediction (on the VMCS the VMWRITEs leave: the VMWRITE rule has no tier). */
+	if ((p->kind == OUTCOME_SUCCESS) != (entry_findings == 0))
+		fuzz_fail("the prediction is success but a rule failed, was undecided or is "
+		          "implementation-specific (or the other way round)",
 		          check_outcome_name(p->kind));
 	if (p->kind == OUTCOME_SUCCESS) {
 		if (r->deciding_rule != -1)
@@ -218,6 +262,23 @@ static void check_invariants(const struct check_report *r)
 	         check_outcome_name(p->kind), drule->id, tier_of_rule(dr), tf, tu);
 	if (!df)
 		fuzz_fail("the deciding rule has no finding", why);
+	if (p->kind == OUTCOME_PROCESSOR_DEPENDENT) {
+		/* An implementation-specific check before any failure and nothing undecided. */
+		if (r->result[dr] != RULE_MAYFAIL || tier_of_rule(dr) != tm || tm >= tf ||
+		    tu < N_TIERS)
+			fuzz_fail("a processor-dependent prediction is not decided by the earliest "
+			          "implementation-specific check before any failure",
+			          why);
+		if ((tf < N_TIERS) != (p->otherwise_kind == OUTCOME_ENTRY_FAILURE))
+			fuzz_fail("a processor-dependent prediction's other outcome is not the "
+			          "later failure (or success)",
+			          why);
+		return;
+	}
+	if (tm < tf && tu == N_TIERS && tf < N_TIERS)
+		fuzz_fail("an implementation-specific check comes before the failure, but the "
+		          "prediction is not processor-dependent",
+		          why);
 	if (p->kind == OUTCOME_UNDECIDED) {
 		if (r->result[dr] != RULE_UNDECIDED || tier_of_rule(dr) != tu)
 			fuzz_fail(
@@ -270,7 +331,10 @@ static void outcome_same(const struct check_outcome *a, const struct check_outco
 	if (a->kind != b->kind || a->vm_instruction_error != b->vm_instruction_error ||
 	    a->error_alt != b->error_alt || a->exit_reason != b->exit_reason ||
 	    a->exit_qualification != b->exit_qualification ||
-	    a->qualification_varies != b->qualification_varies)
+	    a->qualification_varies != b->qualification_varies ||
+	    a->otherwise_kind != b->otherwise_kind ||
+	    a->otherwise_exit_reason != b->otherwise_exit_reason ||
+	    a->otherwise_qualification != b->otherwise_qualification)
 		fuzz_fail("two runs on the same input disagree", what);
 }
 
@@ -281,8 +345,14 @@ static void check_same(const struct check_report *a, const struct check_report *
 	if (a->deciding_rule != b->deciding_rule || a->n_findings != b->n_findings ||
 	    a->n_failed != b->n_failed || a->n_undecided != b->n_undecided ||
 	    a->n_passed != b->n_passed || a->n_not_applicable != b->n_not_applicable ||
-	    a->truncated != b->truncated || memcmp(a->result, b->result, check_rule_count()) != 0)
+	    a->truncated != b->truncated || memcmp(a->result, b->result, check_rule_count()) != 0 ||
+	    a->n_mayfail != b->n_mayfail || a->n_vmwrite != b->n_vmwrite)
 		fuzz_fail("two runs on the same input disagree", "counts or results");
+	for (size_t i = 0; i < a->n_vmwrite; i++) {
+		if (a->vmwrite[i].field != b->vmwrite[i].field ||
+		    a->vmwrite[i].result != b->vmwrite[i].result)
+			fuzz_fail("two runs on the same input disagree", "failing VMWRITEs");
+	}
 	for (size_t i = 0; i < a->n_findings; i++) {
 		const struct check_finding *x = &a->findings[i], *y = &b->findings[i];
 		const char *id = check_rule_at(x->rule) ? check_rule_at(x->rule)->id : "?";

@@ -368,7 +368,14 @@ enum check_outcome_kind {
 	OUTCOME_VMFAIL_INVALID,
 	OUTCOME_VMFAIL_VALID,
 	OUTCOME_ENTRY_FAILURE,
-	OUTCOME_UNDECIDED
+	OUTCOME_UNDECIDED,
+	/*
+	 * The SDM lets processors differ: some fail the entry (exit_reason, exit_qualification:
+	 * 33 and 3 for an NMI injected under blocking by STI), the others do what otherwise_*
+	 * says (success, or a later failure).
+	 */
+	OUTCOME_PROCESSOR_DEPENDENT,
+	OUTCOME__COUNT
 };
 
 /* What the processor reports. */
@@ -379,10 +386,17 @@ struct check_outcome {
 	uint16_t exit_reason;         /* OUTCOME_ENTRY_FAILURE: basic exit reason 33 or 34 */
 	uint64_t exit_qualification;  /* OUTCOME_ENTRY_FAILURE */
 	bool qualification_varies;    /* failures with other qualifications also apply */
+	/* OUTCOME_PROCESSOR_DEPENDENT: what the processors that do not fail report. */
+	uint8_t otherwise_kind; /* OUTCOME_SUCCESS or OUTCOME_ENTRY_FAILURE */
+	uint16_t otherwise_exit_reason;
+	uint64_t otherwise_qualification;
 };
 
-/* What one rule said about a VMCS. */
-enum rule_result { RULE_PASS = 0, RULE_FAIL, RULE_NA, RULE_UNDECIDED };
+/*
+ * What one rule said about a VMCS.  RULE_MAYFAIL: the SDM lets a processor fail the entry
+ * here and others not (an implementation-specific check).
+ */
+enum rule_result { RULE_PASS = 0, RULE_FAIL, RULE_NA, RULE_UNDECIDED, RULE_MAYFAIL };
 
 /* A rule of the table (checker/rules.def). */
 struct check_rule {
@@ -408,10 +422,10 @@ struct check_outcome check_rule_outcome(const struct check_rule *r);
 #define CHECK_MAX_FINDINGS 256
 #define CHECK_MAX_RULES    512
 
-/* One failed or undecidable rule. */
+/* One failed, undecidable or implementation-specific rule. */
 struct check_finding {
 	uint16_t rule;  /* index in the rule table */
-	uint8_t result; /* RULE_FAIL or RULE_UNDECIDED */
+	uint8_t result; /* RULE_FAIL, RULE_UNDECIDED or RULE_MAYFAIL */
 	struct check_outcome outcome;
 	int16_t field;     /* the field the message is about (index), or -1 */
 	int32_t msr_index; /* CHECK_CLASS_MSRLOAD: 0-based entry, else -1 */
@@ -419,15 +433,28 @@ struct check_finding {
 	char hint[CHECK_MSG_MAX];
 };
 
+/*
+ * A VMWRITE of a field the processor lacks: it fails by itself (VMfailValid, VM-instruction
+ * error 12) and the field stays out of the VMCS, which VM entry then sees without it.
+ */
+struct check_vmwrite {
+	int16_t field;  /* index in the field table */
+	uint8_t result; /* RULE_FAIL (the field does not exist) or RULE_UNDECIDED (unknown) */
+};
+
 /* Everything a run found. */
 struct check_report {
+	/* The VM entry's outcome, judged on the VMCS the VMWRITEs leave (vmwrite[]). */
 	struct check_outcome prediction;
 	int16_t deciding_rule; /* index of the rule that decides the prediction, or -1 */
 	size_t n_findings;
-	size_t n_failed, n_undecided, n_passed, n_not_applicable;
+	size_t n_failed, n_undecided, n_passed, n_not_applicable, n_mayfail;
 	bool truncated;                  /* more than CHECK_MAX_FINDINGS findings */
 	uint8_t result[CHECK_MAX_RULES]; /* enum rule_result of every rule, by index */
 	struct check_finding findings[CHECK_MAX_FINDINGS];
+	/* Written fields whose VMWRITE fails or may fail, in field-table order. */
+	size_t n_vmwrite;
+	struct check_vmwrite vmwrite[VMCS_FIELD_CAPACITY];
 };
 
 /* The input of a check: the VMCS, the processor's capabilities, and the rest of the state. */
@@ -438,12 +465,17 @@ struct check_input {
 };
 
 /*
- * Runs every rule on in and fills report: all findings in table order, and the prediction
- * (the first failing class's outcome, SDM chapter "VM Entries").  Never allocates.
+ * Runs every rule on in and fills report: all findings in table order, the VMWRITEs that fail
+ * (each by itself, error 12), and the prediction of the VM entry on the VMCS those VMWRITEs
+ * leave (the first failing class's outcome, SDM chapter "VM Entries").  Never allocates; uses
+ * about 3 KiB of stack when a VMWRITE fails.
  */
 void check_run(const struct check_input *in, struct check_report *report);
 
-/* "success", "vmfail_invalid", "vmfail_valid", "entry_failure", "undecided". */
+/*
+ * "success", "vmfail_invalid", "vmfail_valid", "entry_failure", "undecided",
+ * "processor_dependent".
+ */
 const char *check_outcome_name(unsigned kind);
 
 #endif /* VMCSLINT_H */

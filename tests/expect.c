@@ -35,6 +35,9 @@ bool expect_read(const char *path, struct expectation *e)
 		e->kind = OUTCOME_UNDECIDED;
 	} else if (strcmp(kind, "vmfail_invalid") == 0) {
 		e->kind = OUTCOME_VMFAIL_INVALID;
+	} else if (strcmp(kind, "processor_dependent") == 0) {
+		e->kind = OUTCOME_PROCESSOR_DEPENDENT;
+		sscanf(p, " %63[A-Z0-9-]", e->check);
 	} else if (strcmp(kind, "vmfail_valid") == 0) {
 		e->kind = OUTCOME_VMFAIL_VALID;
 		if (sscanf(p, " %u/%u %63[A-Z0-9-]", &e->number, &e->alt, e->check) < 2)

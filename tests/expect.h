@@ -14,8 +14,9 @@
  * "# expect: success" | "vmfail_valid 7 [CHECK-ID]" | "vmfail_valid 7/8 [CHECK-ID]" (the SDM
  * leaves the order open: either error) | "entry_failure 33 0 [CHECK-ID]" | "entry_failure 33
  * 0/4 [CHECK-ID]" (guest-state checks in any order: either qualification) | "undecided" |
- * "vmfail_invalid".  The prediction must say exactly that: an any-of prediction matches only
- * an any-of expectation.  Returns false when the file has no such line.
+ * "vmfail_invalid" | "processor_dependent [CHECK-ID]".  The prediction must say exactly that: an
+ * any-of prediction matches only an any-of expectation.  Returns false when the file has no such
+ * line.
  */
 struct expectation {
 	unsigned kind;   /* enum check_outcome_kind */

@@ -59,20 +59,59 @@ Test(formats, check_json_has_the_documented_shape)
 {
 	struct cli_result r = run_cli(
 	    NULL, (const char *[]){"check", "--format", "json", "examples/valid-long-mode.yaml",
-	                           "tests/fixtures/rules/VMWRITE-FIELD-EXISTS.fail.yaml", NULL});
+	                           "tests/fixtures/rules/VMWRITE-FIELD-EXISTS.fail.yaml",
+	                           "examples/broken-inject-extint-if0.yaml", NULL});
 	const char *where;
 
 	cr_expect_eq(r.status, 1, "%s", r.err);
 	cr_assert(json_valid(r.out, &where), "invalid JSON near %.60s", where);
 	cr_expect(strstr(r.out, "{\"tool\": {\"name\": \"vmcslint\", \"version\": "), "%s", r.out);
 	cr_expect(strstr(r.out, "\"prediction\": {\"outcome\": \"success\"}"), "%s", r.out);
+	/* A failing VMWRITE is its own finding; the entry is judged without the field. */
 	cr_expect(strstr(r.out,
-	                 "\"prediction\": {\"outcome\": \"vmfail_valid\", "
-	                 "\"vm_instruction_error\": 12, \"check\": \"VMWRITE-FIELD-EXISTS\"}"),
+	                 "\"vmwrite_errors\": [\n    {\"check\": \"VMWRITE-FIELD-EXISTS\", "
+	                 "\"severity\": \"warning\", \"outcome\": {\"outcome\": "
+	                 "\"vmfail_valid\", \"vm_instruction_error\": 12}, \"sdm\": \"31.3\", "
+	                 "\"fields\": [\"POSTED_INTR_DESC_ADDR\"], \"encoding\": \"0x2016\""),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "\"line\": 7, \"column\": 3"), "%s", r.out);
+	cr_expect(strstr(r.out,
+	                 "\"prediction\": {\"outcome\": \"entry_failure\", \"exit_reason\": "
+	                 "33, \"exit_qualification\": 0, \"check\": \"GUEST-RFLAGS-IF-EXTINT\"}"),
 	          "%s", r.out);
 	cr_expect(strstr(r.out, "\"severity\": \"error\""), "%s", r.out);
-	cr_expect(strstr(r.out, "\"line\": 5, \"column\": 3"), "%s", r.out);
 	cli_result_free(&r);
+}
+
+Test(formats, processor_dependent_outcome_in_text_json_and_sarif)
+{
+	const char *file = "tests/fixtures/rules/GUEST-INTR-NMI-STI.mayfail.yaml";
+	struct cli_result t = run_cli(NULL, (const char *[]){"check", file, NULL});
+	struct cli_result j =
+	    run_cli(NULL, (const char *[]){"check", "--format", "json", file, NULL});
+	struct cli_result s =
+	    run_cli(NULL, (const char *[]){"check", "--format", "sarif", file, NULL});
+	const char *where;
+
+	cr_expect_eq(t.status, 1, "not success: %s", t.err);
+	cr_expect(strstr(t.out, "prediction: processor-dependent: VM-entry failure, exit reason 33 "
+	                        "(0x80000021), qualification 3 on processors that make this check, "
+	                        "else VM entry succeeds [GUEST-INTR-NMI-STI]"),
+	          "%s", t.out);
+	cr_expect(strstr(t.out, ": warning: [GUEST-INTR-NMI-STI]"), "%s", t.out);
+	cr_assert(json_valid(j.out, &where), "invalid JSON near %.60s", where);
+	cr_expect(strstr(j.out,
+	                 "\"prediction\": {\"outcome\": \"processor_dependent\", \"any_of\": "
+	                 "[{\"outcome\": \"entry_failure\", \"exit_reason\": 33, "
+	                 "\"exit_qualification\": 3}, {\"outcome\": \"success\"}], \"check\": "
+	                 "\"GUEST-INTR-NMI-STI\"}"),
+	          "%s", j.out);
+	cr_expect(strstr(s.out, "\"ruleId\": \"GUEST-INTR-NMI-STI\""), "%s", s.out);
+	cr_expect(strstr(s.out, "\"level\": \"warning\""), "%s", s.out);
+	cr_expect(strstr(s.out, "on processors that make this check"), "%s", s.out);
+	cli_result_free(&t);
+	cli_result_free(&j);
+	cli_result_free(&s);
 }
 
 Test(formats, sarif_validates_against_the_oasis_schema)
