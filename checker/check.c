@@ -138,15 +138,24 @@ const char *check_outcome_name(unsigned kind)
 
 /* ---- helpers for rules ---- */
 
+/* The current finding's field and message; returns result. */
+static enum rule_result record(struct check_ctx *c, enum rule_result result, int field,
+                               const char *fmt, va_list ap)
+{
+	c->f->field = (int16_t)field;
+	check_vsnprintf(c->f->message, sizeof(c->f->message), fmt, ap);
+	return result;
+}
+
 enum rule_result check_fail(struct check_ctx *c, int field, const char *fmt, ...)
 {
 	va_list ap;
+	enum rule_result r;
 
-	c->f->field = (int16_t)field;
 	va_start(ap, fmt);
-	check_vsnprintf(c->f->message, sizeof(c->f->message), fmt, ap);
+	r = record(c, RULE_FAIL, field, fmt, ap);
 	va_end(ap);
-	return RULE_FAIL;
+	return r;
 }
 
 void check_hint(struct check_ctx *c, const char *fmt, ...)
@@ -161,12 +170,12 @@ void check_hint(struct check_ctx *c, const char *fmt, ...)
 enum rule_result check_may_fail(struct check_ctx *c, int field, const char *fmt, ...)
 {
 	va_list ap;
+	enum rule_result r;
 
-	c->f->field = (int16_t)field;
 	va_start(ap, fmt);
-	check_vsnprintf(c->f->message, sizeof(c->f->message), fmt, ap);
+	r = record(c, RULE_MAYFAIL, field, fmt, ap);
 	va_end(ap);
-	return RULE_MAYFAIL;
+	return r;
 }
 
 enum rule_result check_unknown_field(struct check_ctx *c, int field)
@@ -433,7 +442,7 @@ static const struct check_finding *msrload_undecided_before(const struct check_r
 	return NULL;
 }
 
-static void predict(struct check_report *rep)
+void check_predict(struct check_report *rep)
 {
 	const struct check_outcome none = {OUTCOME_SUCCESS, 0, 0, 0, 0, false, 0, 0, 0};
 	const struct check_finding *undecided = NULL, *may = NULL;
@@ -579,5 +588,5 @@ void check_run(const struct check_input *in, struct check_report *rep)
 		else
 			rep->n_findings++;
 	}
-	predict(rep);
+	check_predict(rep);
 }

@@ -473,6 +473,13 @@ struct check_input {
 void check_run(const struct check_input *in, struct check_report *report);
 
 /*
+ * Computes rep->prediction and rep->deciding_rule from rep->findings (check_run() ends with
+ * it).  For callers that change findings -- e.g. to model a processor that skips a check or
+ * reports another outcome for it -- and want the prediction that follows.
+ */
+void check_predict(struct check_report *rep);
+
+/*
  * "success", "vmfail_invalid", "vmfail_valid", "entry_failure", "undecided",
  * "processor_dependent".
  */
