@@ -255,6 +255,15 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
 
 /* ---- MSR value rules ---- */
 
+/*
+ * SDM Vol. 3A "Memory Types That Can Be Encoded in MTRRs": UC 0, WC 1, WT 4, WP 5, WB 6; every
+ * other encoding (2, 3, 7-255) makes WRMSR to an MTRR fault.
+ */
+static bool mtrr_type_ok(unsigned t)
+{
+	return t <= 6 && t != 2 && t != 3;
+}
+
 /* Bits at and above MAXPHYADDR, or 0 when MAXPHYADDR is unknown. */
 static uint64_t above_maxphyaddr(const struct check_ctx *c)
 {
@@ -288,6 +297,7 @@ static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vm
 static enum rule_result entry_efer_lme(struct check_ctx *c, const struct vmx_msr_entry *e,
                                        unsigned n);
 static enum rule_result entry_pat(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n);
+static enum rule_result entry_mtrr(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n);
 static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_msr_entry *e,
                                         unsigned n);
 static enum rule_result entry_reserved_bits(struct check_ctx *c, const struct vmx_msr_entry *e,
@@ -297,10 +307,9 @@ static enum rule_result entry_unmodeled(struct check_ctx *c, const struct vmx_ms
 
 /* Every per-entry predicate of this file: together they decide whether an entry loads. */
 static const entry_fn all_entry_fns[] = {
-    entry_fs_gs_base, entry_x2apic,     entry_smm_only,  entry_model_specific,
-    entry_reserved,   entry_msr_exists, entry_read_only, entry_efer_reserved,
-    entry_efer_lme,   entry_pat,        entry_canonical, entry_reserved_bits,
-    entry_unmodeled,
+    entry_fs_gs_base, entry_x2apic,    entry_smm_only,      entry_model_specific, entry_reserved,
+    entry_msr_exists, entry_read_only, entry_efer_reserved, entry_efer_lme,       entry_pat,
+    entry_mtrr,       entry_canonical, entry_reserved_bits, entry_unmodeled,
 };
 
 /*
@@ -691,6 +700,44 @@ static enum rule_result entry_pat(struct check_ctx *c, const struct vmx_msr_entr
 }
 
 /*
+ * SDM 27.4 (WRMSR would fault) for the MTRRs: WRMSR faults when a memory-type field of
+ * IA32_MTRR_DEF_TYPE (bits 7:0), of an IA32_MTRR_PHYSBASEn (bits 7:0) or of a fixed-range
+ * MTRR (each of its eight bytes) holds an encoding that is not a memory type (Vol. 3A "MTRR
+ * Feature Identification", Table "Memory Types That Can Be Encoded in MTRRs", and
+ * "IA32_MTRR_DEF_TYPE MSR").  Checked whether or not the processor implements the MTRR: an
+ * absent MTRR faults as well.
+ */
+static enum rule_result entry_mtrr(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n)
+{
+	const struct msr_arch *m = wrmsr_of(e->index);
+	unsigned fields;
+
+	if (!m)
+		return RULE_NA;
+	if (m->value == VAL_MTRR_FIXED)
+		fields = 8;
+	else if (m->value == VAL_MTRR_DEF_TYPE || m->value == VAL_MTRR_PHYSBASE)
+		fields = 1;
+	else
+		return RULE_NA;
+	for (unsigned i = 0; i < fields; i++) {
+		unsigned t = (unsigned)(e->value >> (8 * i)) & 0xffu;
+
+		if (mtrr_type_ok(t))
+			continue;
+		check_hint(c,
+		           "use a memory type in bits %u:%u of the %s value: 0 UC, 1 WC, 4 WT, "
+		           "5 WP or 6 WB",
+		           8 * i + 7, 8 * i, m->name);
+		return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
+		                  "entry %u of the VM-entry MSR-load area loads %s = 0x%llx: bits "
+		                  "%u:%u = 0x%x is not a memory type an MTRR can hold",
+		                  n, m->name, (unsigned long long)e->value, 8 * i + 7, 8 * i, t);
+	}
+	return RULE_PASS;
+}
+
+/*
  * SDM 27.4 (WRMSR would fault) for MSRs holding linear addresses: WRMSR faults when it would
  * load IA32_SYSENTER_ESP, IA32_SYSENTER_EIP, IA32_LSTAR, IA32_KERNEL_GS_BASE, IA32_DS_AREA or
  * the base of IA32_BNDCFGS with a non-canonical address (Vol. 2, WRMSR; Vol. 4, Table 2-2).
@@ -957,6 +1004,12 @@ enum rule_result rule_msrload_pat_memtype(struct check_ctx *c, uintptr_t arg)
 {
 	(void)arg;
 	return scan_area(c, entry_pat);
+}
+
+enum rule_result rule_msrload_mtrr_memtype(struct check_ctx *c, uintptr_t arg)
+{
+	(void)arg;
+	return scan_area(c, entry_mtrr);
 }
 
 enum rule_result rule_msrload_canonical(struct check_ctx *c, uintptr_t arg)
