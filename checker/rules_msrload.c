@@ -15,41 +15,133 @@
  * rule reports that entry as undecided instead (the runner reports the lowest failing entry but
  * does not compare it with undecided ones).
  *
- * What WRMSR accepts is modelled only for the architectural MSRs in msr_model[]; an index the
- * SDM forbids outright fails by its own rule; every other index is undecided
- * (MSRLOAD-MSR-UNMODELED), never guessed.  vmcslint models VM entries from outside SMM (the
- * VM-entry controls "entry to SMM" and "deactivate dual-monitor treatment" must then be 0).
+ * What WRMSR accepts is modelled only for the architectural MSRs of checker/msr_arch.def (SDM
+ * Vol. 4, Table 2-2); an index the SDM forbids outright fails by its own rule; every other
+ * index is undecided (MSRLOAD-MSR-UNMODELED), never guessed.  A value rule does not wait for
+ * the MSR's existence: WRMSR of a value the MSR rejects faults whether or not the processor
+ * implements the MSR (an absent MSR faults too).  vmcslint models VM entries from outside SMM
+ * (the VM-entry controls "entry to SMM" and "deactivate dual-monitor treatment" must then be 0).
  */
 #include "rules.h"
 
-/* ---- MSR indexes (SDM Vol. 4, "Architectural MSRs") ---- */
+/* ---- the architectural MSRs (checker/msr_arch.def) ---- */
 
-#define MSR_TSC             0x10u
-#define MSR_FEATURE_CONTROL 0x3Au
-#define MSR_TSC_ADJUST      0x3Bu
-#define MSR_BIOS_UPDT_TRIG  0x79u
-#define MSR_BIOS_SIGN_ID    0x8Bu
-#define MSR_SMM_MONITOR_CTL 0x9Bu
-#define MSR_SMBASE          0x9Eu
-#define MSR_SYSENTER_CS     0x174u
-#define MSR_SYSENTER_ESP    0x175u
-#define MSR_SYSENTER_EIP    0x176u
-#define MSR_DEBUGCTL        0x1D9u
-#define MSR_SMRR_PHYSBASE   0x1F2u
-#define MSR_SMRR_PHYSMASK   0x1F3u
-#define MSR_PAT             0x277u
-#define MSR_VMX_FIRST       0x480u /* IA32_VMX_BASIC */
-#define MSR_VMX_LAST        0x493u /* IA32_VMX_EXIT_CTLS2 */
-#define MSR_TSC_DEADLINE    0x6E0u
-#define MSR_BNDCFGS         0xD90u
-#define MSR_EFER            0xC0000080u
-#define MSR_STAR            0xC0000081u
-#define MSR_LSTAR           0xC0000082u
-#define MSR_FMASK           0xC0000084u
-#define MSR_FS_BASE         0xC0000100u
-#define MSR_GS_BASE         0xC0000101u
-#define MSR_KERNEL_GS_BASE  0xC0000102u
-#define MSR_TSC_AUX         0xC0000103u
+/* Access as Table 2-2 gives it. */
+enum msr_access { ACC_RO, ACC_RW, ACC_WO };
+
+/* What SDM 27.4 says of loading the MSR on VM entry (see checker/msr_arch.def). */
+enum msr_entry { ENT_WRMSR, ENT_NEVER, ENT_SMM, ENT_MAY_REFUSE };
+
+/* What enumerates an MSR: the rows of MSR_EXISTS. */
+enum msr_exists {
+#define MSR_EXISTS(id, leaf, subleaf, reg, bit, how) id,
+#include "msr_arch.def"
+	EX__COUNT
+};
+
+/* The value rule WRMSR enforces (see checker/msr_arch.def). */
+enum msr_value {
+	VAL_NONE,
+	VAL_UNDEFINED,
+	VAL_LOCKED,
+	VAL_ANY,
+	VAL_RSVD,
+	VAL_CANON,
+	VAL_EFER,
+	VAL_PAT,
+	VAL_BNDCFGS,
+	VAL_DEBUGCTL,
+	VAL_FMASK,
+	VAL_APIC_BASE,
+	VAL_XSS,
+	VAL_MTRR_DEF_TYPE,
+	VAL_MTRR_FIXED,
+	VAL_MTRR_PHYSBASE,
+	VAL_MTRR_PHYSMASK,
+};
+
+/* Row numbers of the MSR table: ROW_IA32_EFER, ... */
+enum msr_row {
+#define MSR(index, name, access, entry, exists, value, rsvd) ROW_##name,
+#include "msr_arch.def"
+	ROW__COUNT
+};
+
+struct msr_exists_info {
+	uint32_t leaf, subleaf;
+	int8_t reg; /* enum cpuid_reg, or -1: not one CPUID bit */
+	uint8_t bit;
+	const char *how;
+};
+
+#define CPUID_NONE (-1)
+
+static const struct msr_exists_info exists_info[EX__COUNT] = {
+#define MSR_EXISTS(id, leaf, subleaf, reg, bit, how) [id] = {leaf, subleaf, CPUID_##reg, bit, how},
+#include "msr_arch.def"
+};
+
+struct msr_arch {
+	uint32_t index;
+	const char *name;
+	uint8_t access; /* enum msr_access */
+	uint8_t entry;  /* enum msr_entry */
+	uint8_t exists; /* enum msr_exists */
+	uint8_t value;  /* enum msr_value */
+	uint64_t rsvd;  /* bits reserved on every processor implementing the MSR */
+};
+
+static const struct msr_arch msr_arch[ROW__COUNT] = {
+#define MSR(index, name, access, entry, exists, value, rsvd)                                       \
+	[ROW_##name] = {index, #name, ACC_##access, ENT_##entry, exists, VAL_##value, rsvd},
+#include "msr_arch.def"
+};
+
+/*
+ * The table row of an MSR index, or NULL.  A switch: the compiler rejects an index listed
+ * twice (duplicate case value).
+ */
+static const struct msr_arch *msr_of(uint32_t index)
+{
+	switch (index) {
+#define MSR(index, name, access, entry, exists, value, rsvd)                                       \
+	case index:                                                                                \
+		return &msr_arch[ROW_##name];
+#include "msr_arch.def"
+	default:
+		return NULL;
+	}
+}
+
+/* The row of an MSR that VM entry writes as WRMSR would (entry WRMSR), or NULL. */
+static const struct msr_arch *wrmsr_of(uint32_t index)
+{
+	const struct msr_arch *m = msr_of(index);
+
+	return m && m->entry == ENT_WRMSR ? m : NULL;
+}
+
+#define IS_ROW(m, name) ((m) == &msr_arch[ROW_##name])
+
+/* SDM 27.4: the x2APIC MSRs, indexes whose bits 31:8 are 000008H (800H-8FFH). */
+static bool is_x2apic(uint32_t index)
+{
+	return (index >> 8) == 0x8u;
+}
+
+/* "IA32_PAT (MSR 0x277)", "MSR 0x808, an x2APIC register" or "MSR 0x1234" into buf. */
+static const char *msr_label(char *buf, size_t n, uint32_t index)
+{
+	const struct msr_arch *m = msr_of(index);
+
+	if (m)
+		check_snprintf(buf, n, "%s (MSR 0x%x)", m->name, index);
+	else if (is_x2apic(index))
+		check_snprintf(buf, n, "MSR 0x%x, an x2APIC register", index);
+	else
+		check_snprintf(buf, n, "MSR 0x%x", index);
+	return buf;
+}
 
 #define EFER_SCE BITMASK(L_EFER, SCE)
 #define EFER_LME BITMASK(L_EFER, LME)
@@ -58,117 +150,8 @@
 
 /* IA32_DEBUGCTL bits every processor with VMX implements: LBR (0) and BTF (1). */
 #define DEBUGCTL_ARCH_BITS 0x3ull
-/* IA32_BNDCFGS: EN (0), BNDPRESERVE (1), reserved 11:2, bound-directory base 63:12. */
-#define BNDCFGS_RESERVED 0xFFCull
-
-/* How WRMSR judges the value written to a modelled MSR. */
-enum msr_value {
-	VAL_ANY,      /* every 64-bit value */
-	VAL_EFER,     /* MSRLOAD-EFER-RESERVED, MSRLOAD-EFER-LME-PAGING */
-	VAL_PAT,      /* MSRLOAD-PAT-MEMTYPE */
-	VAL_CANON,    /* MSRLOAD-CANONICAL */
-	VAL_BNDCFGS,  /* MSRLOAD-CANONICAL (base) and MSRLOAD-RESERVED-BITS (11:2) */
-	VAL_TSC_AUX,  /* MSRLOAD-RESERVED-BITS: 63:32 */
-	VAL_DEBUGCTL, /* MSRLOAD-RESERVED-BITS: model-specific beyond LBR and BTF */
-	VAL_FMASK,    /* MSRLOAD-RESERVED-BITS: 63:32 listed as reserved */
-};
-
-/* What tells whether the processor implements a modelled MSR (MSRLOAD-MSR-EXISTS). */
-enum msr_exists {
-	EX_VMX,          /* every processor with VMX (VM entries load it or use it) */
-	EX_PAT,          /* CPUID.01H:EDX.PAT[16] */
-	EX_EFER,         /* CPUID.80000001H:EDX.NX[20] or .LM[29] */
-	EX_LM,           /* CPUID.80000001H:EDX.LM[29] (Intel 64) */
-	EX_TSC_AUX,      /* CPUID.80000001H:EDX.RDTSCP[27] or CPUID.(EAX=7,ECX=0):ECX.RDPID[22] */
-	EX_TSC_ADJUST,   /* CPUID.(EAX=7,ECX=0):EBX[1] */
-	EX_TSC_DEADLINE, /* CPUID.01H:ECX[24] */
-	EX_MPX,          /* CPUID.(EAX=7,ECX=0):EBX.MPX[14] */
-};
-
-struct msr_model {
-	uint32_t index;
-	const char *name;
-	uint8_t value;  /* enum msr_value */
-	uint8_t exists; /* enum msr_exists */
-};
-
-/* The MSRs whose WRMSR behaviour vmcslint models, by index. */
-static const struct msr_model msr_model[] = {
-    {MSR_TSC, "IA32_TIME_STAMP_COUNTER", VAL_ANY, EX_VMX},
-    {MSR_TSC_ADJUST, "IA32_TSC_ADJUST", VAL_ANY, EX_TSC_ADJUST},
-    {MSR_SYSENTER_CS, "IA32_SYSENTER_CS", VAL_ANY, EX_VMX},
-    {MSR_SYSENTER_ESP, "IA32_SYSENTER_ESP", VAL_CANON, EX_VMX},
-    {MSR_SYSENTER_EIP, "IA32_SYSENTER_EIP", VAL_CANON, EX_VMX},
-    {MSR_DEBUGCTL, "IA32_DEBUGCTL", VAL_DEBUGCTL, EX_VMX},
-    {MSR_PAT, "IA32_PAT", VAL_PAT, EX_PAT},
-    {MSR_TSC_DEADLINE, "IA32_TSC_DEADLINE", VAL_ANY, EX_TSC_DEADLINE},
-    {MSR_BNDCFGS, "IA32_BNDCFGS", VAL_BNDCFGS, EX_MPX},
-    {MSR_EFER, "IA32_EFER", VAL_EFER, EX_EFER},
-    {MSR_STAR, "IA32_STAR", VAL_ANY, EX_LM},
-    {MSR_LSTAR, "IA32_LSTAR", VAL_CANON, EX_LM},
-    {MSR_FMASK, "IA32_FMASK", VAL_FMASK, EX_LM},
-    {MSR_KERNEL_GS_BASE, "IA32_KERNEL_GS_BASE", VAL_CANON, EX_LM},
-    {MSR_TSC_AUX, "IA32_TSC_AUX", VAL_TSC_AUX, EX_TSC_AUX},
-};
-
-#define N_MSR_MODEL (sizeof(msr_model) / sizeof(msr_model[0]))
-
-static const struct msr_model *model_of(uint32_t index)
-{
-	for (size_t i = 0; i < N_MSR_MODEL; i++) {
-		if (msr_model[i].index == index)
-			return &msr_model[i];
-	}
-	return NULL;
-}
-
-/* A name for messages: the architectural name when known, else "". */
-static const char *msr_name(uint32_t index)
-{
-	const struct msr_model *m = model_of(index);
-
-	if (m)
-		return m->name;
-	switch (index) {
-	case MSR_FEATURE_CONTROL:
-		return "IA32_FEATURE_CONTROL";
-	case MSR_BIOS_UPDT_TRIG:
-		return "IA32_BIOS_UPDT_TRIG";
-	case MSR_BIOS_SIGN_ID:
-		return "IA32_BIOS_SIGN_ID";
-	case MSR_SMM_MONITOR_CTL:
-		return "IA32_SMM_MONITOR_CTL";
-	case MSR_SMBASE:
-		return "IA32_SMBASE";
-	case MSR_SMRR_PHYSBASE:
-		return "IA32_SMRR_PHYSBASE";
-	case MSR_SMRR_PHYSMASK:
-		return "IA32_SMRR_PHYSMASK";
-	case MSR_FS_BASE:
-		return "IA32_FS_BASE";
-	case MSR_GS_BASE:
-		return "IA32_GS_BASE";
-	default:
-		break;
-	}
-	if (index >= MSR_VMX_FIRST && index <= MSR_VMX_LAST)
-		return "an IA32_VMX_* capability MSR";
-	if ((index >> 8) == 0x8u)
-		return "an x2APIC register";
-	return "";
-}
-
-/* "MSR 0x277 (IA32_PAT)" or "MSR 0x1234" into buf. */
-static const char *msr_label(char *buf, size_t n, uint32_t index)
-{
-	const char *name = msr_name(index);
-
-	if (name[0])
-		check_snprintf(buf, n, "%s (MSR 0x%x)", name, index);
-	else
-		check_snprintf(buf, n, "MSR 0x%x", index);
-	return buf;
-}
+/* IA32_APIC_BASE bit 10: x2APIC mode enable, reserved without x2APIC (CPUID.01H:ECX[21]). */
+#define APIC_BASE_EXTD (1ull << 10)
 
 /* ---- processor facts ---- */
 
@@ -219,13 +202,22 @@ static enum tri wrmsr_canonical(const struct check_ctx *c, uint64_t v)
 	return check_canonical_max(c, v, &w);
 }
 
-/*
- * Whether the processor implements a modelled MSR: the CPUID bit that enumerates it decides;
- * when CPUID is unknown, a VM-entry control that loads the MSR and that the processor allows
- * to be 1 shows the MSR exists.
- */
-static enum tri msr_exists(const struct check_ctx *c, const struct msr_model *m)
+/* NO when CPUID.01H:EDX.MTRR is 0; else UNKNOWN: IA32_MTRRCAP is not in the capabilities. */
+static enum tri mtrr_cap_dependent(const struct check_ctx *c)
 {
+	return check_cpuid_bit(c, 1, 0, CPUID_EDX, 12) == TRI_NO ? TRI_NO : TRI_UNKNOWN;
+}
+
+/*
+ * Whether the processor implements an MSR: the CPUID bit that enumerates it decides (a
+ * processor without it faults on WRMSR, SDM Vol. 2 WRMSR); when CPUID is unknown, a VM-entry
+ * control that loads the MSR and that the processor allows to be 1 shows the MSR exists.
+ */
+static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
+{
+	const struct msr_exists_info *x = &exists_info[m->exists];
+	enum tri t = TRI_NO;
+
 	switch (m->exists) {
 	case EX_VMX:
 		return TRI_YES;
@@ -242,69 +234,42 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_model *m)
 	case EX_TSC_AUX:
 		return tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 27),
 		              check_cpuid_bit(c, 7, 0, CPUID_ECX, 22));
-	case EX_TSC_ADJUST:
-		return check_cpuid_bit(c, 7, 0, CPUID_EBX, 1);
-	case EX_TSC_DEADLINE:
-		return check_cpuid_bit(c, 1, 0, CPUID_ECX, 24);
 	case EX_MPX:
 		return or_implied(
 		    check_cpuid_bit(c, 7, 0, CPUID_EBX, 14),
 		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_BNDCFGS)));
+	case EX_MTRR_FIXED:
+	case EX_MTRR_VAR:
+		return mtrr_cap_dependent(c);
+	case EX_PERFMON:
+		/* version ID CPUID.0AH:EAX[7:0] > 0: NO only when all eight bits are known 0 */
+		for (unsigned b = 0; b < 8; b++)
+			t = tri_or(t, check_cpuid_bit(c, 0xA, 0, CPUID_EAX, b));
+		return t;
 	default:
-		return TRI_UNKNOWN;
+		if (x->reg == CPUID_NONE)
+			return TRI_UNKNOWN;
+		return check_cpuid_bit(c, x->leaf, x->subleaf, (enum cpuid_reg)x->reg, x->bit);
 	}
 }
 
-static const char *exists_how(const struct msr_model *m)
+/* ---- MSR value rules ---- */
+
+/*
+ * SDM Vol. 3A "Memory Types That Can Be Encoded in MTRRs": UC 0, WC 1, WT 4, WP 5, WB 6; every
+ * other encoding (2, 3, 7-255) makes WRMSR to an MTRR fault.
+ */
+static bool mtrr_type_ok(unsigned t)
 {
-	switch (m->exists) {
-	case EX_PAT:
-		return "CPUID.01H:EDX.PAT[bit 16]";
-	case EX_EFER:
-		return "CPUID.80000001H:EDX.NX[bit 20] or .LM[bit 29]";
-	case EX_LM:
-		return "CPUID.80000001H:EDX.LM[bit 29] (Intel 64)";
-	case EX_TSC_AUX:
-		return "CPUID.80000001H:EDX.RDTSCP[bit 27] or CPUID.(EAX=7,ECX=0):ECX.RDPID[bit "
-		       "22]";
-	case EX_TSC_ADJUST:
-		return "CPUID.(EAX=7,ECX=0):EBX[bit 1]";
-	case EX_TSC_DEADLINE:
-		return "CPUID.01H:ECX.TSC_DEADLINE[bit 24]";
-	case EX_MPX:
-		return "CPUID.(EAX=7,ECX=0):EBX.MPX[bit 14]";
-	default:
-		return "VMX";
-	}
+	return t <= 6 && t != 2 && t != 3;
 }
 
-/* ---- index classes the SDM decides outright ---- */
-
-static bool is_fs_gs_base(uint32_t index)
+/* Bits at and above MAXPHYADDR, or 0 when MAXPHYADDR is unknown. */
+static uint64_t above_maxphyaddr(const struct check_ctx *c)
 {
-	return index == MSR_FS_BASE || index == MSR_GS_BASE;
-}
+	unsigned w = check_maxphyaddr(c);
 
-static bool is_x2apic(uint32_t index)
-{
-	return (index >> 8) == 0x8u;
-}
-
-static bool is_smm_only(uint32_t index)
-{
-	return index == MSR_SMM_MONITOR_CTL || index == MSR_SMRR_PHYSBASE ||
-	       index == MSR_SMRR_PHYSMASK;
-}
-
-static bool is_model_specific(uint32_t index)
-{
-	return index == MSR_BIOS_UPDT_TRIG || index == MSR_BIOS_SIGN_ID;
-}
-
-static bool is_read_only(uint32_t index)
-{
-	return index == MSR_FEATURE_CONTROL || index == MSR_SMBASE ||
-	       (index >= MSR_VMX_FIRST && index <= MSR_VMX_LAST);
+	return w && w < 64 ? ~0ull << w : 0;
 }
 
 /* ---- the scan over the area ---- */
@@ -332,6 +297,7 @@ static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vm
 static enum rule_result entry_efer_lme(struct check_ctx *c, const struct vmx_msr_entry *e,
                                        unsigned n);
 static enum rule_result entry_pat(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n);
+static enum rule_result entry_mtrr(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n);
 static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_msr_entry *e,
                                         unsigned n);
 static enum rule_result entry_reserved_bits(struct check_ctx *c, const struct vmx_msr_entry *e,
@@ -341,10 +307,9 @@ static enum rule_result entry_unmodeled(struct check_ctx *c, const struct vmx_ms
 
 /* Every per-entry predicate of this file: together they decide whether an entry loads. */
 static const entry_fn all_entry_fns[] = {
-    entry_fs_gs_base, entry_x2apic,     entry_smm_only,  entry_model_specific,
-    entry_reserved,   entry_msr_exists, entry_read_only, entry_efer_reserved,
-    entry_efer_lme,   entry_pat,        entry_canonical, entry_reserved_bits,
-    entry_unmodeled,
+    entry_fs_gs_base, entry_x2apic,    entry_smm_only,      entry_model_specific, entry_reserved,
+    entry_msr_exists, entry_read_only, entry_efer_reserved, entry_efer_lme,       entry_pat,
+    entry_mtrr,       entry_canonical, entry_reserved_bits, entry_unmodeled,
 };
 
 /*
@@ -463,16 +428,18 @@ static enum rule_result scan_area(struct check_ctx *c, entry_fn fn)
 static enum rule_result entry_fs_gs_base(struct check_ctx *c, const struct vmx_msr_entry *e,
                                          unsigned n)
 {
-	if (!is_fs_gs_base(e->index))
+	const struct msr_arch *m = msr_of(e->index);
+
+	if (!m || m->entry != ENT_NEVER)
 		return RULE_PASS;
 	check_hint(c,
 	           "remove the entry and put the base into %s: VM entry loads FS.base and "
 	           "GS.base from the guest-state area",
-	           e->index == MSR_FS_BASE ? "GUEST_FS_BASE" : "GUEST_GS_BASE");
+	           IS_ROW(m, IA32_FS_BASE) ? "GUEST_FS_BASE" : "GUEST_GS_BASE");
 	return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
 	                  "entry %u of the VM-entry MSR-load area loads %s (index 0x%x): "
 	                  "IA32_FS_BASE and IA32_GS_BASE cannot be loaded this way",
-	                  n, msr_name(e->index), e->index);
+	                  n, m->name, e->index);
 }
 
 /*
@@ -502,14 +469,16 @@ static enum rule_result entry_x2apic(struct check_ctx *c, const struct vmx_msr_e
 static enum rule_result entry_smm_only(struct check_ctx *c, const struct vmx_msr_entry *e,
                                        unsigned n)
 {
-	if (!is_smm_only(e->index))
+	const struct msr_arch *m = msr_of(e->index);
+
+	if (!m || m->entry != ENT_SMM)
 		return RULE_PASS;
 	check_hint(c, "remove the entry: %s can be written only in system-management mode",
-	           msr_name(e->index));
+	           m->name);
 	return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
 	                  "entry %u of the VM-entry MSR-load area loads %s (index 0x%x), which "
 	                  "only SMM can write; this VM entry does not start in SMM",
-	                  n, msr_name(e->index), e->index);
+	                  n, m->name, e->index);
 }
 
 /*
@@ -521,12 +490,14 @@ static enum rule_result entry_smm_only(struct check_ctx *c, const struct vmx_msr
 static enum rule_result entry_model_specific(struct check_ctx *c, const struct vmx_msr_entry *e,
                                              unsigned n)
 {
-	if (!is_model_specific(e->index))
+	const struct msr_arch *m = msr_of(e->index);
+
+	if (!m || m->entry != ENT_MAY_REFUSE)
 		return RULE_PASS;
 	return check_undecided(c,
 	                       "cannot decide entry %u of the VM-entry MSR-load area (%s, index "
 	                       "0x%x): the SDM lets a processor refuse this MSR on VM entry",
-	                       n, msr_name(e->index), e->index);
+	                       n, m->name, e->index);
 }
 
 /* SDM 27.4: processing of an entry fails when its bits 63:32 are not all 0. */
@@ -545,53 +516,73 @@ static enum rule_result entry_reserved(struct check_ctx *c, const struct vmx_msr
 /*
  * SDM 27.4: processing of an entry fails when WRMSR of the value to the MSR at CPL 0 would
  * cause #GP; WRMSR faults for an MSR the processor does not implement (Vol. 2, WRMSR).  For
- * the modelled MSRs, the CPUID bit (or VMX capability) that enumerates each one decides.
+ * the MSRs of checker/msr_arch.def, what enumerates each one decides (its CPUID bit, Table
+ * 2-2).  Read-only MSRs are MSRLOAD-READ-ONLY's whether or not they exist, and the MSRs 27.4
+ * rules on outright are their own rules'.
  */
 static enum rule_result entry_msr_exists(struct check_ctx *c, const struct vmx_msr_entry *e,
                                          unsigned n)
 {
-	const struct msr_model *m = model_of(e->index);
+	const struct msr_arch *m = wrmsr_of(e->index);
+	const char *how;
 	enum tri t;
 
-	if (!m)
+	if (!m || m->value == VAL_NONE || m->value == VAL_LOCKED)
 		return RULE_NA;
 	t = msr_exists(c, m);
+	how = exists_info[m->exists].how;
 	if (t == TRI_YES)
 		return RULE_PASS;
 	if (t == TRI_UNKNOWN)
 		return check_undecided(
 		    c,
 		    "cannot decide whether the processor implements %s (entry %u "
-		    "of the VM-entry MSR-load area): %s is unknown",
-		    m->name, n, exists_how(m));
+		    "of the VM-entry MSR-load area): it exists if %s, which the "
+		    "capabilities do not say",
+		    m->name, n, how);
 	check_hint(c, "remove the entry, or choose a CPU that implements %s", m->name);
 	return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
 	                  "entry %u of the VM-entry MSR-load area loads %s (index 0x%x), which "
-	                  "this processor does not implement (%s is 0): WRMSR would fault",
-	                  n, m->name, e->index, exists_how(m));
+	                  "this processor does not implement (it exists if %s, and that is 0 "
+	                  "here): WRMSR would fault",
+	                  n, m->name, e->index, how);
 }
 
 /*
- * SDM 27.4 (WRMSR would fault): MSRs that no WRMSR can write while VM entry runs.  The VMX
- * capability MSRs 480H-493H are read-only and WRMSR to them faults (SDM Vol. 3D, A.1);
- * IA32_SMBASE (9EH) is read-only and readable only in SMM; IA32_FEATURE_CONTROL (3AH) faults
- * on WRMSR once locked, and VMXON requires it locked.
+ * SDM 27.4 (WRMSR would fault): MSRs that no WRMSR can write while VM entry runs, whether or
+ * not the processor implements them (WRMSR to an absent MSR faults as well).  Table 2-2 gives
+ * them as read-only (RO); for IA32_MTRRCAP (FEH) Vol. 3A "MTRR Feature Identification" and for
+ * the VMX capability MSRs 480H-493H Vol. 3D Appendix A say in words that WRMSR faults;
+ * IA32_SMBASE (9EH) is read-only and accessible only in SMM.  IA32_FEATURE_CONTROL (3AH)
+ * faults on WRMSR once locked, and VMXON requires it locked.  For IA32_MCG_CAP (179H), RO in
+ * Table 2-2, Vol. 3B "IA32_MCG_CAP MSR" says only that the effect of writing it is undefined:
+ * undecided.
  */
 static enum rule_result entry_read_only(struct check_ctx *c, const struct vmx_msr_entry *e,
                                         unsigned n)
 {
+	const struct msr_arch *m = wrmsr_of(e->index);
 	char lbl[80];
 	const char *why;
 
-	if (!is_read_only(e->index))
+	if (!m || (m->access != ACC_RO && m->value != VAL_LOCKED))
 		return RULE_PASS;
-	if (e->index == MSR_FEATURE_CONTROL)
+	if (m->value == VAL_UNDEFINED)
+		return check_undecided(
+		    c,
+		    "cannot decide entry %u of the VM-entry MSR-load area, which "
+		    "loads %s: it is read-only, but the SDM says only that the "
+		    "effect of writing it is undefined, not that WRMSR faults",
+		    n, msr_label(lbl, sizeof(lbl), e->index));
+	if (m->value == VAL_LOCKED)
 		why = "its lock bit is set (VMXON requires it), so WRMSR faults";
-	else if (e->index == MSR_SMBASE)
+	else if (IS_ROW(m, IA32_SMBASE))
 		why = "it is read-only, and accessible only in SMM";
-	else
+	else if (m->exists == EX_VMX_CAPS)
 		why = "the VMX capability MSRs are read-only and WRMSR to them faults";
-	check_hint(c, "remove the entry: %s cannot be written", msr_name(e->index));
+	else
+		why = "it is read-only (SDM Vol. 4, Table 2-2) and WRMSR to it faults";
+	check_hint(c, "remove the entry: %s cannot be written", m->name);
 	return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
 	                  "entry %u of the VM-entry MSR-load area loads %s: %s", n,
 	                  msr_label(lbl, sizeof(lbl), e->index), why);
@@ -610,7 +601,7 @@ static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vm
 	uint64_t rsvd = v & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
 	enum tri lm = TRI_YES, nx = TRI_YES;
 
-	if (e->index != MSR_EFER)
+	if (!IS_ROW(msr_of(e->index), IA32_EFER))
 		return RULE_NA;
 	if (rsvd) {
 		check_hint(c, "clear bits 0x%llx of the IA32_EFER value in entry %u",
@@ -656,7 +647,7 @@ static enum rule_result entry_efer_lme(struct check_ctx *c, const struct vmx_msr
 	uint64_t lme, want;
 	const char *from;
 
-	if (e->index != MSR_EFER)
+	if (!IS_ROW(msr_of(e->index), IA32_EFER))
 		return RULE_NA;
 	NEED(c, GUEST_CR0);
 	NEED(c, VM_ENTRY_CONTROLS);
@@ -689,7 +680,7 @@ static enum rule_result entry_efer_lme(struct check_ctx *c, const struct vmx_msr
  */
 static enum rule_result entry_pat(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n)
 {
-	if (e->index != MSR_PAT)
+	if (!IS_ROW(msr_of(e->index), IA32_PAT))
 		return RULE_NA;
 	for (unsigned i = 0; i < 8; i++) {
 		unsigned t = (unsigned)(e->value >> (8 * i)) & 0xffu;
@@ -709,15 +700,54 @@ static enum rule_result entry_pat(struct check_ctx *c, const struct vmx_msr_entr
 }
 
 /*
+ * SDM 27.4 (WRMSR would fault) for the MTRRs: WRMSR faults when a memory-type field of
+ * IA32_MTRR_DEF_TYPE (bits 7:0), of an IA32_MTRR_PHYSBASEn (bits 7:0) or of a fixed-range
+ * MTRR (each of its eight bytes) holds an encoding that is not a memory type (Vol. 3A "MTRR
+ * Feature Identification", Table "Memory Types That Can Be Encoded in MTRRs", and
+ * "IA32_MTRR_DEF_TYPE MSR").  Checked whether or not the processor implements the MTRR: an
+ * absent MTRR faults as well.
+ */
+static enum rule_result entry_mtrr(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n)
+{
+	const struct msr_arch *m = wrmsr_of(e->index);
+	unsigned fields;
+
+	if (!m)
+		return RULE_NA;
+	if (m->value == VAL_MTRR_FIXED)
+		fields = 8;
+	else if (m->value == VAL_MTRR_DEF_TYPE || m->value == VAL_MTRR_PHYSBASE)
+		fields = 1;
+	else
+		return RULE_NA;
+	for (unsigned i = 0; i < fields; i++) {
+		unsigned t = (unsigned)(e->value >> (8 * i)) & 0xffu;
+
+		if (mtrr_type_ok(t))
+			continue;
+		check_hint(c,
+		           "use a memory type in bits %u:%u of the %s value: 0 UC, 1 WC, 4 WT, "
+		           "5 WP or 6 WB",
+		           8 * i + 7, 8 * i, m->name);
+		return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
+		                  "entry %u of the VM-entry MSR-load area loads %s = 0x%llx: bits "
+		                  "%u:%u = 0x%x is not a memory type an MTRR can hold",
+		                  n, m->name, (unsigned long long)e->value, 8 * i + 7, 8 * i, t);
+	}
+	return RULE_PASS;
+}
+
+/*
  * SDM 27.4 (WRMSR would fault) for MSRs holding linear addresses: WRMSR faults when it would
- * load IA32_SYSENTER_ESP, IA32_SYSENTER_EIP, IA32_LSTAR, IA32_KERNEL_GS_BASE or the base of
- * IA32_BNDCFGS with a non-canonical address.  The check is the processor's canonicality (57
- * bits with 5-level paging support, whatever CR4.LA57 is; else 48 bits).
+ * load IA32_SYSENTER_ESP, IA32_SYSENTER_EIP, IA32_LSTAR, IA32_KERNEL_GS_BASE, IA32_DS_AREA or
+ * the base of IA32_BNDCFGS with a non-canonical address (Vol. 2, WRMSR; Vol. 4, Table 2-2).
+ * The check is the processor's canonicality (57 bits with 5-level paging support, whatever
+ * CR4.LA57 is; else 48 bits).
  */
 static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_msr_entry *e,
                                         unsigned n)
 {
-	const struct msr_model *m = model_of(e->index);
+	const struct msr_arch *m = wrmsr_of(e->index);
 	enum tri t;
 	unsigned width;
 
@@ -742,26 +772,106 @@ static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_ms
 }
 
 /*
- * SDM 27.4 (WRMSR would fault because the value sets reserved bits) for the other modelled
- * MSRs: IA32_TSC_AUX bits 63:32 and IA32_BNDCFGS bits 11:2 are reserved (Vol. 4).  Which
- * IA32_DEBUGCTL bits beyond LBR and BTF exist is model-specific, and whether WRMSR rejects
- * bits 63:32 of IA32_FMASK is not stated: such values are undecided.
+ * The bits of v an MSR's value rule reserves, on this processor; why (n bytes) gets what
+ * reserves them.  Returns false (with why saying why) when which bits are reserved is not
+ * known.
+ */
+static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uint64_t v,
+                        uint64_t *rsvd, char *why, size_t n)
+{
+	const struct vmx_cpuid_leaf *l;
+	uint64_t r = m->rsvd;
+
+	check_snprintf(why, n, "reserved (SDM Vol. 4, Table 2-2)");
+	switch (m->value) {
+	case VAL_RSVD:
+	case VAL_BNDCFGS:
+	case VAL_MTRR_DEF_TYPE:
+		break;
+	case VAL_MTRR_PHYSBASE:
+	case VAL_MTRR_PHYSMASK:
+	case VAL_APIC_BASE:
+		/* Vol. 3A: bits from MAXPHYADDR up are reserved in these physical addresses;
+		 * MAXPHYADDR is 36 to 52 */
+		if (check_maxphyaddr(c)) {
+			r |= above_maxphyaddr(c);
+		} else {
+			r |= ~0ull << 52;
+			if (v & ~r & (~0ull << 36)) {
+				check_snprintf(why, n,
+				               "at or above bit 36, reserved from MAXPHYADDR up, "
+				               "and MAXPHYADDR is unknown");
+				return false;
+			}
+		}
+		if (m->value == VAL_APIC_BASE) {
+			enum tri x2 = check_cpuid_bit(c, 1, 0, CPUID_ECX, 21);
+
+			if (x2 == TRI_NO)
+				r |= APIC_BASE_EXTD;
+			else if (x2 == TRI_UNKNOWN && (v & APIC_BASE_EXTD)) {
+				check_snprintf(why, n,
+				               "bit 10 (x2APIC enable), reserved unless "
+				               "CPUID.01H:ECX.x2APIC[bit 21], which is unknown");
+				return false;
+			}
+		}
+		if (check_maxphyaddr(c))
+			check_snprintf(why, n,
+			               "reserved (SDM Vol. 4, Table 2-2: bits 0x%llx, and bits "
+			               "%u-63 beyond MAXPHYADDR)",
+			               (unsigned long long)(r & 0xFFFull), check_maxphyaddr(c));
+		break;
+	case VAL_XSS:
+		/* Vol. 1 "Extended Supervisor State": bit i may be 1 only if
+		 * CPUID.(EAX=0DH,ECX=1):EDX:ECX[i] = 1 */
+		l = vmx_caps_cpuid(c->in->caps, 0xD, 1);
+		if (!l || (l->known & 0xC) != 0xC) {
+			if (!v) {
+				*rsvd = 0;
+				return true;
+			}
+			check_snprintf(why, n,
+			               "that IA32_XSS supports only where "
+			               "CPUID.(EAX=0DH,ECX=1):EDX:ECX enumerates them, which is "
+			               "unknown");
+			return false;
+		}
+		r = ~(((uint64_t)l->reg[CPUID_EDX] << 32) | l->reg[CPUID_ECX]);
+		check_snprintf(why, n,
+		               "which CPUID.(EAX=0DH,ECX=1):EDX:ECX = 0x%x:0x%x does not enumerate "
+		               "as IA32_XSS bits",
+		               l->reg[CPUID_EDX], l->reg[CPUID_ECX]);
+		break;
+	default:
+		*rsvd = 0;
+		return true;
+	}
+	*rsvd = v & r;
+	return true;
+}
+
+/*
+ * SDM 27.4 (WRMSR would fault because the value sets reserved bits; Vol. 2, WRMSR) for the
+ * MSRs whose reserved bits Table 2-2 defines for every processor implementing them (their rsvd
+ * column in checker/msr_arch.def), the bits above MAXPHYADDR of the variable-range MTRRs and
+ * IA32_APIC_BASE, and the IA32_XSS bits CPUID.(EAX=0DH,ECX=1) does not enumerate.  Checked
+ * whether or not the processor implements the MSR.  Undecided: which IA32_DEBUGCTL bits
+ * beyond LBR and BTF exist is model-specific; whether WRMSR rejects bits 63:32 of IA32_FMASK
+ * is not stated; whether WRMSR accepts an IA32_APIC_BASE value with no reserved bit depends on
+ * the APIC mode the processor is in (Vol. 3A "x2APIC State Transitions"), which the input does
+ * not give.
  */
 static enum rule_result entry_reserved_bits(struct check_ctx *c, const struct vmx_msr_entry *e,
                                             unsigned n)
 {
-	const struct msr_model *m = model_of(e->index);
+	const struct msr_arch *m = wrmsr_of(e->index);
 	uint64_t v = e->value, rsvd;
+	char lbl[80], why[160];
 
 	if (!m)
 		return RULE_NA;
 	switch (m->value) {
-	case VAL_TSC_AUX:
-		rsvd = v & 0xffffffff00000000ull;
-		break;
-	case VAL_BNDCFGS:
-		rsvd = v & BNDCFGS_RESERVED;
-		break;
 	case VAL_DEBUGCTL:
 		if (v & ~DEBUGCTL_ARCH_BITS)
 			return check_undecided(
@@ -779,17 +889,41 @@ static enum rule_result entry_reserved_bits(struct check_ctx *c, const struct vm
 			    "0x%llx (entry %u): bits 63:32 are listed as reserved",
 			    (unsigned long long)v, n);
 		return RULE_PASS;
+	case VAL_RSVD:
+	case VAL_BNDCFGS:
+	case VAL_MTRR_DEF_TYPE:
+	case VAL_MTRR_PHYSBASE:
+	case VAL_MTRR_PHYSMASK:
+	case VAL_APIC_BASE:
+	case VAL_XSS:
+		break;
 	default:
 		return RULE_NA;
 	}
-	if (!rsvd)
-		return RULE_PASS;
-	check_hint(c, "clear bits 0x%llx of the %s value in entry %u", (unsigned long long)rsvd,
-	           m->name, n);
-	return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
-	                  "entry %u of the VM-entry MSR-load area loads %s = 0x%llx, which sets "
-	                  "reserved bits 0x%llx",
-	                  n, m->name, (unsigned long long)v, (unsigned long long)rsvd);
+	msr_label(lbl, sizeof(lbl), e->index);
+	if (!reserved_of(c, m, v, &rsvd, why, sizeof(why)))
+		return check_undecided(
+		    c,
+		    "cannot decide whether WRMSR accepts %s = 0x%llx (entry %u): "
+		    "it sets bits %s",
+		    lbl, (unsigned long long)v, n, why);
+	if (rsvd) {
+		check_hint(c, "clear bits 0x%llx of the %s value in entry %u",
+		           (unsigned long long)rsvd, m->name, n);
+		return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
+		                  "entry %u of the VM-entry MSR-load area loads %s = 0x%llx, which "
+		                  "sets bits 0x%llx, %s",
+		                  n, lbl, (unsigned long long)v, (unsigned long long)rsvd, why);
+	}
+	if (m->value == VAL_APIC_BASE)
+		return check_undecided(
+		    c,
+		    "cannot decide whether WRMSR accepts IA32_APIC_BASE = 0x%llx "
+		    "(entry %u): it sets no reserved bit, but whether the change "
+		    "of APIC mode it makes is allowed depends on the mode the "
+		    "processor is in",
+		    (unsigned long long)v, n);
+	return RULE_PASS;
 }
 
 /*
@@ -801,8 +935,7 @@ static enum rule_result entry_unmodeled(struct check_ctx *c, const struct vmx_ms
 {
 	uint32_t x = e->index;
 
-	if (model_of(x) || is_fs_gs_base(x) || is_x2apic(x) || is_smm_only(x) ||
-	    is_model_specific(x) || is_read_only(x))
+	if (msr_of(x) || is_x2apic(x))
 		return RULE_PASS;
 	return check_undecided(c,
 	                       "cannot decide whether WRMSR accepts 0x%llx for MSR 0x%x (entry "
@@ -871,6 +1004,12 @@ enum rule_result rule_msrload_pat_memtype(struct check_ctx *c, uintptr_t arg)
 {
 	(void)arg;
 	return scan_area(c, entry_pat);
+}
+
+enum rule_result rule_msrload_mtrr_memtype(struct check_ctx *c, uintptr_t arg)
+{
+	(void)arg;
+	return scan_area(c, entry_mtrr);
 }
 
 enum rule_result rule_msrload_canonical(struct check_ctx *c, uintptr_t arg)
