@@ -200,6 +200,92 @@ static void json_list(const char *key, char **l, size_t n)
 	printf("]");
 }
 
+static const char *const reg_names[] = {"eax", "ebx", "ecx", "edx"};
+
+/* Where an MSR value comes from, in words: "[1] [2]", "capability bits", ... */
+static void msr_provenance(const struct entry *e, int i, char *buf, size_t n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (e->caps.msr_state[i] == VMX_MSR_UNKNOWN) {
+		snprintf(buf, n, "no source gives it");
+		return;
+	}
+	if (e->meta.has_msr_sources && e->meta.msr_links[i]) {
+		off += (size_t)snprintf(buf + off, n - off, "from");
+		for (unsigned b = 0; b < 32 && off < n; b++) {
+			if ((e->meta.msr_links[i] >> b) & 1u)
+				off += (size_t)snprintf(buf + off, n - off, " [%u]", b + 1);
+		}
+		return;
+	}
+	if (e->caps.msr_state[i] == VMX_MSR_ABSENT)
+		snprintf(buf, n, "%s",
+		         e->meta.has_msr_sources ? "per the capability bits (see notes)"
+		                                 : "per the entry's source");
+	else
+		snprintf(buf, n, "from the entry's source");
+}
+
+static void print_cpuid_sources(const struct caps_meta *m)
+{
+	if (!m->n_cpuid_sources)
+		return;
+	printf("cpuid sources:\n");
+	for (size_t i = 0; i < m->n_cpuid_sources; i++) {
+		const struct caps_cpuid_source *cs = &m->cpuid_sources[i];
+
+		if (cs->inferred_from)
+			printf("  [c%zu] INFERRED from %s: %s\n", i + 1, cs->inferred_from,
+			       cs->link ? cs->link : "-");
+		else
+			printf("  [c%zu] %s\n", i + 1, cs->link ? cs->link : "-");
+		if (cs->description)
+			printf("        %s\n", cs->description);
+		if (cs->reason)
+			printf("        reason: %s\n", cs->reason);
+	}
+}
+
+static void json_cpuid(const struct entry *e)
+{
+	printf(", \"cpuid_sources\": [");
+	for (size_t i = 0; i < e->meta.n_cpuid_sources; i++) {
+		const struct caps_cpuid_source *cs = &e->meta.cpuid_sources[i];
+
+		printf("%s{\"link\": ", i ? ", " : "");
+		json_string(stdout, cs->link ? cs->link : "");
+		if (cs->description) {
+			printf(", \"description\": ");
+			json_string(stdout, cs->description);
+		}
+		if (cs->inferred_from) {
+			printf(", \"inferred_from\": ");
+			json_string(stdout, cs->inferred_from);
+			printf(", \"reason\": ");
+			json_string(stdout, cs->reason ? cs->reason : "");
+		}
+		printf("}");
+	}
+	printf("], \"cpuid\": [");
+	for (size_t i = 0; i < e->caps.n_cpuid; i++) {
+		const struct vmx_cpuid_leaf *l = &e->caps.cpuid[i];
+
+		printf("%s{\"leaf\": \"0x%x\", \"subleaf\": %u", i ? ", " : "", l->leaf,
+		       l->subleaf);
+		for (int r = 0; r < 4; r++) {
+			if ((l->known | l->partial) >> r & 1u)
+				printf(", \"%s\": \"0x%08x\"", reg_names[r], l->reg[r]);
+			if ((l->partial >> r) & 1u)
+				printf(", \"%s_unknown\": \"0x%08x\"", reg_names[r], l->unknown[r]);
+		}
+		printf(", \"source\": %u, \"inferred\": %s}", l->src,
+		       l->inferred ? "true" : "false");
+	}
+	printf("]");
+}
+
 static int caps_show(int argc, char **argv)
 {
 	enum fmt fmt = FMT_TEXT;
@@ -246,11 +332,21 @@ static int caps_show(int argc, char **argv)
 				printf("\"%s\"", e.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent"
 				                                                       : "unknown");
 		}
+		printf("}, \"msr_sources\": {");
+		for (int i = 0; i < VMX_MSR__COUNT; i++) {
+			printf("%s\"%s\": [", i ? ", " : "", vmx_msr_name((enum vmx_msr_id)i));
+			for (unsigned b = 0, k = 0; b < 32; b++) {
+				if ((e.meta.msr_links[i] >> b) & 1u)
+					printf("%s%u", k++ ? ", " : "", b + 1);
+			}
+			printf("]");
+		}
 		printf("}, \"maxphyaddr\": ");
 		if (e.caps.maxphyaddr)
 			printf("%u", e.caps.maxphyaddr);
 		else
 			printf("null");
+		json_cpuid(&e);
 		json_list("conflicts", e.meta.conflicts, e.meta.n_conflicts);
 		json_list("notes", e.meta.notes, e.meta.n_notes);
 		printf("}\n");
@@ -266,31 +362,57 @@ static int caps_show(int argc, char **argv)
 	printf("completeness: %s\n", e.meta.completeness ? e.meta.completeness : "-");
 	printf("source:       %s: %s\n", e.meta.source_kind ? e.meta.source_kind : "-",
 	       e.meta.source_desc ? e.meta.source_desc : "-");
+	if (e.meta.confidence)
+		printf("confidence:   %s\n", e.meta.confidence);
 	for (size_t i = 0; i < e.meta.n_links; i++)
-		printf("              %s\n", e.meta.links[i]);
-	printf("msrs:\n");
+		printf("  [%zu] %s\n", i + 1, e.meta.links[i]);
+	printf("msrs (value, then where it comes from: [n] = link n above):\n");
 	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		char prov[160];
+
 		printf("  0x%03x %-30s ", vmx_msr_index((enum vmx_msr_id)i),
 		       vmx_msr_name((enum vmx_msr_id)i));
+		msr_provenance(&e, i, prov, sizeof(prov));
 		if (e.caps.msr_state[i] == VMX_MSR_PRESENT)
-			printf("0x%016llx\n", (unsigned long long)e.caps.msr[i]);
+			printf("0x%016llx  %s\n", (unsigned long long)e.caps.msr[i], prov);
 		else
-			printf("%s\n", e.caps.msr_state[i] == VMX_MSR_ABSENT
-			                   ? "absent (not implemented)"
-			                   : "unknown (no source gives it)");
+			printf("%-18s  %s\n",
+			       e.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent" : "unknown", prov);
 	}
-	if (e.caps.maxphyaddr)
-		printf("maxphyaddr:   %u\n", e.caps.maxphyaddr);
-	else
+	if (e.caps.maxphyaddr) {
+		const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(&e.caps, 0x80000008u, 0);
+
+		printf("maxphyaddr:   %u", e.caps.maxphyaddr);
+		if (l && l->src)
+			printf(" (CPUID.80000008H:EAX[7:0], source [c%u]%s)", l->src,
+			       l->inferred ? ", inferred" : "");
+		printf("\n");
+	} else {
 		printf("maxphyaddr:   unknown\n");
+	}
+	print_cpuid_sources(&e.meta);
 	for (size_t i = 0; i < e.caps.n_cpuid; i++) {
 		const struct vmx_cpuid_leaf *l = &e.caps.cpuid[i];
+		bool any_unknown = false;
 
 		printf("cpuid 0x%08x.%u:", l->leaf, l->subleaf);
 		for (int r = 0; r < 4; r++) {
-			if ((l->known >> r) & 1u)
-				printf(" %s=0x%08x",
-				       (const char *[]){"eax", "ebx", "ecx", "edx"}[r], l->reg[r]);
+			if ((l->known | l->partial) >> r & 1u)
+				printf(" %s=0x%08x", reg_names[r], l->reg[r]);
+			else
+				printf(" %s=unknown", reg_names[r]);
+			any_unknown |= ((l->partial >> r) & 1u) != 0;
+		}
+		if (l->src)
+			printf("  [c%u]%s", l->src, l->inferred ? " inferred" : "");
+		else
+			printf("  (entry source)");
+		if (any_unknown) {
+			printf("; unknown bits:");
+			for (int r = 0; r < 4; r++) {
+				if ((l->partial >> r) & 1u)
+					printf(" %s 0x%08x", reg_names[r], l->unknown[r]);
+			}
 		}
 		printf("\n");
 	}
