@@ -18,7 +18,8 @@ static const char caps_usage[] =
     "       vmcslint caps [--capsdb DIR] decode NAME|FILE\n"
     "       vmcslint caps [--capsdb DIR] diff A B\n"
     "       vmcslint caps harvest [--name NAME]\n\n"
-    "list     every capsdb entry: name, kind, CPUID signature, completeness, codename\n"
+    "list     every capsdb entry: name, kind, CPUID signature, MSR completeness, where its CPUID\n"
+    "         leaves come from, confidence, codename (a legend follows the table)\n"
     "         (--codename: case-insensitive substring; --signature: 0x506e3, 06_5E or\n"
     "         06_5E_3 (family_model[_stepping], hex); --kind: real, emulator, virtualized)\n"
     "show     the raw capability MSRs and CPUID leaves of an entry, with its source\n"
@@ -99,6 +100,38 @@ static bool contains_ci(const char *hay, const char *needle)
 	return n == 0;
 }
 
+/* What the entry's CPUID leaves are: own, inferred, signature, none (caps list legend). */
+static const char *cpuid_status(const struct vmx_caps *c)
+{
+	bool inferred = false;
+
+	if (!c->n_cpuid)
+		return "none";
+	if (c->n_cpuid == 1 && c->cpuid[0].leaf == 1)
+		return "signature";
+	for (size_t i = 0; i < c->n_cpuid; i++)
+		inferred |= c->cpuid[i].inferred != 0;
+	return inferred ? "inferred" : "own";
+}
+
+/* The first word of confidence: high, medium-high, medium, virtualized. */
+static void confidence_word(const struct caps_meta *m, char *buf, size_t n)
+{
+	size_t k = m->confidence ? strcspn(m->confidence, " (") : 0;
+
+	snprintf(buf, n, "%.*s", (int)k, k ? m->confidence : "-");
+}
+
+static const char list_legend[] =
+    "\nMSRS: complete = every VMX capability MSR the processor implements has a value (absent "
+    "ones\n      are known absent); partial = at least one is unknown (checks needing it are "
+    "undecided).\nCPUID: own = every leaf from dumps of this processor; inferred = some leaves "
+    "from a dump of\n      the same family/model/stepping, SKU-fused bits unknown; signature = "
+    "only CPUID.1:EAX;\n      none.  Leaves a dump lacks are unknown (see caps show).\nCONF: "
+    "high, medium-high, medium (doubtful values or sources disagree, see notes),\n      "
+    "virtualized (a hypervisor's view, not the processor's).  capsdb/FORMAT.md has the "
+    "details.\n";
+
 static int caps_list(int argc, char **argv)
 {
 	const char *codename = NULL, *kind = NULL;
@@ -133,11 +166,11 @@ static int caps_list(int argc, char **argv)
 	if (fmt == FMT_JSON)
 		printf("{\"entries\": [");
 	else
-		printf("%-44s %-9s %-10s %-9s %s\n", "NAME", "KIND", "SIGNATURE", "COMPLETE",
-		       "CODENAME");
+		printf("%-44s %-11s %-10s %-8s %-9s %-11s %s\n", "NAME", "KIND", "SIGNATURE",
+		       "MSRS", "CPUID", "CONF", "CODENAME");
 	for (size_t i = 0; i < n; i++) {
 		struct entry e;
-		char sig[32];
+		char sig[32], conf[32];
 
 		if (!load_entry(names[i], &e)) {
 			capsdb_names_free(names, n);
@@ -152,6 +185,7 @@ static int caps_list(int argc, char **argv)
 			continue;
 		}
 		signature(&e.meta, sig, sizeof(sig));
+		confidence_word(&e.meta, conf, sizeof(conf));
 		if (fmt == FMT_JSON) {
 			printf("%s\n  {\"name\": ", shown ? "," : "");
 			json_string(stdout, names[i]);
@@ -161,15 +195,18 @@ static int caps_list(int argc, char **argv)
 			json_string(stdout, sig);
 			printf(", \"completeness\": ");
 			json_string(stdout, e.meta.completeness ? e.meta.completeness : "");
+			printf(", \"cpuid\": \"%s\", \"confidence\": ", cpuid_status(&e.caps));
+			json_string(stdout, conf);
 			printf(", \"codename\": ");
 			json_string(stdout, e.meta.codename ? e.meta.codename : "");
 			printf(", \"source\": ");
 			json_string(stdout, e.meta.source_kind ? e.meta.source_kind : "");
 			printf("}");
 		} else {
-			printf("%-44s %-9s %-10s %-9s %s\n", names[i],
+			printf("%-44s %-11s %-10s %-8s %-9s %-11s %s\n", names[i],
 			       e.meta.kind ? e.meta.kind : "-", sig,
 			       e.meta.completeness ? e.meta.completeness : "-",
+			       cpuid_status(&e.caps), conf,
 			       e.meta.codename ? e.meta.codename : "-");
 		}
 		shown++;
@@ -177,6 +214,8 @@ static int caps_list(int argc, char **argv)
 	}
 	if (fmt == FMT_JSON)
 		printf("\n], \"count\": %zu}\n", shown);
+	else if (shown)
+		printf("%s", list_legend);
 	capsdb_names_free(names, n);
 	return shown ? CLI_EXIT_OK : CLI_EXIT_FINDINGS;
 }

@@ -232,3 +232,103 @@ Test(provenance, caps_show_prints_the_provenance_of_msrs_and_leaves)
 	cli_result_free(&r);
 	remove_entry();
 }
+
+/* Every inferred leaf of the database leaves the SKU-fused bits unknown (capsdb/FORMAT.md). */
+Test(provenance, inferred_leaves_in_the_database_leave_fused_bits_unknown)
+{
+	static const struct {
+		uint32_t leaf, sub;
+		enum cpuid_reg reg;
+		unsigned bit;
+	} fused[] = {
+	    {7, 0, CPUID_EBX, 2},  {7, 0, CPUID_EBX, 4},  {7, 0, CPUID_EBX, 11},
+	    {7, 0, CPUID_EBX, 16}, {7, 0, CPUID_EBX, 25}, {7, 0, CPUID_EBX, 29},
+	    {7, 0, CPUID_ECX, 9},  {7, 0, CPUID_ECX, 10}, {0xd, 0, CPUID_EAX, 5},
+	};
+	const char *const names[] = {"penryn-core-2-duo-p8600", "haswell-xeon-e3-1245-v3"};
+	size_t n_inferred = 0;
+
+	capsdb_set_dir("capsdb/cpus");
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		struct vmx_caps c;
+		char err[256];
+
+		cr_assert(capsdb_load(names[k], &c, NULL, err, sizeof(err), NULL), "%s", err);
+		for (size_t i = 0; i < c.n_cpuid; i++) {
+			const struct vmx_cpuid_leaf *l = &c.cpuid[i];
+
+			if (!l->inferred)
+				continue;
+			n_inferred++;
+			for (size_t f = 0; f < sizeof(fused) / sizeof(fused[0]); f++) {
+				if (fused[f].leaf == l->leaf && fused[f].sub == l->subleaf)
+					cr_expect_eq(vmx_caps_cpuid_bit(&c, l->leaf, l->subleaf,
+					                                fused[f].reg, fused[f].bit),
+					             TRI_UNKNOWN, "%s: leaf 0x%x.%u bit %u",
+					             names[k], l->leaf, l->subleaf, fused[f].bit);
+			}
+		}
+	}
+	cr_expect_geq(n_inferred, 2, "the two entries have inferred leaves");
+}
+
+/* A check that needs a fused bit of an inferred leaf is undecided; known, it decides. */
+Test(provenance, a_check_on_an_unknown_fused_bit_is_undecided)
+{
+	static const char *const ebx[] = {"ebx: 0x000027ab, ebx-unknown: 0x00000800", /* RTM ? */
+	                                  "ebx: 0x00002fab",                          /* RTM 1 */
+	                                  "ebx: 0x000027ab"};                         /* RTM 0 */
+	static const char *const expect[] = {"undecided", "success", "entry_failure"};
+	char path[] = "/tmp/vmcslint-rtm-XXXXXX.yaml";
+
+	for (int i = 0; i < 3; i++) {
+		struct cli_result r;
+		char want[96];
+		int fd = mkstemps(path, 5);
+		FILE *f;
+
+		cr_assert(fd >= 0);
+		f = fdopen(fd, "w");
+		fprintf(f,
+		        "extends: %s/examples/valid-long-mode.yaml\n"
+		        "caps: {extends: haswell-core-i7-4770, cpuid: {\"0x7.0\": {%s}}}\n"
+		        "vmcs:\n  GUEST_PENDING_DBG_EXCEPTIONS: 0x11000\n",
+		        getenv("PWD") ? getenv("PWD") : ".", ebx[i]);
+		fclose(f);
+		r = run_cli(NULL, (const char *[]){"check", "--format", "json", path, NULL});
+		snprintf(want, sizeof(want), "\"outcome\": \"%s\"", expect[i]);
+		cr_expect(strstr(r.out, want), "%s: %s %s", ebx[i], r.out, r.err);
+		if (i == 0)
+			cr_expect(strstr(r.out, "GUEST-PENDING-DBG-RTM-SUPPORT"), "%s", r.out);
+		cli_result_free(&r);
+		unlink(path);
+		memcpy(path, "/tmp/vmcslint-rtm-XXXXXX.yaml", sizeof(path));
+	}
+}
+
+Test(provenance, caps_list_and_matrix_say_what_complete_and_doubtful_mean)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"caps", "list", "--signature", "0x1067a", NULL});
+
+	cr_expect(strstr(r.out, "MSRS     CPUID     CONF"), "%s", r.out);
+	cr_expect(strstr(r.out,
+	                 "penryn-core-2-duo-p8600                      real        06_17_A    "
+	                 "complete inferred  medium-high Penryn\n"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "\nMSRS: complete = every VMX capability MSR"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"matrix", "--kind", "virtualized",
+	                                   "examples/valid-long-mode.yaml", NULL});
+	cr_expect(strstr(r.out, "virtualized-hyperv-l1-on-haswell-e-ep-xeon-e5-2673-v3"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "{virtualized}\n"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"matrix", "--kind", "real",
+	                                   "examples/valid-long-mode.yaml", NULL});
+	cr_expect(strstr(r.out, "ivy-bridge-core-i7-3770                      undecided"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "    because: cannot decide whether MSR_BITMAP exists"), "%s",
+	          r.out);
+	cli_result_free(&r);
+}
