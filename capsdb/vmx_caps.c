@@ -251,31 +251,60 @@ bool vmx_caps_cpuid_reg(const struct vmx_caps *c, uint32_t leaf, uint32_t sublea
 enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
                             enum cpuid_reg reg, unsigned bit)
 {
+	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
 	uint32_t v;
 
+	if ((unsigned)reg > CPUID_EDX || bit > 31)
+		return TRI_UNKNOWN;
+	/* A register known but for some bits (a leaf inferred from a sibling's dump). */
+	if (l && !((l->known >> reg) & 1u) && ((l->partial >> reg) & 1u)) {
+		if ((l->unknown[reg] >> bit) & 1u)
+			return TRI_UNKNOWN;
+		return (l->reg[reg] >> bit) & 1u ? TRI_YES : TRI_NO;
+	}
 	if (!vmx_caps_cpuid_reg(c, leaf, subleaf, reg, &v))
 		return TRI_UNKNOWN;
 	return (v >> bit) & 1u ? TRI_YES : TRI_NO;
 }
 
-bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
-                        uint32_t value)
+bool vmx_caps_set_cpuid_partial(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                                enum cpuid_reg reg, uint32_t value, uint32_t unknown)
 {
 	struct vmx_cpuid_leaf *l = (struct vmx_cpuid_leaf *)vmx_caps_cpuid(c, leaf, subleaf);
+	uint8_t m = (uint8_t)(1u << reg);
 
+	if ((unsigned)reg > CPUID_EDX)
+		return false;
 	if (!l) {
 		if (c->n_cpuid >= VMX_CAPS_MAX_CPUID)
 			return false;
 		l = &c->cpuid[c->n_cpuid++];
 		l->leaf = leaf;
 		l->subleaf = subleaf;
-		l->known = 0;
+		l->known = l->partial = l->src = l->inferred = 0;
 		for (int r = 0; r < 4; r++)
-			l->reg[r] = 0;
+			l->reg[r] = l->unknown[r] = 0;
 	}
-	l->reg[reg] = value;
-	l->known = (uint8_t)(l->known | (1u << reg));
+	l->known = (uint8_t)(l->known & ~m);
+	l->partial = (uint8_t)(l->partial & ~m);
+	l->reg[reg] = 0;
+	l->unknown[reg] = 0;
+	if (unknown == 0xffffffffu)
+		return true;
+	l->reg[reg] = value & ~unknown;
+	if (unknown) {
+		l->unknown[reg] = unknown;
+		l->partial = (uint8_t)(l->partial | m);
+	} else {
+		l->known = (uint8_t)(l->known | m);
+	}
 	return true;
+}
+
+bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
+                        uint32_t value)
+{
+	return vmx_caps_set_cpuid_partial(c, leaf, subleaf, reg, value, 0);
 }
 
 static enum tri exists_by(const struct vmx_caps *c, uint16_t x)

@@ -18,7 +18,8 @@ static const char caps_usage[] =
     "       vmcslint caps [--capsdb DIR] decode NAME|FILE\n"
     "       vmcslint caps [--capsdb DIR] diff A B\n"
     "       vmcslint caps harvest [--name NAME]\n\n"
-    "list     every capsdb entry: name, kind, CPUID signature, completeness, codename\n"
+    "list     every capsdb entry: name, kind, CPUID signature, MSR completeness, where its CPUID\n"
+    "         leaves come from, confidence, codename (a legend follows the table)\n"
     "         (--codename: case-insensitive substring; --signature: 0x506e3, 06_5E or\n"
     "         06_5E_3 (family_model[_stepping], hex); --kind: real, emulator, virtualized)\n"
     "show     the raw capability MSRs and CPUID leaves of an entry, with its source\n"
@@ -99,6 +100,38 @@ static bool contains_ci(const char *hay, const char *needle)
 	return n == 0;
 }
 
+/* What the entry's CPUID leaves are: own, inferred, signature, none (caps list legend). */
+static const char *cpuid_status(const struct vmx_caps *c)
+{
+	bool inferred = false;
+
+	if (!c->n_cpuid)
+		return "none";
+	if (c->n_cpuid == 1 && c->cpuid[0].leaf == 1)
+		return "signature";
+	for (size_t i = 0; i < c->n_cpuid; i++)
+		inferred |= c->cpuid[i].inferred != 0;
+	return inferred ? "inferred" : "own";
+}
+
+/* The first word of confidence: high, medium-high, medium, virtualized. */
+static void confidence_word(const struct caps_meta *m, char *buf, size_t n)
+{
+	size_t k = m->confidence ? strcspn(m->confidence, " (") : 0;
+
+	snprintf(buf, n, "%.*s", (int)k, k ? m->confidence : "-");
+}
+
+static const char list_legend[] =
+    "\nMSRS: complete = every VMX capability MSR the processor implements has a value (absent "
+    "ones\n      are known absent); partial = at least one is unknown (checks needing it are "
+    "undecided).\nCPUID: own = every leaf from dumps of this processor; inferred = some leaves "
+    "from a dump of\n      the same family/model/stepping, SKU-fused bits unknown; signature = "
+    "only CPUID.1:EAX;\n      none.  Leaves a dump lacks are unknown (see caps show).\nCONF: "
+    "high, medium-high, medium (doubtful values or sources disagree, see notes),\n      "
+    "virtualized (a hypervisor's view, not the processor's).  capsdb/FORMAT.md has the "
+    "details.\n";
+
 static int caps_list(int argc, char **argv)
 {
 	const char *codename = NULL, *kind = NULL;
@@ -133,11 +166,11 @@ static int caps_list(int argc, char **argv)
 	if (fmt == FMT_JSON)
 		printf("{\"entries\": [");
 	else
-		printf("%-44s %-9s %-10s %-9s %s\n", "NAME", "KIND", "SIGNATURE", "COMPLETE",
-		       "CODENAME");
+		printf("%-44s %-11s %-10s %-8s %-9s %-11s %s\n", "NAME", "KIND", "SIGNATURE",
+		       "MSRS", "CPUID", "CONF", "CODENAME");
 	for (size_t i = 0; i < n; i++) {
 		struct entry e;
-		char sig[32];
+		char sig[32], conf[32];
 
 		if (!load_entry(names[i], &e)) {
 			capsdb_names_free(names, n);
@@ -152,6 +185,7 @@ static int caps_list(int argc, char **argv)
 			continue;
 		}
 		signature(&e.meta, sig, sizeof(sig));
+		confidence_word(&e.meta, conf, sizeof(conf));
 		if (fmt == FMT_JSON) {
 			printf("%s\n  {\"name\": ", shown ? "," : "");
 			json_string(stdout, names[i]);
@@ -161,15 +195,18 @@ static int caps_list(int argc, char **argv)
 			json_string(stdout, sig);
 			printf(", \"completeness\": ");
 			json_string(stdout, e.meta.completeness ? e.meta.completeness : "");
+			printf(", \"cpuid\": \"%s\", \"confidence\": ", cpuid_status(&e.caps));
+			json_string(stdout, conf);
 			printf(", \"codename\": ");
 			json_string(stdout, e.meta.codename ? e.meta.codename : "");
 			printf(", \"source\": ");
 			json_string(stdout, e.meta.source_kind ? e.meta.source_kind : "");
 			printf("}");
 		} else {
-			printf("%-44s %-9s %-10s %-9s %s\n", names[i],
+			printf("%-44s %-11s %-10s %-8s %-9s %-11s %s\n", names[i],
 			       e.meta.kind ? e.meta.kind : "-", sig,
 			       e.meta.completeness ? e.meta.completeness : "-",
+			       cpuid_status(&e.caps), conf,
 			       e.meta.codename ? e.meta.codename : "-");
 		}
 		shown++;
@@ -177,6 +214,8 @@ static int caps_list(int argc, char **argv)
 	}
 	if (fmt == FMT_JSON)
 		printf("\n], \"count\": %zu}\n", shown);
+	else if (shown)
+		printf("%s", list_legend);
 	capsdb_names_free(names, n);
 	return shown ? CLI_EXIT_OK : CLI_EXIT_FINDINGS;
 }
@@ -196,6 +235,92 @@ static void json_list(const char *key, char **l, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		printf("%s", i ? ", " : "");
 		json_string(stdout, l[i]);
+	}
+	printf("]");
+}
+
+static const char *const reg_names[] = {"eax", "ebx", "ecx", "edx"};
+
+/* Where an MSR value comes from, in words: "[1] [2]", "capability bits", ... */
+static void msr_provenance(const struct entry *e, int i, char *buf, size_t n)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (e->caps.msr_state[i] == VMX_MSR_UNKNOWN) {
+		snprintf(buf, n, "no source gives it");
+		return;
+	}
+	if (e->meta.has_msr_sources && e->meta.msr_links[i]) {
+		off += (size_t)snprintf(buf + off, n - off, "from");
+		for (unsigned b = 0; b < 32 && off < n; b++) {
+			if ((e->meta.msr_links[i] >> b) & 1u)
+				off += (size_t)snprintf(buf + off, n - off, " [%u]", b + 1);
+		}
+		return;
+	}
+	if (e->caps.msr_state[i] == VMX_MSR_ABSENT)
+		snprintf(buf, n, "%s",
+		         e->meta.has_msr_sources ? "per the capability bits (see notes)"
+		                                 : "per the entry's source");
+	else
+		snprintf(buf, n, "from the entry's source");
+}
+
+static void print_cpuid_sources(const struct caps_meta *m)
+{
+	if (!m->n_cpuid_sources)
+		return;
+	printf("cpuid sources:\n");
+	for (size_t i = 0; i < m->n_cpuid_sources; i++) {
+		const struct caps_cpuid_source *cs = &m->cpuid_sources[i];
+
+		if (cs->inferred_from)
+			printf("  [c%zu] INFERRED from %s: %s\n", i + 1, cs->inferred_from,
+			       cs->link ? cs->link : "-");
+		else
+			printf("  [c%zu] %s\n", i + 1, cs->link ? cs->link : "-");
+		if (cs->description)
+			printf("        %s\n", cs->description);
+		if (cs->reason)
+			printf("        reason: %s\n", cs->reason);
+	}
+}
+
+static void json_cpuid(const struct entry *e)
+{
+	printf(", \"cpuid_sources\": [");
+	for (size_t i = 0; i < e->meta.n_cpuid_sources; i++) {
+		const struct caps_cpuid_source *cs = &e->meta.cpuid_sources[i];
+
+		printf("%s{\"link\": ", i ? ", " : "");
+		json_string(stdout, cs->link ? cs->link : "");
+		if (cs->description) {
+			printf(", \"description\": ");
+			json_string(stdout, cs->description);
+		}
+		if (cs->inferred_from) {
+			printf(", \"inferred_from\": ");
+			json_string(stdout, cs->inferred_from);
+			printf(", \"reason\": ");
+			json_string(stdout, cs->reason ? cs->reason : "");
+		}
+		printf("}");
+	}
+	printf("], \"cpuid\": [");
+	for (size_t i = 0; i < e->caps.n_cpuid; i++) {
+		const struct vmx_cpuid_leaf *l = &e->caps.cpuid[i];
+
+		printf("%s{\"leaf\": \"0x%x\", \"subleaf\": %u", i ? ", " : "", l->leaf,
+		       l->subleaf);
+		for (int r = 0; r < 4; r++) {
+			if ((l->known | l->partial) >> r & 1u)
+				printf(", \"%s\": \"0x%08x\"", reg_names[r], l->reg[r]);
+			if ((l->partial >> r) & 1u)
+				printf(", \"%s_unknown\": \"0x%08x\"", reg_names[r], l->unknown[r]);
+		}
+		printf(", \"source\": %u, \"inferred\": %s}", l->src,
+		       l->inferred ? "true" : "false");
 	}
 	printf("]");
 }
@@ -246,11 +371,21 @@ static int caps_show(int argc, char **argv)
 				printf("\"%s\"", e.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent"
 				                                                       : "unknown");
 		}
+		printf("}, \"msr_sources\": {");
+		for (int i = 0; i < VMX_MSR__COUNT; i++) {
+			printf("%s\"%s\": [", i ? ", " : "", vmx_msr_name((enum vmx_msr_id)i));
+			for (unsigned b = 0, k = 0; b < 32; b++) {
+				if ((e.meta.msr_links[i] >> b) & 1u)
+					printf("%s%u", k++ ? ", " : "", b + 1);
+			}
+			printf("]");
+		}
 		printf("}, \"maxphyaddr\": ");
 		if (e.caps.maxphyaddr)
 			printf("%u", e.caps.maxphyaddr);
 		else
 			printf("null");
+		json_cpuid(&e);
 		json_list("conflicts", e.meta.conflicts, e.meta.n_conflicts);
 		json_list("notes", e.meta.notes, e.meta.n_notes);
 		printf("}\n");
@@ -266,31 +401,57 @@ static int caps_show(int argc, char **argv)
 	printf("completeness: %s\n", e.meta.completeness ? e.meta.completeness : "-");
 	printf("source:       %s: %s\n", e.meta.source_kind ? e.meta.source_kind : "-",
 	       e.meta.source_desc ? e.meta.source_desc : "-");
+	if (e.meta.confidence)
+		printf("confidence:   %s\n", e.meta.confidence);
 	for (size_t i = 0; i < e.meta.n_links; i++)
-		printf("              %s\n", e.meta.links[i]);
-	printf("msrs:\n");
+		printf("  [%zu] %s\n", i + 1, e.meta.links[i]);
+	printf("msrs (value, then where it comes from: [n] = link n above):\n");
 	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		char prov[160];
+
 		printf("  0x%03x %-30s ", vmx_msr_index((enum vmx_msr_id)i),
 		       vmx_msr_name((enum vmx_msr_id)i));
+		msr_provenance(&e, i, prov, sizeof(prov));
 		if (e.caps.msr_state[i] == VMX_MSR_PRESENT)
-			printf("0x%016llx\n", (unsigned long long)e.caps.msr[i]);
+			printf("0x%016llx  %s\n", (unsigned long long)e.caps.msr[i], prov);
 		else
-			printf("%s\n", e.caps.msr_state[i] == VMX_MSR_ABSENT
-			                   ? "absent (not implemented)"
-			                   : "unknown (no source gives it)");
+			printf("%-18s  %s\n",
+			       e.caps.msr_state[i] == VMX_MSR_ABSENT ? "absent" : "unknown", prov);
 	}
-	if (e.caps.maxphyaddr)
-		printf("maxphyaddr:   %u\n", e.caps.maxphyaddr);
-	else
+	if (e.caps.maxphyaddr) {
+		const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(&e.caps, 0x80000008u, 0);
+
+		printf("maxphyaddr:   %u", e.caps.maxphyaddr);
+		if (l && l->src)
+			printf(" (CPUID.80000008H:EAX[7:0], source [c%u]%s)", l->src,
+			       l->inferred ? ", inferred" : "");
+		printf("\n");
+	} else {
 		printf("maxphyaddr:   unknown\n");
+	}
+	print_cpuid_sources(&e.meta);
 	for (size_t i = 0; i < e.caps.n_cpuid; i++) {
 		const struct vmx_cpuid_leaf *l = &e.caps.cpuid[i];
+		bool any_unknown = false;
 
 		printf("cpuid 0x%08x.%u:", l->leaf, l->subleaf);
 		for (int r = 0; r < 4; r++) {
-			if ((l->known >> r) & 1u)
-				printf(" %s=0x%08x",
-				       (const char *[]){"eax", "ebx", "ecx", "edx"}[r], l->reg[r]);
+			if ((l->known | l->partial) >> r & 1u)
+				printf(" %s=0x%08x", reg_names[r], l->reg[r]);
+			else
+				printf(" %s=unknown", reg_names[r]);
+			any_unknown |= ((l->partial >> r) & 1u) != 0;
+		}
+		if (l->src)
+			printf("  [c%u]%s", l->src, l->inferred ? " inferred" : "");
+		else
+			printf("  (entry source)");
+		if (any_unknown) {
+			printf("; unknown bits:");
+			for (int r = 0; r < 4; r++) {
+				if ((l->partial >> r) & 1u)
+					printf(" %s 0x%08x", reg_names[r], l->unknown[r]);
+			}
 		}
 		printf("\n");
 	}

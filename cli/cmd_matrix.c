@@ -60,25 +60,38 @@ int cmd_matrix(int argc, char **argv)
 		struct vmx_caps tmp;
 		char err[512], buf[200];
 
-		if (kind) {
-			if (!capsdb_load(names[i], &tmp, &meta, err, sizeof(err), NULL))
-				continue;
-			bool match = meta.kind && strcmp(meta.kind, kind) == 0;
+		const char *tag = "";
+		const struct check_finding *why = NULL;
 
+		if (!capsdb_load(names[i], &tmp, &meta, err, sizeof(err), NULL))
+			continue;
+		if (kind && !(meta.kind && strcmp(meta.kind, kind) == 0)) {
 			caps_meta_release(&meta);
-			if (!match)
-				continue;
+			continue;
 		}
+		/* doubtful capabilities are shown apart (capsdb/FORMAT.md, confidence) */
+		if (meta.kind && strcmp(meta.kind, "virtualized") == 0)
+			tag = "virtualized";
+		else if (meta.confidence && strncmp(meta.confidence, "medium", 6) == 0 &&
+		         meta.confidence[6] != '-')
+			tag = "confidence medium";
 		if (!checked_run(&c, file, names[i], err, sizeof(err))) {
 			print_load_diags(stderr, &c.diags, file);
 			if (err[0])
 				fprintf(stderr, "%s: error: %s\n", file, err);
 			checked_release(&c);
+			caps_meta_release(&meta);
 			capsdb_names_free(names, n);
 			return CLI_EXIT_USAGE;
 		}
 		if (i == 0 || (shown == 0 && !json))
 			print_load_diags(stderr, &c.diags, file);
+		for (size_t f = 0; f < c.report->n_findings && f < CHECK_MAX_FINDINGS; f++) {
+			if ((int)c.report->findings[f].rule == c.report->deciding_rule) {
+				why = &c.report->findings[f];
+				break;
+			}
+		}
 		switch (c.report->prediction.kind) {
 		case OUTCOME_SUCCESS:
 			ok++;
@@ -103,9 +116,18 @@ int cmd_matrix(int argc, char **argv)
 			                    c.report->deciding_rule >= 0
 			                        ? check_rule_at((size_t)c.report->deciding_rule)->id
 			                        : NULL);
-			printf(", \"failed\": %zu, \"undecided\": %zu, \"vmwrite_errors\": %zu}",
+			printf(", \"failed\": %zu, \"undecided\": %zu, \"vmwrite_errors\": %zu, "
+			       "\"kind\": ",
 			       c.report->n_failed, c.report->n_undecided,
 			       vmwrite_failures(c.report));
+			json_string(stdout, meta.kind ? meta.kind : "");
+			printf(", \"confidence\": ");
+			json_string(stdout, meta.confidence ? meta.confidence : "");
+			if (c.report->prediction.kind == OUTCOME_UNDECIDED && why) {
+				printf(", \"undecided_because\": ");
+				json_string(stdout, why->message);
+			}
+			printf("}");
 		} else {
 			outcome_text(buf, sizeof(buf), &c.report->prediction);
 			printf("%-44s %-14s %s", names[i],
@@ -116,10 +138,15 @@ int cmd_matrix(int argc, char **argv)
 				printf(" (%zu VMWRITE%s fail with error 12)",
 				       vmwrite_failures(c.report),
 				       vmwrite_failures(c.report) == 1 ? "" : "s");
+			if (tag[0])
+				printf(" {%s}", tag);
+			if (c.report->prediction.kind == OUTCOME_UNDECIDED && why)
+				printf("\n    because: %s", why->message);
 			printf("\n");
 		}
 		shown++;
 		checked_release(&c);
+		caps_meta_release(&meta);
 	}
 	if (json)
 		printf("\n], \"success\": %zu, \"fail\": %zu, \"processor_dependent\": %zu, "

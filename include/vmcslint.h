@@ -209,11 +209,23 @@ enum tri { TRI_NO = 0, TRI_YES = 1, TRI_UNKNOWN = 2 };
 #define VMX_CAPS_MAX_CPUID 24
 #define VMX_CAPS_NAME_MAX  80
 
-/* A raw CPUID leaf; known has bit r set when register r (0 eax, 1 ebx, 2 ecx, 3 edx) is known. */
+/*
+ * A raw CPUID leaf.  Register r (0 eax, 1 ebx, 2 ecx, 3 edx) is either fully known (bit r of
+ * known), known but for the bits in unknown[r] (bit r of partial; reg[r] has 0 there), or not
+ * known at all (neither bit).  Code that reads a whole register checks known and so treats a
+ * partial register as unknown; vmx_caps_cpuid_bit() answers per bit.  src is the 1-based item
+ * of the capsdb entry's cpuid-sources the leaf comes from (0: the entry's source, or none);
+ * inferred is set when those values come from another processor's dump of the same
+ * family/model/stepping (capsdb/FORMAT.md).
+ */
 struct vmx_cpuid_leaf {
 	uint32_t leaf, subleaf;
 	uint32_t reg[4];
+	uint32_t unknown[4];
 	uint8_t known;
+	uint8_t partial;
+	uint8_t src;
+	uint8_t inferred;
 };
 enum cpuid_reg { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 
@@ -274,9 +286,10 @@ int vmx_msr_by_index(uint32_t index);
 /* Whether a capability MSR bit is set: TRI_UNKNOWN when the MSR's value is unknown. */
 enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned bit);
 /*
- * A CPUID feature bit; TRI_UNKNOWN when the leaf or register is not known.  A leaf (or a
- * sub-leaf of 07H or 14H) beyond the maximum the processor reports enumerates nothing: its
- * bits are TRI_NO, decided.
+ * A CPUID feature bit; TRI_UNKNOWN when the leaf, the register or that bit is not known (a
+ * leaf inferred from a sibling's dump leaves per-SKU bits unknown).  A leaf (or a sub-leaf of
+ * 07H or 14H) beyond the maximum the processor reports enumerates nothing: its bits are
+ * TRI_NO, decided.
  */
 enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
                             enum cpuid_reg reg, unsigned bit);
@@ -298,6 +311,12 @@ const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t l
 /* Adds or replaces registers of a CPUID leaf; false when the table is full. */
 bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
                         uint32_t value);
+/*
+ * The same for a register of which the bits in unknown are not known (their value bits are
+ * dropped); unknown = 0 is vmx_caps_set_cpuid(), unknown = ~0 forgets the register.
+ */
+bool vmx_caps_set_cpuid_partial(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
+                                enum cpuid_reg reg, uint32_t value, uint32_t unknown);
 
 /*
  * Whether the field exists on this CPU (SDM: a field exists only if the processor supports

@@ -2,6 +2,7 @@
  * capsfile.c -- capsdb entries (capsdb/FORMAT.md) and inline capabilities into struct vmx_caps.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,10 +84,103 @@ static bool parse_leaf_key(const char *s, uint32_t *leaf, uint32_t *sub)
 	return true;
 }
 
-bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const char *file,
-                      struct load_diags *diags)
+static const char *const cpuid_regs[] = {"eax", "ebx", "ecx", "edx", NULL};
+
+/* One leaf's flow mapping: registers, their unknown masks, src. */
+static bool parse_leaf(const struct ynode *k, const struct ynode *v, uint32_t leaf, uint32_t sub,
+                       struct vmx_caps *caps, const struct caps_meta *meta, const char *file,
+                       struct load_diags *diags)
 {
-	static const char *const regs[] = {"eax", "ebx", "ecx", "edx", NULL};
+	static const char *const keys[] = {
+	    "eax",         "ebx",         "ecx",         "edx", "eax-unknown",
+	    "ebx-unknown", "ecx-unknown", "edx-unknown", "src", NULL};
+	const struct ynode *val[4] = {NULL, NULL, NULL, NULL}, *unk[4] = {NULL, NULL, NULL, NULL};
+	uint64_t value[4] = {0, 0, 0, 0}, mask[4] = {0, 0, 0, 0}, src = 0;
+	const struct ynode *srcn;
+	bool ok = true;
+
+	if (!yrequire_map(v, "a cpuid leaf", file, diags) ||
+	    !ycheck_keys(v, keys, "a cpuid leaf", file, diags))
+		return false;
+	for (int r = 0; r < 4; r++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%s-unknown", cpuid_regs[r]);
+		val[r] = ynode_get(v, cpuid_regs[r], NULL);
+		unk[r] = ynode_get(v, name, NULL);
+		if (val[r]) {
+			if (!yparse_u64(val[r], &value[r], cpuid_regs[r], file, diags)) {
+				ok = false;
+				val[r] = NULL;
+			} else if (value[r] > 0xffffffffu) {
+				NODE_ERR(diags, file, val[r],
+				         "%s: 0x%llx is wider than a 32-bit register",
+				         cpuid_regs[r], (unsigned long long)value[r]);
+				ok = false;
+				val[r] = NULL;
+			}
+		}
+		if (!unk[r])
+			continue;
+		if (!yparse_u64(unk[r], &mask[r], name, file, diags)) {
+			ok = false;
+		} else if (mask[r] > 0xffffffffu) {
+			NODE_ERR(diags, file, unk[r], "%s: 0x%llx is wider than a 32-bit register",
+			         name, (unsigned long long)mask[r]);
+			ok = false;
+		} else if (!ynode_get(v, cpuid_regs[r], NULL)) {
+			NODE_ERR(diags, file, unk[r], "%s without %s: give the known bits of %s",
+			         name, cpuid_regs[r], cpuid_regs[r]);
+			ok = false;
+		} else if (val[r] && (value[r] & mask[r])) {
+			NODE_ERR(diags, file, val[r],
+			         "%s = 0x%08llx sets bit(s) 0x%08llx that %s says are unknown "
+			         "(write unknown bits as 0)",
+			         cpuid_regs[r], (unsigned long long)value[r],
+			         (unsigned long long)(value[r] & mask[r]), name);
+			ok = false;
+		}
+	}
+	if ((srcn = ynode_get(v, "src", NULL)) != NULL) {
+		if (!meta) {
+			NODE_ERR(diags, file, srcn,
+			         "src: only capsdb entries name a source (cpuid-sources)");
+			ok = false;
+		} else if (!yparse_u64(srcn, &src, "src", file, diags)) {
+			ok = false;
+		} else if (src < 1 || src > meta->n_cpuid_sources) {
+			NODE_ERR(diags, file, srcn,
+			         "src: %llu is no item of cpuid-sources (%zu item%s)",
+			         (unsigned long long)src, meta->n_cpuid_sources,
+			         meta->n_cpuid_sources == 1 ? "" : "s");
+			ok = false;
+			src = 0;
+		}
+	}
+	if (!ok)
+		return false;
+	for (int r = 0; r < 4; r++) {
+		struct vmx_cpuid_leaf *l;
+
+		if (!val[r])
+			continue;
+		if (!vmx_caps_set_cpuid_partial(caps, leaf, sub, (enum cpuid_reg)r,
+		                                (uint32_t)value[r], (uint32_t)mask[r])) {
+			NODE_ERR(diags, file, k, "more than %d CPUID leaves", VMX_CAPS_MAX_CPUID);
+			return false;
+		}
+		l = (struct vmx_cpuid_leaf *)vmx_caps_cpuid(caps, leaf, sub);
+		if (src) {
+			l->src = (uint8_t)src;
+			l->inferred = meta->cpuid_sources[src - 1].inferred_from != NULL;
+		}
+	}
+	return true;
+}
+
+bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const struct caps_meta *meta,
+                      const char *file, struct load_diags *diags)
+{
 	bool ok = true;
 
 	if (!yrequire_map(map, "cpuid", file, diags))
@@ -94,6 +188,7 @@ bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const char
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		const struct ynode *k = map->items[i], *v = map->items[i + 1];
 		uint32_t leaf, sub;
+		bool dup = false;
 
 		if (k->kind != YN_SCALAR || !parse_leaf_key(k->value, &leaf, &sub)) {
 			NODE_ERR(diags, file, k,
@@ -112,37 +207,15 @@ bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const char
 				         "CPUID leaf %s given twice (first at %u:%u)", k->value,
 				         map->items[j]->line, map->items[j]->col);
 				ok = false;
+				dup = true;
 			}
 		}
-		if (!yrequire_map(v, "a cpuid leaf", file, diags) ||
-		    !ycheck_keys(v, regs, "a cpuid leaf", file, diags)) {
-			ok = false;
+		if (dup)
 			continue;
-		}
-		for (size_t j = 0; j + 1 < v->n; j += 2) {
-			const struct ynode *rk = v->items[j];
-			uint64_t val;
-			int r;
-
-			for (r = 0; r < 4 && strcmp(rk->value, regs[r]) != 0; r++)
-				;
-			if (!yparse_u64(v->items[j + 1], &val, rk->value, file, diags)) {
-				ok = false;
-				continue;
-			}
-			if (val > 0xffffffffu) {
-				NODE_ERR(diags, file, v->items[j + 1],
-				         "%s: 0x%llx is wider than a 32-bit register", rk->value,
-				         (unsigned long long)val);
-				ok = false;
-				continue;
-			}
-			if (!vmx_caps_set_cpuid(caps, leaf, sub, (enum cpuid_reg)r,
-			                        (uint32_t)val)) {
-				NODE_ERR(diags, file, k, "more than %d CPUID leaves",
-				         VMX_CAPS_MAX_CPUID);
+		if (!parse_leaf(k, v, leaf, sub, caps, meta, file, diags)) {
+			ok = false;
+			if (caps->n_cpuid >= VMX_CAPS_MAX_CPUID)
 				return false;
-			}
 		}
 	}
 	return ok;
@@ -186,13 +259,106 @@ static bool small_int(const struct ynode *n, int *out, const char *what, const c
 	return true;
 }
 
+/* cpuid-sources: a list of {link, description} or {inferred-from, link, reason} mappings. */
+static void parse_cpuid_sources(const struct ynode *n, struct caps_meta *meta, const char *file,
+                                struct load_diags *diags)
+{
+	static const char *const keys[] = {"link", "description", "inferred-from", "reason", NULL};
+
+	if (n->kind != YN_SEQ) {
+		NODE_ERR(diags, file, n, "cpuid-sources: expected a list of mappings");
+		return;
+	}
+	if (n->n > CAPS_MAX_CPUID_SOURCES) {
+		NODE_ERR(diags, file, n, "cpuid-sources: more than %d items",
+		         CAPS_MAX_CPUID_SOURCES);
+		return;
+	}
+	meta->cpuid_sources = calloc(n->n ? n->n : 1, sizeof(*meta->cpuid_sources));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *it = n->items[i], *m;
+		struct caps_cpuid_source *cs = &meta->cpuid_sources[meta->n_cpuid_sources++];
+		const char *s;
+
+		if (!yrequire_map(it, "a cpuid-sources item", file, diags))
+			continue;
+		ycheck_keys(it, keys, "a cpuid-sources item", file, diags);
+#define SRC_STR(key, field)                                                                        \
+	do {                                                                                       \
+		if ((m = ynode_get(it, key, NULL)) != NULL && yparse_str(m, &s, key, file, diags)) \
+			cs->field = strdup(s);                                                     \
+	} while (0)
+		SRC_STR("link", link);
+		SRC_STR("description", description);
+		SRC_STR("inferred-from", inferred_from);
+		SRC_STR("reason", reason);
+#undef SRC_STR
+		if (!ynode_get(it, "link", NULL))
+			NODE_ERR(
+			    diags, file, it,
+			    "a cpuid-sources item needs a 'link' to the dump its values come from");
+		if (!ynode_get(it, "inferred-from", NULL) != !ynode_get(it, "reason", NULL))
+			NODE_ERR(diags, file, it,
+			         "a cpuid-sources item with 'inferred-from' needs a 'reason', and "
+			         "'reason' only goes with 'inferred-from'");
+	}
+}
+
+/* msr-sources: MSR name -> flow list of 1-based source.links items. */
+static void parse_msr_sources(const struct ynode *n, struct caps_meta *meta, const char *file,
+                              struct load_diags *diags)
+{
+	if (!yrequire_map(n, "msr-sources", file, diags))
+		return;
+	meta->has_msr_sources = true;
+	for (size_t i = 0; i + 1 < n->n; i += 2) {
+		const struct ynode *k = n->items[i], *v = n->items[i + 1];
+		int id = k->kind == YN_SCALAR ? vmx_msr_by_name(k->value, k->len) : -1;
+
+		if (id < 0) {
+			NODE_ERR(diags, file, k, "msr-sources: '%s' is no VMX capability MSR name",
+			         k->kind == YN_SCALAR ? k->value : "?");
+			continue;
+		}
+		for (size_t j = 0; j < i; j += 2) {
+			if (n->items[j]->kind == YN_SCALAR &&
+			    vmx_msr_by_name(n->items[j]->value, n->items[j]->len) == id)
+				NODE_ERR(diags, file, k,
+				         "msr-sources: '%s' given twice (first at %u:%u)", k->value,
+				         n->items[j]->line, n->items[j]->col);
+		}
+		if (v->kind != YN_SEQ) {
+			NODE_ERR(diags, file, v,
+			         "msr-sources: %s: expected a list of source.links item numbers",
+			         k->value);
+			continue;
+		}
+		for (size_t j = 0; j < v->n; j++) {
+			uint64_t x;
+
+			if (!yparse_u64(v->items[j], &x, "an msr-sources item", file, diags))
+				continue;
+			if (x < 1 || x > meta->n_links || x > CAPS_MAX_LINKS) {
+				NODE_ERR(
+				    diags, file, v->items[j],
+				    "msr-sources: %s: %llu is no item of source.links (%zu item%s)",
+				    k->value, (unsigned long long)x, meta->n_links,
+				    meta->n_links == 1 ? "" : "s");
+				continue;
+			}
+			meta->msr_links[id] |= 1u << (x - 1);
+		}
+	}
+}
+
 static void parse_entry(const struct ynode *root, struct vmx_caps *caps, struct caps_meta *meta,
                         const char *file, struct load_diags *diags)
 {
 	static const char *const keys[] = {
-	    "name",       "kind",  "vendor",       "family",     "model",  "stepping",
-	    "codename",   "brand", "completeness", "confidence", "source", "msrs",
-	    "maxphyaddr", "cpuid", "conflicts",    "notes",      NULL};
+	    "name",        "kind",       "vendor",        "family",     "model",     "stepping",
+	    "codename",    "brand",      "completeness",  "confidence", "source",    "msrs",
+	    "msr-sources", "maxphyaddr", "cpuid-sources", "cpuid",      "conflicts", "notes",
+	    NULL};
 	static const char *const source_keys[] = {"kind", "description", "links", NULL};
 	const struct ynode *n;
 	const char *s;
@@ -262,10 +428,24 @@ static void parse_entry(const struct ynode *root, struct vmx_caps *caps, struct 
 	} else if (!n) {
 		NODE_ERR(diags, file, root, "a capsdb entry needs 'msrs'");
 	}
+	if ((n = ynode_get(root, "msr-sources", NULL)) != NULL)
+		parse_msr_sources(n, meta, file, diags);
 	if ((n = ynode_get(root, "maxphyaddr", NULL)) != NULL)
 		caps_parse_maxphyaddr(n, caps, file, diags);
-	if ((n = ynode_get(root, "cpuid", NULL)) != NULL)
-		caps_parse_cpuid(n, caps, file, diags);
+	if ((n = ynode_get(root, "cpuid-sources", NULL)) != NULL)
+		parse_cpuid_sources(n, meta, file, diags);
+	if ((n = ynode_get(root, "cpuid", NULL)) != NULL &&
+	    caps_parse_cpuid(n, caps, meta, file, diags) && caps->maxphyaddr) {
+		const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(caps, 0x80000008u, 0);
+		bool k =
+		    l && (((l->known >> CPUID_EAX) & 1u) ||
+		          (((l->partial >> CPUID_EAX) & 1u) && !(l->unknown[CPUID_EAX] & 0xffu)));
+
+		if (k && (l->reg[CPUID_EAX] & 0xffu) != caps->maxphyaddr)
+			NODE_ERR(diags, file, ynode_get(root, "maxphyaddr", NULL),
+			         "maxphyaddr %u disagrees with CPUID.80000008H:EAX[7:0] = %u",
+			         caps->maxphyaddr, l->reg[CPUID_EAX] & 0xffu);
+	}
 }
 
 bool caps_load_text(const char *name, const char *text, size_t len, struct vmx_caps *caps,
@@ -340,5 +520,12 @@ void caps_meta_release(struct caps_meta *m)
 	free_list(m->links, m->n_links);
 	free_list(m->conflicts, m->n_conflicts);
 	free_list(m->notes, m->n_notes);
+	for (size_t i = 0; i < m->n_cpuid_sources; i++) {
+		free(m->cpuid_sources[i].link);
+		free(m->cpuid_sources[i].description);
+		free(m->cpuid_sources[i].inferred_from);
+		free(m->cpuid_sources[i].reason);
+	}
+	free(m->cpuid_sources);
 	memset(m, 0, sizeof(*m));
 }

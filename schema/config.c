@@ -581,7 +581,7 @@ static void load_caps(struct loader *L, const char *file, const struct ynode *ke
 			continue;
 		}
 		if (k->kind == YN_SCALAR && strcmp(k->value, "cpuid") == 0) {
-			caps_parse_cpuid(x, &cfg->caps, file, L->diags);
+			caps_parse_cpuid(x, &cfg->caps, NULL, file, L->diags);
 			continue;
 		}
 		if (k->kind == YN_SCALAR && !(k->value[0] >= '0' && k->value[0] <= '9') &&

@@ -71,11 +71,24 @@ bool config_load(const char *path, struct vmcs_config *cfg, struct load_diags *d
 void config_release(struct vmcs_config *cfg);
 
 /* Metadata of a capsdb entry (what `caps list/show` print). */
+/* An item of a capsdb entry's cpuid-sources: a dump of this processor, or of a sibling. */
+struct caps_cpuid_source {
+	char *link, *description;
+	char *inferred_from, *reason; /* both NULL unless the item is an inference */
+};
+#define CAPS_MAX_CPUID_SOURCES 32
+#define CAPS_MAX_LINKS         32
+
 struct caps_meta {
 	char *name, *kind, *vendor, *codename, *brand, *completeness, *confidence;
 	char *source_kind, *source_desc;
 	char **links;
 	size_t n_links;
+	/* msr-sources: bit i of msr_links[m] is set when source.links[i] gave MSR m's value */
+	uint32_t msr_links[VMX_MSR__COUNT];
+	bool has_msr_sources;
+	struct caps_cpuid_source *cpuid_sources;
+	size_t n_cpuid_sources;
 	char **conflicts;
 	size_t n_conflicts;
 	char **notes;

@@ -47,12 +47,14 @@ bool ycheck_keys(const struct ynode *map, const char *const allowed[], const cha
 /*
  * Inline capabilities (shared by capsdb entries and a configuration's `caps:` mapping):
  * the `msrs`-style mapping (MSR name or "0x480" -> integer | absent | unknown) and the `cpuid`
- * mapping ("0xLEAF" or "0xLEAF.SUBLEAF" -> {eax, ebx, ecx, edx}).
+ * mapping ("0xLEAF" or "0xLEAF.SUBLEAF" -> {eax, ebx, ecx, edx, eax-unknown .. edx-unknown,
+ * src}).
  */
 bool caps_parse_msr_value(const struct ynode *key, const struct ynode *val, struct vmx_caps *caps,
                           const char *file, struct load_diags *diags);
-bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const char *file,
-                      struct load_diags *diags);
+/* meta: the capsdb entry's cpuid-sources, which `src:` keys refer to; NULL for inline caps. */
+bool caps_parse_cpuid(const struct ynode *map, struct vmx_caps *caps, const struct caps_meta *meta,
+                      const char *file, struct load_diags *diags);
 bool caps_parse_maxphyaddr(const struct ynode *val, struct vmx_caps *caps, const char *file,
                            struct load_diags *diags);
 

@@ -19,6 +19,10 @@ Inputs (read-only):
     real/emulator-qemu-10.1-named-cpu-models-vmx.yaml
                                                  NOT imported: QEMU models declare feature
                                                  words (allowed-1 masks), not MSR values
+    capsdb/sources/cpuid/*.yaml                  (in this repository, --cpuid-dir) CPUID
+                                                 excerpts of public dumps, one per dump file,
+                                                 written by collect-cpuid.py: the CPUID leaves
+                                                 and MAXPHYADDR of the real entries
 
 One entry per CPU model is written to OUT/NAME.yaml in the format of capsdb/FORMAT.md.  The
 output is deterministic (sorted, no timestamps): running the tool twice gives identical
@@ -342,7 +346,7 @@ def plain_or_q(s):
 def render(e):
     L = []
     L.append("# capsdb entry (format: capsdb/FORMAT.md). %s from" % GENERATED_MARK)
-    L.append("# shared capsdb-sources/%s; do not edit by hand, edit the source and re-run." % e["from"])
+    L.append("# %s; do not edit by hand, edit the source and re-run." % e["from"])
     L.append("name: %s" % e["name"])
     L.append("kind: %s" % e["kind"])
     L.append("vendor: %s" % plain_or_q(e["vendor"]))
@@ -368,13 +372,32 @@ def render(e):
     for n in MSR_NAMES:
         v = e["msrs"][n]
         L.append("  %s: %s" % (n, v))
+    if e.get("msr_sources") is not None:
+        L.append("msr-sources:")
+        for n in MSR_NAMES:
+            L.append("  %s: [%s]" % (n, ", ".join(str(i) for i in e["msr_sources"].get(n, []))))
     if e.get("maxphyaddr") is not None:
         L.append("maxphyaddr: %d" % e["maxphyaddr"])
+    if e.get("cpuid_sources"):
+        L.append("cpuid-sources:")
+        for cs in e["cpuid_sources"]:
+            first = True
+            for k in ("inferred-from", "link", "description", "reason"):
+                if k in cs:
+                    L.append("  %s %s: %s" % ("-" if first else " ", k, q(cs[k])))
+                    first = False
     if e.get("cpuid"):
         L.append("cpuid:")
+        unk = e.get("cpuid_unknown") or {}
+        srcs = e.get("cpuid_src") or {}
         for k in sorted(e["cpuid"], key=leaf_sort_key):
             regs = e["cpuid"][k]
             body = ", ".join("%s: %s" % (r, hex32(regs[r])) for r in ("eax", "ebx", "ecx", "edx") if r in regs)
+            for r in ("eax", "ebx", "ecx", "edx"):
+                if unk.get(k, {}).get(r):
+                    body += ", %s-unknown: %s" % (r, hex32(unk[k][r]))
+            if k in srcs:
+                body += ", src: %d" % srcs[k]
             L.append("  %s: {%s}" % (q(k), body))
     if e.get("conflicts"):
         L.append("conflicts:")
@@ -425,7 +448,7 @@ def parse_bochs_txt(path):
     return [(m, models[m]) for m in order]
 
 
-def bochs_observed_entries(path):
+def bochs_observed_entries(path, from_label):
     out = []
     for model, d in parse_bochs_txt(path):
         if model not in BOCHS_CODENAMES:
@@ -458,7 +481,7 @@ def bochs_observed_entries(path):
         for i in extra:
             notes.append("MSR 0x%x reads %s" % (i, hex64(d["msr"][i])))
         e = {
-            "from": os.path.basename(path),
+            "from": from_label,
             "name": "bochs-" + model.lower(),
             "kind": "emulator",
             "vendor": "GenuineIntel",
@@ -617,6 +640,21 @@ def real_entry(path):
     if kind == "virtualized":
         desc += " (host CPU was itself a Hyper-V L1 VM)"
 
+    # which link gave each MSR value (msr-sources)
+    msr_sources = {}
+    for s in d["sources"]:
+        for m in (s.get("msrs_in_this_source") or {}):
+            if m not in MSR_NAMES:
+                sys.exit("%s: msrs_in_this_source names unknown MSR %r" % (path, m))
+            if msrs[m] in (ABSENT, UNKNOWN):
+                continue  # a printed value the entry does not use (e.g. 0 for an absent MSR)
+            i = links.index(s["url"]) + 1
+            if i not in msr_sources.setdefault(m, []):
+                msr_sources[m].append(i)
+    for m in MSR_NAMES:
+        if msrs[m] not in (ABSENT, UNKNOWN) and not msr_sources.get(m):
+            warn("%s: %s has a value but no source lists it" % (name, m))
+
     # conflicts
     src_by_url = {}
     for s in d["sources"]:
@@ -676,7 +714,7 @@ def real_entry(path):
     notes = [n for n in notes if not (n in seen or seen.add(n))]
 
     return {
-        "from": "real/" + os.path.basename(path),
+        "from": "shared capsdb-sources/real/%s and capsdb/sources/cpuid/" % os.path.basename(path),
         "name": name,
         "kind": kind,
         "vendor": VENDORS[vendor],
@@ -695,8 +733,288 @@ def real_entry(path):
         "cpuid": cpuid,
         "conflicts": conflicts,
         "notes": notes,
+        "msr_sources": msr_sources,
         "_status": {n: d["msr_status"][n].split()[0] for n in MSR_NAMES},
+        "_src_cpuid": dict(cpuid) if d.get("cpuid") else {},
+        "_sig": leaf1,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# 2b. CPUID leaves of the real entries, from capsdb/sources/cpuid/*.yaml (collect-cpuid.py)
+
+# The leaves the checks read, in entry order (sorted by leaf_sort_key anyway).
+CPUID_WANTED = ["0x0", "0x1", "0x7.0", "0x7.1", "0xa", "0xd.0", "0xd.1", "0x14.0", "0x14.1",
+                "0x1c.0", "0x80000000", "0x80000001", "0x80000008"]
+REGS = ("eax", "ebx", "ecx", "edx")
+
+# Which dump to prefer when an entry has several of its own: tools that dump bare metal by
+# design first (their logical CPU #0), then VirtualBox CPU profiles (VBoxCpuReport), then the
+# host CPUID a hypervisor logs.  Ties: the link order of the entry's source, then the link.
+FORMAT_RANK = {"aida64": 0, "instlatx64-cpuid": 0, "cpu-z": 1, "vbox-cpu-profile": 2,
+               "vmware-log": 3, "vbox-log": 4}
+FORMAT_WORDS = {
+    "aida64": "AIDA64 dump (logical CPU #0)",
+    "instlatx64-cpuid": "InstLatx64 CPUID dump (first logical CPU)",
+    "cpu-z": "CPU-Z report (CPU thread 0)",
+    "vbox-cpu-profile": "VirtualBox CPU profile (VBoxCpuReport on the profiled host)",
+    "vmware-log": "VMware vmware.log hostCPUID lines (the host)",
+    "vbox-log": "VirtualBox VBox.log CPUID dump, Hst: lines (the host)",
+}
+
+# Bits never taken from another processor's dump, even of the same family/model/stepping:
+# features Intel fuses or enables per SKU (market segment, vPro, Pentium/Celeron cuts), that
+# firmware or microcode turns on or off, or that describe the machine's configuration rather
+# than the model.  In an inferred leaf they are written as unknown (REG-unknown masks).
+# Leaf 14H (Intel PT) is never inferred at all: PT itself is fused per SKU.
+def _bits(*bs):
+    m = 0
+    for b in bs:
+        if isinstance(b, tuple):
+            for x in range(b[0], b[1] + 1):
+                m |= 1 << x
+        else:
+            m |= 1 << b
+    return m
+
+
+FUSED = {
+    # CPUID.1: EBX[31:16] APIC ID and logical-processor count (topology, HT on/off);
+    # ECX 5 VMX (can be fused off, firmware lock), 6 SMX (TXT: vPro), 7 EST, 8 TM2 (firmware),
+    # 12 FMA, 25 AES-NI, 28 AVX, 29 F16C (cut on Pentium/Celeron), 27 OSXSAVE (set by the OS),
+    # 31 hypervisor present; EDX 28 HTT (topology)
+    "0x1": {"ebx": _bits((16, 31)), "ecx": _bits(5, 6, 7, 8, 12, 25, 27, 28, 29, 31), "edx": _bits(28)},
+    # CPUID.(7,0): EBX 2 SGX, 3 BMI1, 4 HLE, 5 AVX2, 8 BMI2, 11 RTM, 14 MPX, 16 AVX512F,
+    # 17 AVX512DQ, 19 ADX, 21 AVX512_IFMA, 25 Intel PT, 26 AVX512PF, 27 AVX512ER, 28 AVX512CD,
+    # 29 SHA, 30 AVX512BW, 31 AVX512VL; ECX 1 AVX512_VBMI, 4 OSPKE (OS), 6 AVX512_VBMI2,
+    # 8 GFNI, 9 VAES, 10 VPCLMULQDQ, 11 AVX512_VNNI, 12 AVX512_BITALG, 13 TME (vPro),
+    # 14 AVX512_VPOPCNTDQ, 30 SGX_LC; EDX 2 AVX512_4VNNIW, 3 AVX512_4FMAPS, 8 AVX512_VP2INTERSECT,
+    # 10 MD_CLEAR, 11 RTM_ALWAYS_ABORT, 13 TSX_FORCE_ABORT, 18 PCONFIG (vPro), 23 AVX512_FP16,
+    # 26 IBRS/IBPB, 27 STIBP, 28 L1D_FLUSH, 29 ARCH_CAPABILITIES, 31 SSBD (microcode)
+    "0x7.0": {"ebx": _bits(2, 3, 4, 5, 8, 11, 14, 16, 17, 19, 21, 25, 26, 27, 28, 29, 30, 31),
+              "ecx": _bits(1, 4, 6, 8, 9, 10, 11, 12, 13, 14, 30),
+              "edx": _bits(2, 3, 8, 10, 11, 13, 18, 23, 26, 27, 28, 29, 31)},
+    # CPUID.(7,1): EAX 4 AVX-VNNI, 5 AVX512_BF16
+    "0x7.1": {"eax": _bits(4, 5)},
+    # CPUID.0AH: EAX[15:8] general-purpose counters per logical processor (8 or 4 with HT)
+    "0xa": {"eax": _bits((8, 15))},
+    # CPUID.(0DH,0): EAX XCR0 components of fused features (3-4 MPX, 5-7 AVX-512, 17-18 AMX);
+    # EBX the size for the XCR0 the OS enabled; ECX the size for all supported components
+    "0xd.0": {"eax": _bits(3, 4, 5, 6, 7, 17, 18), "ebx": 0xFFFFFFFF, "ecx": 0xFFFFFFFF},
+    # CPUID.(0DH,1): EBX the size for XCR0|IA32_XSS in use (OS); ECX bit 8 PT state
+    "0xd.1": {"ebx": 0xFFFFFFFF, "ecx": _bits(8)},
+}
+NEVER_INFERRED = {"0x14.0", "0x14.1"}
+
+
+def load_cpuid_excerpts(d):
+    out = []
+    for f in sorted(glob.glob(os.path.join(d, "*.yaml"))):
+        with open(f, encoding="ascii") as fh:
+            x = yaml.safe_load(fh)
+        leaves = {}
+        for k, regs in (x.get("leaves") or {}).items():
+            leaves[str(k)] = {r: int(regs[r]) for r in REGS}
+        x["leaves"] = leaves
+        x["_file"] = os.path.basename(f)
+        x["own-dump-of"] = list(x.get("own-dump-of") or [])
+        out.append(x)
+    return out
+
+
+def segment(codename, brand):
+    """'server' or 'client': MAXPHYADDR is taken from another processor only within one."""
+    b = (brand or "") + " " + codename
+    if re.search(r"Xeon|-SP|-EP|-DE|Denverton|Avoton|Rapids|Jintide|Dunnington", b):
+        return "server"
+    return "client"
+
+
+def leaf_exists(key, have):
+    """Whether a leaf exists on a processor (CPUID.0/80000000H max leaf, leaf 7/14H max
+    sub-leaf); None when that cannot be told."""
+    leaf, _, sub = key.partition(".")
+    leaf = int(leaf, 16)
+    top = have.get("0x80000000" if leaf >= 0x80000000 else "0x0")
+    if top is None:
+        return None
+    if leaf > top["eax"]:
+        return False
+    if key == "0x7.1":
+        return None if "0x7.0" not in have else have["0x7.0"]["eax"] >= 1
+    if key == "0x14.1":
+        return None if "0x14.0" not in have else have["0x14.0"]["eax"] >= 1
+    return True
+
+
+def cpuid_for_entry(e, excerpts, entries_by_name):
+    """Fills e['cpuid'], e['cpuid_sources'], e['maxphyaddr'] for a real entry from the
+    excerpts: its own dumps first, missing leaves from a dump of the same family/model/stepping
+    (fused bits unknown).  Returns notes."""
+    name = e["name"]
+    notes = []
+    links = e["links"]
+    virtual = e["kind"] == "virtualized"
+
+    def rank(x):
+        return (FORMAT_RANK.get(x["format"], 9), links.index(x["link"]) if x["link"] in links else len(links),
+                x["link"])
+
+    own = sorted([x for x in excerpts if name in x["own-dump-of"]], key=rank)
+    hv = [x for x in own if x.get("hypervisor-bit")]
+    if hv and not virtual:
+        notes.append("a dump of this processor has the hypervisor bit (CPUID.1:ECX[31]) set: %s"
+                     % ", ".join(x["link"] for x in hv))
+    usable = own if virtual else [x for x in own if not x.get("hypervisor-bit")]
+    sources = []  # (dict for output)
+    src_of = {}
+    cpuid = {}
+    unknown = {}
+
+    def add_source(item):
+        for i, s in enumerate(sources):
+            if s == item:
+                return i + 1
+        sources.append(item)
+        return len(sources)
+
+    for key in CPUID_WANTED:
+        for x in usable:
+            if key in x["leaves"]:
+                cpuid[key] = dict(x["leaves"][key])
+                src_of[key] = add_source({"link": x["link"], "description": FORMAT_WORDS[x["format"]]
+                                          + (" (hypervisor bit set: a virtual machine's view)"
+                                             if x.get("hypervisor-bit") else "")})
+                break
+    # disagreements between own dumps on a leaf taken (microcode, firmware settings)
+    for key in sorted(cpuid, key=leaf_sort_key):
+        diffs = []
+        for x in usable:
+            v = x["leaves"].get(key)
+            if v and v != cpuid[key] and key not in ("0x1",):
+                regs = [r for r in REGS if v[r] != cpuid[key][r]]
+                diffs.append("%s %s" % (x["link"].rsplit("/", 1)[-1],
+                                        ", ".join("%s 0x%08x" % (r, v[r]) for r in regs)))
+        if diffs:
+            notes.append("CPUID %s differs between dumps of this processor (microcode or firmware "
+                         "settings); the value above is from [c%d], others: %s"
+                         % (key, src_of[key], "; ".join(diffs)))
+
+    sig = cpuid.get("0x1", {}).get("eax")
+    if sig is None:
+        sig = e.get("_sig")
+    seg = segment(e["codename"], e.get("brand"))
+    fam, model = e.get("family"), e.get("model")
+
+    def sibling_candidates(key):
+        c = []
+        for x in excerpts:
+            if name in x["own-dump-of"] or x.get("hypervisor-bit") or key not in x["leaves"]:
+                continue
+            xs = x.get("signature")
+            if xs is None:
+                continue
+            same_step = xs == sig
+            same_model = (decode_signature(xs)[:2] == (fam, model))
+            if not (same_step or same_model):
+                continue
+            sib_names = sorted(n for n in x["own-dump-of"] if n in entries_by_name)
+            sib_seg = segment(entries_by_name[sib_names[0]]["codename"], entries_by_name[sib_names[0]].get("brand")) \
+                if sib_names else seg
+            c.append(((0 if same_step else 1, 0 if sib_seg == seg else 1, 0 if sib_names else 1,
+                       FORMAT_RANK.get(x["format"], 9), x["link"]), x, sib_names, same_step, sib_seg))
+        c.sort(key=lambda t: t[0])
+        return c
+
+    inferred = {}
+    for key in CPUID_WANTED:
+        if key in cpuid:
+            continue
+        ex = leaf_exists(key, cpuid)
+        if ex is False:
+            continue
+        if key in NEVER_INFERRED:
+            if ex:
+                notes.append("CPUID %s: no dump of this processor has it and Intel PT is fused per "
+                             "SKU, so it is not taken from another processor (unknown)" % key)
+            continue
+        cands = sibling_candidates(key)
+        if not cands:
+            if ex:
+                notes.append("CPUID %s: no dump of this processor or of its family/model has it "
+                             "(unknown)" % key)
+            continue
+        _, x, sib_names, same_step, sib_seg = cands[0]
+        who = sib_names[0] if sib_names else x["link"]
+        fms = "family/model/stepping %d/0x%x/%d (0x%x)" % (decode_signature(x["signature"]) + (x["signature"],))
+        if not same_step:
+            fms = "family/model %d/0x%x (no dump of stepping %d has it)" % (fam, model, decode_signature(sig)[2])
+        inferred.setdefault((who, x["link"], fms), []).append(key)
+        v = dict(x["leaves"][key])
+        mask = dict(FUSED.get(key, {}))
+        if key == "0x80000008" and sib_seg != seg:
+            mask["eax"] = mask.get("eax", 0) | 0xFF
+        for r, m in mask.items():
+            v[r] &= ~m & 0xFFFFFFFF
+        cpuid[key] = v
+        unknown[key] = {r: m for r, m in mask.items() if m}
+    for (who, link, fms), keys in inferred.items():
+        reason = ("no dump of this processor has CPUID %s; taken from %s of the same %s; bits fused "
+                  "or set per SKU, by firmware or by the OS are unknown (capsdb/FORMAT.md)"
+                  % (", ".join(keys), who, fms))
+        i = add_source({"inferred-from": who, "link": link, "reason": reason})
+        for k in keys:
+            src_of[k] = i
+
+    # MAXPHYADDR: CPUID.80000008H:EAX[7:0] when known
+    maxpa = None
+    if "0x80000008" in cpuid and not (unknown.get("0x80000008", {}).get("eax", 0) & 0xFF):
+        maxpa = cpuid["0x80000008"]["eax"] & 0xFF
+    e["cpuid"] = cpuid
+    e["cpuid_unknown"] = unknown
+    e["cpuid_src"] = src_of
+    e["cpuid_sources"] = sources
+    return maxpa, notes
+
+
+# CR4 bits that IA32_VMX_CR4_FIXED1 allows to be 1 exactly when CPUID enumerates the feature:
+# CR4 bit -> (leaf, register, bit).  A mismatch means the MSRs and the CPUID dump disagree about
+# the same processor (another machine, a hypervisor's view, a firmware setting).
+CR4_CPUID = {5: ("0x1", "edx", 6), 7: ("0x1", "edx", 13), 11: ("0x7.0", "ecx", 2), 12: ("0x7.0", "ecx", 16),
+             13: ("0x1", "ecx", 5), 14: ("0x1", "ecx", 6), 16: ("0x7.0", "ebx", 0), 17: ("0x1", "ecx", 17),
+             18: ("0x1", "ecx", 26), 20: ("0x7.0", "ebx", 7), 21: ("0x7.0", "ebx", 20), 22: ("0x7.0", "ecx", 3),
+             23: ("0x7.0", "ecx", 7)}
+
+
+def cross_check(e):
+    """Checks that tell a bare-metal capture from a virtual machine's view or another machine:
+    the hypervisor bit in CPUID.1 of the dump used, and IA32_VMX_CR4_FIXED1 against the CPUID
+    features of the same processor.  Lowers confidence (and says why in notes)."""
+    why = []
+    l1 = e["cpuid"].get("0x1")
+    if l1 and (l1["ecx"] >> 31) & 1 and e["kind"] == "real":
+        e["kind"] = "virtualized"
+        why.append("CPUID.1:ECX[31] (hypervisor present) is set in the dump used")
+    c4 = e["msrs"]["IA32_VMX_CR4_FIXED1"]
+    if c4.startswith("0x"):
+        c4 = int(c4, 16)
+        bad = []
+        for b, (k, r, bb) in sorted(CR4_CPUID.items()):
+            if k not in e["cpuid"] or (e.get("cpuid_unknown", {}).get(k, {}).get(r, 0) >> bb) & 1:
+                continue
+            cp = (e["cpuid"][k][r] >> bb) & 1
+            if cp != (c4 >> b) & 1:
+                bad.append("CR4 bit %d (FIXED1 %d, CPUID %s.%s[%d] %d)" % (b, (c4 >> b) & 1, k, r.upper(), bb, cp))
+        if bad:
+            why.append("IA32_VMX_CR4_FIXED1 disagrees with the CPUID features of the dump: %s" % ", ".join(bad))
+    if not why:
+        return
+    for w in why:
+        e["notes"].append("DOUBTFUL: " + w)
+    if e["kind"] == "virtualized":
+        e["confidence"] = "virtualized (%s)" % "; ".join(why)
+    elif not e["confidence"].startswith("medium ") and not e["confidence"].startswith("virtualized"):
+        e["confidence"] = "medium (lowered from %s: %s)" % (e["confidence"].split(" ")[0], "; ".join(why))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -772,7 +1090,7 @@ def bochs_derived_entries(path, skip_models):
         if m.get("model_source"):
             links.append(m["model_source"])
         e = {
-            "from": "real/" + os.path.basename(path),
+            "from": "shared capsdb-sources/real/" + os.path.basename(path),
             "name": "bochs-" + model.lower(),
             "kind": "emulator",
             "vendor": "GenuineIntel",  # all models are Bochs cpudb/intel/ models
@@ -826,13 +1144,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sources", default="/work/shared/capsdb-sources")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(here), "cpus"))
+    ap.add_argument("--cpuid-dir", default=os.path.join(os.path.dirname(here), "sources", "cpuid"))
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--quiet", action="store_true", help="only print warnings and errors")
     args = ap.parse_args()
 
     src = args.sources
     entries = []
-    observed = bochs_observed_entries(os.path.join(src, "bochs-2.7.txt"))
+    observed = bochs_observed_entries(os.path.join(src, "bochs-2.7.txt"), "shared capsdb-sources/bochs-2.7.txt")
+    # more Bochs models read by the project's probe (capsdb/tools/harvest-bochs.py)
+    observed += bochs_observed_entries(os.path.join(os.path.dirname(here), "sources", "bochs-2.7-probe.txt"),
+                                       "capsdb/sources/bochs-2.7-probe.txt")
     entries += observed
     observed_models = {e["codename"].split()[2] for e in observed}
 
@@ -841,6 +1163,26 @@ def main():
     real = [f for f in real_files if not os.path.basename(f).startswith("emulator-")]
     for f in real:
         entries.append(real_entry(f))
+
+    excerpts = load_cpuid_excerpts(args.cpuid_dir)
+    by_name = {e["name"]: e for e in entries}
+    for x in excerpts:
+        for n in x["own-dump-of"]:
+            if n not in by_name:
+                warn("%s: own-dump-of names %s, which is no entry" % (x["_file"], n))
+    for e in entries:
+        if "_src_cpuid" not in e:
+            continue
+        maxpa, cnotes = cpuid_for_entry(e, excerpts, by_name)
+        for k, regs in e.pop("_src_cpuid").items():
+            if k in e["cpuid"] and k not in e["cpuid_unknown"] and any(
+                    e["cpuid"][k].get(r) != v for r, v in regs.items()) and k != "0x1":
+                warn("%s: CPUID %s of the shared source differs from the excerpt used" % (e["name"], k))
+        if e.get("maxphyaddr") is not None and maxpa is not None and maxpa != e["maxphyaddr"]:
+            warn("%s: maxphyaddr %d of the shared source != %d from the excerpt" % (e["name"], e["maxphyaddr"], maxpa))
+        e["maxphyaddr"] = maxpa
+        e["notes"] = e["notes"] + cnotes
+        cross_check(e)
 
     bochs_derived = os.path.join(src, "real", "emulator-bochs-2.7-cpudb-models.yaml")
     derived, skipped, derived_models = bochs_derived_entries(bochs_derived, observed_models)
@@ -915,7 +1257,7 @@ def main():
             len(changed), len(stale), " [check only]" if args.check else ""))
         print("not imported: emulator-qemu-10.1-named-cpu-models-vmx.yaml (feature-word masks, not MSR values)")
         if skipped:
-            print("derived Bochs models covered by bochs-2.7.txt observations (not written): %s"
+            print("derived Bochs models covered by probe observations (not written): %s"
                   % ", ".join(skipped))
             for line in compare_derived_observed(derived_models, observed):
                 print("  derived vs observed: " + line)
