@@ -60,13 +60,49 @@ int vmx_msr_by_index(uint32_t index)
 	return -1;
 }
 
+uint64_t vmx_caps_msr_known(const struct vmx_caps *c, enum vmx_msr_id id)
+{
+	switch (c->msr_state[id]) {
+	case VMX_MSR_ABSENT:
+	case VMX_MSR_PRESENT:
+		return ~0ull;
+	case VMX_MSR_PARTIAL:
+		return c->msr_known[id];
+	default:
+		return 0;
+	}
+}
+
+bool vmx_caps_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id, uint64_t mask, uint64_t *value)
+{
+	if (mask & ~vmx_caps_msr_known(c, id))
+		return false;
+	*value = c->msr_state[id] == VMX_MSR_ABSENT ? 0 : c->msr[id] & mask;
+	return true;
+}
+
 enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned bit)
 {
-	if (c->msr_state[id] == VMX_MSR_ABSENT)
-		return TRI_NO;
-	if (c->msr_state[id] != VMX_MSR_PRESENT)
+	uint64_t v;
+
+	if (bit > 63 || !vmx_caps_msr_bits(c, id, 1ull << bit, &v))
 		return TRI_UNKNOWN;
-	return (c->msr[id] >> bit) & 1u ? TRI_YES : TRI_NO;
+	return v ? TRI_YES : TRI_NO;
+}
+
+void vmx_caps_learn_msr(struct vmx_caps *c, enum vmx_msr_id id, uint64_t mask, uint64_t value)
+{
+	if (c->msr_state[id] == VMX_MSR_PRESENT || c->msr_state[id] == VMX_MSR_ABSENT)
+		return;
+	if (c->msr_state[id] != VMX_MSR_PARTIAL) {
+		c->msr_state[id] = VMX_MSR_PARTIAL;
+		c->msr_known[id] = 0;
+		c->msr[id] = 0;
+	}
+	c->msr[id] = (c->msr[id] & ~mask) | (value & mask);
+	c->msr_known[id] |= mask;
+	if (c->msr_known[id] == ~0ull)
+		c->msr_state[id] = VMX_MSR_PRESENT;
 }
 
 /* IA32_VMX_BASIC bit 55: the TRUE capability MSRs report the controls that may be 0. */
@@ -77,19 +113,25 @@ enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned
 /* Primary VM-exit control bit 31: activate secondary controls. */
 #define EXIT_ACTIVATE_SECONDARY 31
 
-/* Allowed settings from a 32/32 MSR (allowed-0 in bits 31:0, allowed-1 in bits 63:32). */
+/*
+ * Allowed settings from a 32/32 MSR (allowed-0 in bits 31:0, allowed-1 in bits 63:32); the
+ * bits of a partly known MSR that are not known go to must_unknown / may_unknown.
+ */
 static struct vmx_allowed split_msr(const struct vmx_caps *c, enum vmx_msr_id id)
 {
-	struct vmx_allowed a = {0, 0, 0, false, id};
+	struct vmx_allowed a = {0, 0, 0, 0, false, id};
+	uint64_t k = vmx_caps_msr_known(c, id), v = c->msr[id] & k;
 
 	if (c->msr_state[id] == VMX_MSR_ABSENT) {
 		a.known = true;
 		return a;
 	}
-	if (c->msr_state[id] != VMX_MSR_PRESENT)
+	if (!k)
 		return a;
-	a.must_be_1 = c->msr[id] & 0xffffffffu;
-	a.may_be_1 = c->msr[id] >> 32;
+	a.must_be_1 = v & 0xffffffffu;
+	a.may_be_1 = v >> 32;
+	a.must_unknown = ~k & 0xffffffffu;
+	a.may_unknown = ~k >> 32;
 	a.known = true;
 	return a;
 }
@@ -97,15 +139,18 @@ static struct vmx_allowed split_msr(const struct vmx_caps *c, enum vmx_msr_id id
 /* Allowed settings from a 64-bit allowed-1 MSR (every control may be 0). */
 static struct vmx_allowed allowed1_msr(const struct vmx_caps *c, enum vmx_msr_id id)
 {
-	struct vmx_allowed a = {0, 0, 0, false, id};
+	struct vmx_allowed a = {0, 0, 0, 0, false, id};
+
+	uint64_t k = vmx_caps_msr_known(c, id);
 
 	if (c->msr_state[id] == VMX_MSR_ABSENT) {
 		a.known = true;
 		return a;
 	}
-	if (c->msr_state[id] != VMX_MSR_PRESENT)
+	if (!k)
 		return a;
-	a.may_be_1 = c->msr[id];
+	a.may_be_1 = c->msr[id] & k;
+	a.may_unknown = ~k;
 	a.known = true;
 	return a;
 }
@@ -117,8 +162,8 @@ static struct vmx_allowed gated(const struct vmx_caps *c, struct vmx_allowed a, 
 	struct vmx_allowed p = vmx_caps_allowed(c, parent);
 
 	/* Without the 1-setting of the activating control, the whole field acts as 0. */
-	if (p.known && !((p.may_be_1 >> bit) & 1u)) {
-		a.must_be_1 = a.may_be_1 = a.must_unknown = 0;
+	if (p.known && !(((p.may_be_1 | p.may_unknown) >> bit) & 1u)) {
+		a.must_be_1 = a.may_be_1 = a.must_unknown = a.may_unknown = 0;
 		a.known = true;
 	}
 	return a;
@@ -127,7 +172,7 @@ static struct vmx_allowed gated(const struct vmx_caps *c, struct vmx_allowed a, 
 struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 {
 	enum tri true_ctls = vmx_caps_msr_bit(c, VMX_MSR_BASIC, BASIC_TRUE_CTLS);
-	struct vmx_allowed a = {0, 0, 0, false, VMX_MSR_BASIC};
+	struct vmx_allowed a = {0, 0, 0, 0, false, VMX_MSR_BASIC};
 	enum vmx_msr_id plain, truemsr;
 	uint64_t default1;
 
@@ -168,8 +213,7 @@ struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 		return a;
 	}
 	/* A TRUE MSR with a value exists: IA32_VMX_BASIC[55] is 1 when BASIC itself is unknown. */
-	if (true_ctls == TRI_YES ||
-	    (true_ctls == TRI_UNKNOWN && c->msr_state[truemsr] == VMX_MSR_PRESENT)) {
+	if (true_ctls == TRI_YES || (true_ctls == TRI_UNKNOWN && vmx_caps_msr_known(c, truemsr))) {
 		a = split_msr(c, truemsr);
 		if (a.known)
 			return a;
@@ -179,9 +223,16 @@ struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 	a = split_msr(c, plain);
 	if (!a.known)
 		return a;
-	a.must_unknown = a.must_be_1 & default1;
+	a.must_unknown |= a.must_be_1 & default1;
 	a.must_be_1 &= ~default1;
 	return a;
+}
+
+enum tri vmx_allowed_may_be_1(const struct vmx_allowed *a, unsigned bit)
+{
+	if (!a->known || bit > 63 || ((a->may_unknown >> bit) & 1u))
+		return TRI_UNKNOWN;
+	return (a->may_be_1 >> bit) & 1u ? TRI_YES : TRI_NO;
 }
 
 const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
@@ -334,9 +385,7 @@ static enum tri exists_by(const struct vmx_caps *c, uint16_t x)
 		if (kind >= VMCS_X_KIND__COUNT)
 			return TRI_NO;
 		a = vmx_caps_allowed(c, ctl_of[kind]);
-		if (!a.known)
-			return TRI_UNKNOWN;
-		return (a.may_be_1 >> bit) & 1u ? TRI_YES : TRI_NO;
+		return vmx_allowed_may_be_1(&a, bit);
 	}
 }
 

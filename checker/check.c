@@ -239,11 +239,12 @@ enum tri check_intel64(const struct check_ctx *c)
 
 	if (t != TRI_UNKNOWN)
 		return t;
-	if (entry->known)
-		return (entry->may_be_1 & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? TRI_YES : TRI_NO;
-	if (exit->known)
-		return (exit->may_be_1 & BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE)) ? TRI_YES
-		                                                                   : TRI_NO;
+	t = vmx_allowed_may_be_1(entry, L_ENTRY__IA32E_MODE_GUEST);
+	if (t != TRI_UNKNOWN)
+		return t;
+	t = vmx_allowed_may_be_1(exit, L_EXIT__HOST_ADDRESS_SPACE_SIZE);
+	if (t != TRI_UNKNOWN)
+		return t;
 	if (c->in->env->ia32e_mode)
 		return TRI_YES;
 	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32) == TRI_YES)
@@ -253,10 +254,14 @@ enum tri check_intel64(const struct check_ctx *c)
 
 unsigned check_la_width(const struct check_ctx *c)
 {
-	const struct vmx_caps *k = c->in->caps;
-
-	if (k->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
-		return (k->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? 57 : 48;
+	switch (vmx_caps_msr_bit(c->in->caps, VMX_MSR_CR4_FIXED1, L_CR4__LA57)) {
+	case TRI_YES:
+		return 57;
+	case TRI_NO:
+		return 48;
+	default:
+		break;
+	}
 	switch (check_cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
 	case TRI_YES:
 		return 57;
@@ -336,6 +341,42 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 		return TRI_UNKNOWN;
 	}
 	return TRI_NO;
+}
+
+enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64_t v,
+                          uint64_t exempt, struct fixed_bits *fb)
+{
+	const struct vmx_caps *k = c->in->caps;
+	uint64_t known = vmx_caps_msr_known(k, msr);
+	bool fixed0 = msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0;
+
+	fb->msr = k->msr[msr] & known;
+	fb->msr_known = known == ~0ull;
+	if (fixed0) {
+		fb->bad = fb->msr & ~v & ~exempt;
+		fb->unknown = ~known & ~v & ~exempt;
+	} else {
+		fb->bad = v & known & ~fb->msr & ~exempt;
+		fb->unknown = v & ~known & ~exempt;
+	}
+	if (fb->bad)
+		return TRI_NO;
+	return fb->unknown ? TRI_UNKNOWN : TRI_YES;
+}
+
+enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enum vmx_msr_id msr,
+                                 const struct fixed_bits *fb)
+{
+	const struct vmcs_field_info *f = vmcs_field_at((size_t)field);
+	bool fixed0 = msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0;
+
+	c->f->field = (int16_t)field;
+	return check_undecided(c,
+	                       "cannot decide whether %s = 0x%llx may %s bit(s) 0x%llx: %s is "
+	                       "%sunknown for this CPU",
+	                       f ? f->name : "?", (unsigned long long)v, fixed0 ? "clear" : "set",
+	                       (unsigned long long)fb->unknown, vmx_msr_name(msr),
+	                       vmx_caps_msr_known(c->in->caps, msr) ? "partly " : "");
 }
 
 /* ---- the runner ---- */

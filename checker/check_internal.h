@@ -115,6 +115,25 @@ unsigned check_la_width(const struct check_ctx *c);
  */
 enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width);
 
+/* What check_fixed_bits() found. */
+struct fixed_bits {
+	uint64_t bad;     /* TRI_NO: the bits that break the rule */
+	uint64_t unknown; /* TRI_UNKNOWN: the bits whose requirement is unknown */
+	uint64_t msr;     /* the known bits of the MSR, for messages */
+	bool msr_known;   /* every bit of the MSR is known */
+};
+/*
+ * A control-register value against IA32_VMX_CR0_FIXED0/CR4_FIXED0 (every bit they set must be
+ * 1) or IA32_VMX_CR0_FIXED1/CR4_FIXED1 (every bit they clear must be 0), the bits of exempt not
+ * checked (SDM A.7, A.8): TRI_YES, TRI_NO or TRI_UNKNOWN (a partly or wholly unknown MSR).
+ */
+enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64_t v,
+                          uint64_t exempt, struct fixed_bits *fb);
+
+/* The undecided finding of a fixed-bits check (field's value v, fb from check_fixed_bits()). */
+enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enum vmx_msr_id msr,
+                                 const struct fixed_bits *fb);
+
 /* What check_perf_global_ctrl() found. */
 struct perf_global {
 	uint64_t allowed; /* the bits that exist */

@@ -270,17 +270,25 @@ enum rule_result rule_ctls_reserved(struct check_ctx *c, uintptr_t arg)
 		    "these capabilities",
 		    field_name(field), vmx_msr_name(a.msr));
 	v = ctl_value(c, ctl);
-	extra = v & ~a.may_be_1;
+	extra = v & ~a.may_be_1 & ~a.may_unknown;
 	missing = a.must_be_1 & ~v;
 	if (!extra && !missing) {
+		if (v & a.may_unknown) {
+			bits_list(clr, sizeof(clr), ctl, v & a.may_unknown, "reserved");
+			return check_undecided(c,
+			                       "cannot decide whether %s = 0x%llx may set %s: what "
+			                       "%s allows there is unknown",
+			                       field_name(field), (unsigned long long)v, clr,
+			                       vmx_msr_name(a.msr));
+		}
 		if (!(a.must_unknown & ~v))
 			return RULE_PASS;
 		bits_list(set, sizeof(set), ctl, a.must_unknown & ~v, "default1");
-		return check_undecided(
-		    c,
-		    "cannot decide whether %s = 0x%llx may clear %s: %s requires them, and "
-		    "the TRUE capability MSR that may allow 0 is unknown",
-		    field_name(field), (unsigned long long)v, set, vmx_msr_name(a.msr));
+		return check_undecided(c,
+		                       "cannot decide whether %s = 0x%llx may clear %s: whether %s "
+		                       "requires them is unknown",
+		                       field_name(field), (unsigned long long)v, set,
+		                       vmx_msr_name(a.msr));
 	}
 	bits_list(clr, sizeof(clr), ctl, extra, "reserved");
 	bits_list(set, sizeof(set), ctl, missing, "default1");

@@ -98,11 +98,18 @@ enum rule_result rule_ctls_evt_type(struct check_ctx *c, uintptr_t arg)
 	if (e.type != L_INTR_INFO__V_OTHER_EVENT)
 		return RULE_PASS;
 	a = check_allowed(c, VMX_CTL_PROC);
-	if (!a.known)
-		return check_undecided(c, "cannot decide whether type 7 is reserved: %s is unknown",
-		                       vmx_msr_name(a.msr));
-	if (a.may_be_1 & BITMASK(L_PROC, MONITOR_TRAP_FLAG))
+	switch (vmx_allowed_may_be_1(&a, L_PROC__MONITOR_TRAP_FLAG)) {
+	case TRI_UNKNOWN:
+		return check_undecided(
+		    c,
+		    "cannot decide whether type 7 is reserved: whether %s allows "
+		    "\"monitor trap flag\" is unknown",
+		    vmx_msr_name(a.msr));
+	case TRI_YES:
 		return RULE_PASS;
+	default:
+		break;
+	}
 	check_hint(c, "do not inject type 7 (other event) on this CPU: it has no monitor trap "
 	              "flag, so no MTF VM exit can be pending");
 	return check_fail(

@@ -31,10 +31,10 @@ enum rule_result rule_ctls_cr3_target_count(struct check_ctx *c, uintptr_t arg)
 	n = V(c, CR3_TARGET_COUNT);
 	if (n == 0)
 		return RULE_PASS;
-	if (caps->msr_state[VMX_MSR_MISC] != VMX_MSR_PRESENT)
+	if (!vmx_caps_msr_bits(caps, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
 		return check_undecided(c, "cannot decide: IA32_VMX_MISC is unknown for these "
 		                          "capabilities");
-	max = BITS_GET(caps->msr[VMX_MSR_MISC], L_MSR_MISC, CR3_TARGET_COUNT);
+	max = BITS_GET(max, L_MSR_MISC, CR3_TARGET_COUNT);
 	if (n <= max)
 		return RULE_PASS;
 	check_hint(c, "set CR3_TARGET_COUNT to at most %llu (IA32_VMX_MISC[24:16] on this CPU)",
@@ -360,11 +360,13 @@ enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
 	v = V(c, VM_FUNCTION_CONTROL);
 	if (v == 0)
 		return RULE_PASS;
-	if (caps->msr_state[VMX_MSR_VMFUNC] == VMX_MSR_UNKNOWN)
-		return check_undecided(c, "cannot decide: IA32_VMX_VMFUNC is unknown for these "
-		                          "capabilities");
-	allowed =
-	    caps->msr_state[VMX_MSR_VMFUNC] == VMX_MSR_PRESENT ? caps->msr[VMX_MSR_VMFUNC] : 0;
+	if (!vmx_caps_msr_bits(caps, VMX_MSR_VMFUNC, v, &allowed)) {
+		/* A bit the MSR is known to clear fails whatever the rest says. */
+		allowed = caps->msr[VMX_MSR_VMFUNC] & vmx_caps_msr_known(caps, VMX_MSR_VMFUNC);
+		if (!(v & vmx_caps_msr_known(caps, VMX_MSR_VMFUNC) & ~allowed))
+			return check_undecided(c, "cannot decide: IA32_VMX_VMFUNC is unknown for "
+			                          "these capabilities");
+	}
 	if (!(v & ~allowed))
 		return RULE_PASS;
 	check_hint(c,

@@ -20,15 +20,6 @@ static bool entry_ctl(const struct check_ctx *c, uint64_t mask)
 }
 #define ENTRY(c, name) entry_ctl((c), BITMASK(L_ENTRY, name))
 
-/* The capability MSR's value, or false when it is not known. */
-static bool caps_msr(const struct check_ctx *c, enum vmx_msr_id id, uint64_t *v)
-{
-	if (c->in->caps->msr_state[id] != VMX_MSR_PRESENT)
-		return false;
-	*v = c->in->caps->msr[id];
-	return true;
-}
-
 /* "5 (NE), 31 (PG)": the bits of mask with their names from layout (a VMCS_LAYOUT id). */
 static const char *bit_names(char *buf, size_t n, unsigned layout, uint64_t mask)
 {
@@ -62,7 +53,8 @@ static const char *bit_names(char *buf, size_t n, unsigned layout, uint64_t mask
  */
 enum rule_result rule_guest_cr_cr0_must_be_1(struct check_ctx *c, uintptr_t arg)
 {
-	uint64_t f0, must, cr0, missing;
+	uint64_t cr0, exempt = CR0_NW | CR0_CD, missing;
+	struct fixed_bits fb;
 	bool ug;
 	char names[96];
 
@@ -70,33 +62,33 @@ enum rule_result rule_guest_cr_cr0_must_be_1(struct check_ctx *c, uintptr_t arg)
 	NEED(c, GUEST_CR0);
 	NEED_UG(c);
 	ug = UG(c);
-	if (!caps_msr(c, VMX_MSR_CR0_FIXED0, &f0))
-		return check_undecided(c, "cannot decide: IA32_VMX_CR0_FIXED0 is unknown for "
-		                          "this CPU");
-	cr0 = V(c, GUEST_CR0);
-	must = f0 & ~(CR0_NW | CR0_CD);
 	if (ug)
-		must &= ~(CR0_PE | CR0_PG);
-	missing = must & ~cr0;
-	if (missing) {
-		bit_names(names, sizeof(names), L_CR0, missing);
-		check_hint(c,
-		           "set bit%s %s of GUEST_CR0 (0x%llx): IA32_VMX_CR0_FIXED0 requires %s "
-		           "in VMX operation on this CPU%s",
-		           (missing & (missing - 1)) ? "s" : "", names,
-		           (unsigned long long)(cr0 | missing),
-		           (missing & (missing - 1)) ? "them" : "it",
-		           (!ug && (missing & (CR0_PE | CR0_PG)))
-		               ? " (or enable \"unrestricted guest\" to run it unpaged)"
-		               : "");
-		return check_fail(
-		    c, VMCS_GUEST_CR0,
-		    "GUEST_CR0 = 0x%llx clears bit(s) 0x%llx that IA32_VMX_CR0_FIXED0 "
-		    "= 0x%llx fixes to 1%s",
-		    (unsigned long long)cr0, (unsigned long long)missing, (unsigned long long)f0,
-		    ug ? " (PE and PG exempt: unrestricted guest)" : "");
+		exempt |= CR0_PE | CR0_PG;
+	cr0 = V(c, GUEST_CR0);
+	switch (check_fixed_bits(c, VMX_MSR_CR0_FIXED0, cr0, exempt, &fb)) {
+	case TRI_YES:
+		return RULE_PASS;
+	case TRI_UNKNOWN:
+		return fixed_undecided(c, VMCS_GUEST_CR0, cr0, VMX_MSR_CR0_FIXED0, &fb);
+	default:
+		break;
 	}
-	return RULE_PASS;
+	missing = fb.bad;
+	bit_names(names, sizeof(names), L_CR0, missing);
+	check_hint(c,
+	           "set bit%s %s of GUEST_CR0 (0x%llx): IA32_VMX_CR0_FIXED0 requires %s "
+	           "in VMX operation on this CPU%s",
+	           (missing & (missing - 1)) ? "s" : "", names, (unsigned long long)(cr0 | missing),
+	           (missing & (missing - 1)) ? "them" : "it",
+	           (!ug && (missing & (CR0_PE | CR0_PG)))
+	               ? " (or enable \"unrestricted guest\" to run it unpaged)"
+	               : "");
+	return check_fail(c, VMCS_GUEST_CR0,
+	                  "GUEST_CR0 = 0x%llx clears bit(s) 0x%llx that IA32_VMX_CR0_FIXED0 "
+	                  "= 0x%llx fixes to 1%s",
+	                  (unsigned long long)cr0, (unsigned long long)missing,
+	                  (unsigned long long)fb.msr,
+	                  ug ? " (PE and PG exempt: unrestricted guest)" : "");
 }
 
 /*
@@ -106,35 +98,36 @@ enum rule_result rule_guest_cr_cr0_must_be_1(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_guest_cr_cr0_must_be_0(struct check_ctx *c, uintptr_t arg)
 {
-	uint64_t f1, cr0, bad, exempt = CR0_NW | CR0_CD;
-	bool ug;
+	uint64_t cr0, bad, exempt = CR0_NW | CR0_CD;
+	struct fixed_bits fb;
 	char names[96];
 
 	(void)arg;
 	NEED(c, GUEST_CR0);
 	NEED_UG(c);
-	ug = UG(c);
-	if (!caps_msr(c, VMX_MSR_CR0_FIXED1, &f1))
-		return check_undecided(c, "cannot decide: IA32_VMX_CR0_FIXED1 is unknown for "
-		                          "this CPU");
-	if (ug)
+	if (UG(c))
 		exempt |= CR0_PE | CR0_PG;
 	cr0 = V(c, GUEST_CR0);
-	bad = cr0 & ~f1 & ~exempt;
-	if (bad) {
-		bit_names(names, sizeof(names), L_CR0, bad);
-		check_hint(c,
-		           "clear bit%s %s of GUEST_CR0 (0x%llx): IA32_VMX_CR0_FIXED1 = 0x%llx "
-		           "does not allow %s in VMX operation on this CPU",
-		           (bad & (bad - 1)) ? "s" : "", names, (unsigned long long)(cr0 & ~bad),
-		           (unsigned long long)f1, (bad & (bad - 1)) ? "them" : "it");
-		return check_fail(
-		    c, VMCS_GUEST_CR0,
-		    "GUEST_CR0 = 0x%llx sets bit(s) 0x%llx that IA32_VMX_CR0_FIXED1 = "
-		    "0x%llx fixes to 0",
-		    (unsigned long long)cr0, (unsigned long long)bad, (unsigned long long)f1);
+	switch (check_fixed_bits(c, VMX_MSR_CR0_FIXED1, cr0, exempt, &fb)) {
+	case TRI_YES:
+		return RULE_PASS;
+	case TRI_UNKNOWN:
+		return fixed_undecided(c, VMCS_GUEST_CR0, cr0, VMX_MSR_CR0_FIXED1, &fb);
+	default:
+		break;
 	}
-	return RULE_PASS;
+	bad = fb.bad;
+	bit_names(names, sizeof(names), L_CR0, bad);
+	check_hint(c,
+	           "clear bit%s %s of GUEST_CR0 (0x%llx): IA32_VMX_CR0_FIXED1 = 0x%llx "
+	           "does not allow %s in VMX operation on this CPU",
+	           (bad & (bad - 1)) ? "s" : "", names, (unsigned long long)(cr0 & ~bad),
+	           (unsigned long long)fb.msr, (bad & (bad - 1)) ? "them" : "it");
+	return check_fail(c, VMCS_GUEST_CR0,
+	                  "GUEST_CR0 = 0x%llx sets bit(s) 0x%llx that IA32_VMX_CR0_FIXED1 = "
+	                  "0x%llx fixes to 0",
+	                  (unsigned long long)cr0, (unsigned long long)bad,
+	                  (unsigned long long)fb.msr);
 }
 
 /* SDM 27.3.1.1: when the CR0 field has PG (bit 31) set, it must also have PE (bit 0) set. */
@@ -161,61 +154,66 @@ enum rule_result rule_guest_cr_cr0_pg_pe(struct check_ctx *c, uintptr_t arg)
 /* SDM 27.3.1.1: every bit set in IA32_VMX_CR4_FIXED0 must be 1 in the CR4 field. */
 enum rule_result rule_guest_cr_cr4_must_be_1(struct check_ctx *c, uintptr_t arg)
 {
-	uint64_t f0, cr4, missing;
+	uint64_t cr4, missing;
+	struct fixed_bits fb;
 	char names[96];
 
 	(void)arg;
 	NEED(c, GUEST_CR4);
-	if (!caps_msr(c, VMX_MSR_CR4_FIXED0, &f0))
-		return check_undecided(c, "cannot decide: IA32_VMX_CR4_FIXED0 is unknown for "
-		                          "this CPU");
 	cr4 = V(c, GUEST_CR4);
-	missing = f0 & ~cr4;
-	if (missing) {
-		bit_names(names, sizeof(names), L_CR4, missing);
-		check_hint(c,
-		           "set bit%s %s of GUEST_CR4 (0x%llx): IA32_VMX_CR4_FIXED0 requires %s "
-		           "in VMX operation, also for the guest (hide it from the guest with "
-		           "CR4_GUEST_HOST_MASK and CR4_READ_SHADOW)",
-		           (missing & (missing - 1)) ? "s" : "", names,
-		           (unsigned long long)(cr4 | missing),
-		           (missing & (missing - 1)) ? "them" : "it");
-		return check_fail(
-		    c, VMCS_GUEST_CR4,
-		    "GUEST_CR4 = 0x%llx clears bit(s) 0x%llx that IA32_VMX_CR4_FIXED0 "
-		    "= 0x%llx fixes to 1",
-		    (unsigned long long)cr4, (unsigned long long)missing, (unsigned long long)f0);
+	switch (check_fixed_bits(c, VMX_MSR_CR4_FIXED0, cr4, 0, &fb)) {
+	case TRI_YES:
+		return RULE_PASS;
+	case TRI_UNKNOWN:
+		return fixed_undecided(c, VMCS_GUEST_CR4, cr4, VMX_MSR_CR4_FIXED0, &fb);
+	default:
+		break;
 	}
-	return RULE_PASS;
+	missing = fb.bad;
+	bit_names(names, sizeof(names), L_CR4, missing);
+	check_hint(c,
+	           "set bit%s %s of GUEST_CR4 (0x%llx): IA32_VMX_CR4_FIXED0 requires %s "
+	           "in VMX operation, also for the guest (hide it from the guest with "
+	           "CR4_GUEST_HOST_MASK and CR4_READ_SHADOW)",
+	           (missing & (missing - 1)) ? "s" : "", names, (unsigned long long)(cr4 | missing),
+	           (missing & (missing - 1)) ? "them" : "it");
+	return check_fail(c, VMCS_GUEST_CR4,
+	                  "GUEST_CR4 = 0x%llx clears bit(s) 0x%llx that IA32_VMX_CR4_FIXED0 "
+	                  "= 0x%llx fixes to 1",
+	                  (unsigned long long)cr4, (unsigned long long)missing,
+	                  (unsigned long long)fb.msr);
 }
 
 /* SDM 27.3.1.1: every bit clear in IA32_VMX_CR4_FIXED1 must be 0 in the CR4 field. */
 enum rule_result rule_guest_cr_cr4_must_be_0(struct check_ctx *c, uintptr_t arg)
 {
-	uint64_t f1, cr4, bad;
+	uint64_t cr4, bad;
+	struct fixed_bits fb;
 	char names[96];
 
 	(void)arg;
 	NEED(c, GUEST_CR4);
-	if (!caps_msr(c, VMX_MSR_CR4_FIXED1, &f1))
-		return check_undecided(c, "cannot decide: IA32_VMX_CR4_FIXED1 is unknown for "
-		                          "this CPU");
 	cr4 = V(c, GUEST_CR4);
-	bad = cr4 & ~f1;
-	if (bad) {
-		bit_names(names, sizeof(names), L_CR4, bad);
-		check_hint(c,
-		           "clear bit%s %s of GUEST_CR4 (0x%llx): this CPU (IA32_VMX_CR4_FIXED1 = "
-		           "0x%llx) does not support %s in VMX operation",
-		           (bad & (bad - 1)) ? "s" : "", names, (unsigned long long)(cr4 & ~bad),
-		           (unsigned long long)f1, (bad & (bad - 1)) ? "them" : "it");
-		return check_fail(
-		    c, VMCS_GUEST_CR4,
-		    "GUEST_CR4 = 0x%llx sets bit(s) 0x%llx that IA32_VMX_CR4_FIXED1 = "
-		    "0x%llx fixes to 0",
-		    (unsigned long long)cr4, (unsigned long long)bad, (unsigned long long)f1);
+	switch (check_fixed_bits(c, VMX_MSR_CR4_FIXED1, cr4, 0, &fb)) {
+	case TRI_YES:
+		return RULE_PASS;
+	case TRI_UNKNOWN:
+		return fixed_undecided(c, VMCS_GUEST_CR4, cr4, VMX_MSR_CR4_FIXED1, &fb);
+	default:
+		break;
 	}
-	return RULE_PASS;
+	bad = fb.bad;
+	bit_names(names, sizeof(names), L_CR4, bad);
+	check_hint(c,
+	           "clear bit%s %s of GUEST_CR4 (0x%llx): this CPU (IA32_VMX_CR4_FIXED1 = "
+	           "0x%llx) does not support %s in VMX operation",
+	           (bad & (bad - 1)) ? "s" : "", names, (unsigned long long)(cr4 & ~bad),
+	           (unsigned long long)fb.msr, (bad & (bad - 1)) ? "them" : "it");
+	return check_fail(c, VMCS_GUEST_CR4,
+	                  "GUEST_CR4 = 0x%llx sets bit(s) 0x%llx that IA32_VMX_CR4_FIXED1 = "
+	                  "0x%llx fixes to 0",
+	                  (unsigned long long)cr4, (unsigned long long)bad,
+	                  (unsigned long long)fb.msr);
 }
 
 /* SDM 27.3.1.1: when the CR4 field has CET (bit 23) set, the CR0 field must have WP (bit 16). */

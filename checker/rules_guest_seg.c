@@ -130,50 +130,39 @@ static enum rule_result ar_checks_apply(struct check_ctx *c, const struct seg *s
  */
 static enum rule_result base_canonical(struct check_ctx *c, const struct seg *s)
 {
-	uint64_t base = VID(c, s->base);
-	const struct vmx_caps *caps = c->in->caps;
-	enum tri la57 = TRI_UNKNOWN;
-	enum tri i64 = check_intel64(c);
+	uint64_t base = VID(c, s->base), mask, fixed;
+	enum tri i64 = check_intel64(c), t;
 	unsigned width;
-	uint64_t mask, fixed;
 
 	if (i64 == TRI_NO)
 		return RULE_NA;
-	if (check_canonical(base, 48))
+	t = check_canonical_max(c, base, &width);
+	if (t == TRI_YES)
 		return RULE_PASS;
-	if (caps->msr_state[VMX_MSR_CR4_FIXED1] == VMX_MSR_PRESENT)
-		la57 = (caps->msr[VMX_MSR_CR4_FIXED1] & BITMASK(L_CR4, LA57)) ? TRI_YES : TRI_NO;
-	if (check_canonical(base, 57)) {
-		if (la57 == TRI_YES)
-			return RULE_PASS;
-		if (la57 == TRI_UNKNOWN)
-			return check_undecided(
-			    c,
-			    "cannot decide whether %s = 0x%llx is canonical: it is "
-			    "with 57-bit but not with 48-bit linear addresses, and "
-			    "IA32_VMX_CR4_FIXED1 (5-level paging support) is unknown",
-			    fname(s->base), (unsigned long long)base);
-	}
+	if (t == TRI_UNKNOWN)
+		return check_undecided(
+		    c,
+		    "cannot decide whether %s = 0x%llx is canonical: it is with "
+		    "57-bit but not with 48-bit linear addresses, and whether the "
+		    "processor supports 5-level paging is unknown",
+		    fname(s->base), (unsigned long long)base);
 	if (i64 == TRI_UNKNOWN)
 		return check_undecided(
 		    c,
 		    "cannot decide whether %s = 0x%llx must be canonical: whether "
 		    "the processor supports Intel 64 is unknown",
 		    fname(s->base), (unsigned long long)base);
-	width = la57 == TRI_YES ? 57 : 48;
 	mask = (1ull << width) - 1;
 	fixed = base & mask;
 	if ((fixed >> (width - 1)) & 1)
 		fixed |= ~mask;
 	check_hint(c, "make %s canonical: bits 63:%u must all equal bit %u (e.g. 0x%llx)",
 	           fname(s->base), width, width - 1, (unsigned long long)fixed);
-	return check_fail(c, s->base, "%s base %s = 0x%llx is not canonical %s", s->name,
-	                  fname(s->base), (unsigned long long)base,
-	                  la57 == TRI_YES
-	                      ? "(57-bit linear addresses: bits 63:57 must equal bit 56)"
-	                  : la57 == TRI_NO ? "(48-bit linear addresses: no 5-level paging, "
-	                                     "IA32_VMX_CR4_FIXED1.LA57 = 0)"
-	                                   : "for 48-bit or 57-bit linear addresses");
+	return check_fail(c, s->base,
+	                  "%s base %s = 0x%llx is not canonical (%u-bit linear "
+	                  "addresses: bits 63:%u must equal bit %u)",
+	                  s->name, fname(s->base), (unsigned long long)base, width, width,
+	                  width - 1);
 }
 
 /* ---- 27.3.1.2: selector fields ---- */

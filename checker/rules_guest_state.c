@@ -886,11 +886,11 @@ enum rule_result rule_guest_state_link_region(struct check_ctx *c, uintptr_t arg
 			    "VMCS_LINK_POINTER = 0x%llx does not reference a VMCS region",
 			    (unsigned long long)p);
 		}
-		if (c->in->caps->msr_state[VMX_MSR_BASIC] != VMX_MSR_PRESENT)
+		if (!vmx_caps_msr_bits(c->in->caps, VMX_MSR_BASIC,
+		                       BITMASK(L_MSR_BASIC, REVISION_ID), &basic))
 			return check_undecided(c,
 			                       "cannot decide: IA32_VMX_BASIC (the VMCS revision "
 			                       "identifier) is unknown");
-		basic = c->in->caps->msr[VMX_MSR_BASIC];
 		if (e->link_revision != BITS_GET(basic, L_MSR_BASIC, REVISION_ID)) {
 			check_hint(
 			    c,

@@ -159,28 +159,30 @@ static void fixed_msrs(int id, enum vmx_msr_id *f0, enum vmx_msr_id *f1, uint64_
 enum rule_result rule_host_cr_fixed0(struct check_ctx *c, uintptr_t arg)
 {
 	int id = (int)arg;
-	const struct vmx_caps *k = c->in->caps;
 	enum vmx_msr_id f0, f1;
-	uint64_t ignored, v, missing;
+	uint64_t ignored, v;
+	struct fixed_bits fb;
 	enum rule_result r;
 	char bits[96];
 
 	if ((r = need_id(c, id)) != RULE_PASS)
 		return r;
 	fixed_msrs(id, &f0, &f1, &ignored);
-	if (k->msr_state[f0] != VMX_MSR_PRESENT)
-		return check_undecided(c, "cannot decide: %s is unknown", vmx_msr_name(f0));
 	v = c->v[id];
-	missing = k->msr[f0] & ~v & ~ignored;
-	if (missing) {
-		describe_bits(bits, sizeof(bits), id, missing);
-		check_hint(c, "set %s of %s: %s = 0x%llx requires it in VMX operation on this CPU",
-		           bits, field_name(id), vmx_msr_name(f0), (unsigned long long)k->msr[f0]);
-		return check_fail(c, id, "%s = 0x%llx leaves %s clear; %s = 0x%llx requires it set",
-		                  field_name(id), (unsigned long long)v, bits, vmx_msr_name(f0),
-		                  (unsigned long long)k->msr[f0]);
+	switch (check_fixed_bits(c, f0, v, ignored, &fb)) {
+	case TRI_YES:
+		return RULE_PASS;
+	case TRI_UNKNOWN:
+		return fixed_undecided(c, id, v, f0, &fb);
+	default:
+		break;
 	}
-	return RULE_PASS;
+	describe_bits(bits, sizeof(bits), id, fb.bad);
+	check_hint(c, "set %s of %s: %s = 0x%llx requires it in VMX operation on this CPU", bits,
+	           field_name(id), vmx_msr_name(f0), (unsigned long long)fb.msr);
+	return check_fail(c, id, "%s = 0x%llx leaves %s clear; %s = 0x%llx requires it set",
+	                  field_name(id), (unsigned long long)v, bits, vmx_msr_name(f0),
+	                  (unsigned long long)fb.msr);
 }
 
 /*
@@ -191,31 +193,33 @@ enum rule_result rule_host_cr_fixed0(struct check_ctx *c, uintptr_t arg)
 enum rule_result rule_host_cr_fixed1(struct check_ctx *c, uintptr_t arg)
 {
 	int id = (int)arg;
-	const struct vmx_caps *k = c->in->caps;
 	enum vmx_msr_id f0, f1;
-	uint64_t ignored, v, extra;
+	uint64_t ignored, v;
+	struct fixed_bits fb;
 	enum rule_result r;
 	char bits[96];
 
 	if ((r = need_id(c, id)) != RULE_PASS)
 		return r;
 	fixed_msrs(id, &f0, &f1, &ignored);
-	if (k->msr_state[f1] != VMX_MSR_PRESENT)
-		return check_undecided(c, "cannot decide: %s is unknown", vmx_msr_name(f1));
 	v = c->v[id];
-	extra = v & ~k->msr[f1] & ~ignored;
-	if (extra) {
-		describe_bits(bits, sizeof(bits), id, extra);
-		check_hint(c,
-		           "clear %s of %s (mask 0x%llx): %s = 0x%llx does not allow it in VMX "
-		           "operation on this CPU",
-		           bits, field_name(id), (unsigned long long)extra, vmx_msr_name(f1),
-		           (unsigned long long)k->msr[f1]);
-		return check_fail(c, id, "%s = 0x%llx sets %s, which %s = 0x%llx requires to be 0",
-		                  field_name(id), (unsigned long long)v, bits, vmx_msr_name(f1),
-		                  (unsigned long long)k->msr[f1]);
+	switch (check_fixed_bits(c, f1, v, ignored, &fb)) {
+	case TRI_YES:
+		return RULE_PASS;
+	case TRI_UNKNOWN:
+		return fixed_undecided(c, id, v, f1, &fb);
+	default:
+		break;
 	}
-	return RULE_PASS;
+	describe_bits(bits, sizeof(bits), id, fb.bad);
+	check_hint(c,
+	           "clear %s of %s (mask 0x%llx): %s = 0x%llx does not allow it in VMX operation "
+	           "on this CPU",
+	           bits, field_name(id), (unsigned long long)fb.bad, vmx_msr_name(f1),
+	           (unsigned long long)fb.msr);
+	return check_fail(c, id, "%s = 0x%llx sets %s, which %s = 0x%llx requires to be 0",
+	                  field_name(id), (unsigned long long)v, bits, vmx_msr_name(f1),
+	                  (unsigned long long)fb.msr);
 }
 
 /* SDM 27.2.2: when bit 23 (CET) of the host CR4 field is 1, bit 16 (WP) of the CR0 field is 1. */

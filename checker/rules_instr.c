@@ -37,9 +37,7 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 		return vmx_caps_field_exists(c->in->caps, &probe);
 	}
 	a = &c->allowed[ctl_of[kind]];
-	if (!a->known)
-		return TRI_UNKNOWN;
-	return (a->may_be_1 >> VMCS_EXISTS_BIT(x)) & 1u ? TRI_YES : TRI_NO;
+	return vmx_allowed_may_be_1(a, VMCS_EXISTS_BIT(x));
 }
 
 /*

@@ -166,13 +166,11 @@ static enum tri tri_or(enum tri a, enum tri b)
 }
 
 /* Whether the allowed-1 settings of a control field permit bit; UNKNOWN when not reported. */
-static enum tri control_may_be_1(const struct check_ctx *c, enum vmx_ctl ctl, uint64_t bit)
+static enum tri control_may_be_1(const struct check_ctx *c, enum vmx_ctl ctl, unsigned bit)
 {
 	struct vmx_allowed a = check_allowed(c, ctl);
 
-	if (!a.known)
-		return TRI_UNKNOWN;
-	return (a.may_be_1 & bit) ? TRI_YES : TRI_NO;
+	return vmx_allowed_may_be_1(&a, bit);
 }
 
 /* t, or else YES when a VMX capability implies the MSR (fallback), else UNKNOWN. */
@@ -222,22 +220,20 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
 	case EX_VMX:
 		return TRI_YES;
 	case EX_PAT:
-		return or_implied(
-		    check_cpuid_bit(c, 1, 0, CPUID_EDX, 16),
-		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_PAT)));
+		return or_implied(check_cpuid_bit(c, 1, 0, CPUID_EDX, 16),
+		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_PAT));
 	case EX_EFER:
 		return or_implied(
 		    tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20), check_intel64(c)),
-		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_EFER)));
+		    control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_EFER));
 	case EX_LM:
 		return check_intel64(c);
 	case EX_TSC_AUX:
 		return tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 27),
 		              check_cpuid_bit(c, 7, 0, CPUID_ECX, 22));
 	case EX_MPX:
-		return or_implied(
-		    check_cpuid_bit(c, 7, 0, CPUID_EBX, 14),
-		    control_may_be_1(c, VMX_CTL_ENTRY, BITMASK(L_ENTRY, LOAD_IA32_BNDCFGS)));
+		return or_implied(check_cpuid_bit(c, 7, 0, CPUID_EBX, 14),
+		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_BNDCFGS));
 	case EX_MTRR_FIXED:
 	case EX_MTRR_VAR:
 		return mtrr_cap_dependent(c);

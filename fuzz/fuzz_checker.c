@@ -84,8 +84,10 @@ int fuzz_checker_one(const uint8_t *data, size_t size)
 		env.pdpte[k] = uint_le(&r, 8);
 
 	for (int m = 0; m < VMX_MSR__COUNT; m++) {
-		caps.msr_state[m] = (uint8_t)(u8(&r) % 3);
+		caps.msr_state[m] = (uint8_t)(u8(&r) % 4);
 		caps.msr[m] = uint_le(&r, 8);
+		/* A partly known MSR: which bits are known follows from the value itself. */
+		caps.msr_known[m] = caps.msr[m] << 17 | caps.msr[m] >> 47;
 	}
 	n_cpuid = (uint8_t)(u8(&r) % (VMX_CAPS_MAX_CPUID + 1));
 	for (unsigned k = 0; k < n_cpuid; k++) {

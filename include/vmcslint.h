@@ -200,8 +200,12 @@ enum vmx_msr_id {
 	VMX_MSR__COUNT
 };
 
-/* What is known of an MSR: its value, that the CPU lacks it (RDMSR #GP), or nothing. */
-enum vmx_msr_state { VMX_MSR_UNKNOWN = 0, VMX_MSR_ABSENT, VMX_MSR_PRESENT };
+/*
+ * What is known of an MSR: its value, that the CPU lacks it (RDMSR #GP), nothing, or some of
+ * its bits (VMX_MSR_PARTIAL: msr_known[] says which; evidence such as a log that shows a
+ * control set on a processor with no capsdb entry).
+ */
+enum vmx_msr_state { VMX_MSR_UNKNOWN = 0, VMX_MSR_ABSENT, VMX_MSR_PRESENT, VMX_MSR_PARTIAL };
 
 /* Three-valued answers: a capability a source does not give is unknown, never guessed. */
 enum tri { TRI_NO = 0, TRI_YES = 1, TRI_UNKNOWN = 2 };
@@ -233,8 +237,9 @@ enum cpuid_reg { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 struct vmx_caps {
 	char name[VMX_CAPS_NAME_MAX];
 	uint64_t msr[VMX_MSR__COUNT];
-	uint8_t msr_state[VMX_MSR__COUNT]; /* enum vmx_msr_state */
-	uint8_t maxphyaddr;                /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
+	uint8_t msr_state[VMX_MSR__COUNT];  /* enum vmx_msr_state */
+	uint64_t msr_known[VMX_MSR__COUNT]; /* VMX_MSR_PARTIAL: the bits of msr[] known */
+	uint8_t maxphyaddr;                 /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
 	size_t n_cpuid;
 	struct vmx_cpuid_leaf cpuid[VMX_CAPS_MAX_CPUID];
 };
@@ -267,10 +272,13 @@ struct vmx_allowed {
 	uint64_t must_be_1;
 	uint64_t may_be_1;
 	uint64_t must_unknown; /* bits whose allowed 0-setting is unknown (see above) */
+	uint64_t may_unknown;  /* bits whose allowed 1-setting is unknown (a partly known MSR) */
 	bool known;
 	enum vmx_msr_id msr; /* the MSR the settings came from */
 };
 struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl);
+/* Whether a control bit may be 1: TRI_UNKNOWN when its allowed 1-setting is unknown. */
+enum tri vmx_allowed_may_be_1(const struct vmx_allowed *a, unsigned bit);
 
 /* Name, index and description of a capability MSR. */
 const char *vmx_msr_name(enum vmx_msr_id id);
@@ -283,8 +291,18 @@ int vmx_msr_by_name(const char *s, size_t len);
 /* An MSR by index (0x480..0x493) or -1. */
 int vmx_msr_by_index(uint32_t index);
 
-/* Whether a capability MSR bit is set: TRI_UNKNOWN when the MSR's value is unknown. */
+/* Whether a capability MSR bit is set: TRI_UNKNOWN when that bit's value is unknown. */
 enum tri vmx_caps_msr_bit(const struct vmx_caps *c, enum vmx_msr_id id, unsigned bit);
+/* The bits of an MSR that are known (all for a present or absent MSR, none when unknown). */
+uint64_t vmx_caps_msr_known(const struct vmx_caps *c, enum vmx_msr_id id);
+/*
+ * The MSR's value under mask when every bit of mask is known (an absent MSR reads 0 here);
+ * false otherwise.
+ */
+bool vmx_caps_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id, uint64_t mask,
+                       uint64_t *value);
+/* Records that bits of an MSR have the values in value (the rest stays as it was). */
+void vmx_caps_learn_msr(struct vmx_caps *c, enum vmx_msr_id id, uint64_t mask, uint64_t value);
 /*
  * A CPUID feature bit; TRI_UNKNOWN when the leaf, the register or that bit is not known (a
  * leaf inferred from a sibling's dump leaves per-SKU bits unknown).  A leaf (or a sub-leaf of

@@ -329,3 +329,70 @@ Test(caps, harvest_on_this_machine_answers_clearly)
 		          "%d %s", r.status, r.err);
 	cli_result_free(&r);
 }
+
+/* The index of a rule by id, for reading a report's per-rule results. */
+static size_t rule_idx(const char *id)
+{
+	for (size_t i = 0; i < check_rule_count(); i++)
+		if (strcmp(check_rule_at(i)->id, id) == 0)
+			return i;
+	cr_assert_fail("no rule %s", id);
+	return 0;
+}
+
+Test(caps, partly_known_msrs_decide_what_their_known_bits_decide)
+{
+	struct vmx_caps c;
+	struct vmx_allowed a;
+	struct vmcs_config cfg;
+	struct load_diags d;
+	struct check_report *rep = malloc(sizeof(*rep));
+	struct check_input in;
+	const struct vmcs_field_info *nv = vmcs_field_by_name("POSTED_INTR_NV", 14, NULL);
+	size_t gs = rule_idx("HOST-GS-BASE-CANONICAL"), fixed1 = rule_idx("HOST-CR4-FIXED1");
+	size_t fixed0 = rule_idx("HOST-CR4-FIXED0");
+
+	cr_assert_not_null(rep);
+	memset(&c, 0, sizeof(c));
+	/* Nothing known: nothing decided. */
+	a = vmx_caps_allowed(&c, VMX_CTL_PIN);
+	cr_expect_not(a.known);
+	cr_expect_eq(vmx_caps_field_exists(&c, nv), TRI_UNKNOWN);
+	/* A log shows "process posted interrupts" set on a processor that entered the guest. */
+	vmx_caps_learn_msr(&c, VMX_MSR_TRUE_PINBASED_CTLS, 1ull << (32 + 7), 1ull << (32 + 7));
+	a = vmx_caps_allowed(&c, VMX_CTL_PIN);
+	cr_expect(a.known);
+	cr_expect_eq(vmx_allowed_may_be_1(&a, 7), TRI_YES);
+	cr_expect_eq(vmx_allowed_may_be_1(&a, 6), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_field_exists(&c, nv), TRI_YES);
+	cr_expect_eq(vmx_caps_msr_bit(&c, VMX_MSR_TRUE_PINBASED_CTLS, 38), TRI_UNKNOWN);
+
+	/* The host runs with CR4.PAE, VMXE and LA57: IA32_VMX_CR4_FIXED1 allows them. */
+	memset(&d, 0, sizeof(d));
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(config_load("examples/valid-long-mode.yaml", &cfg, &d, capsdb_resolver, NULL));
+	cfg.vmcs.value[vmcs_field_index(vmcs_field_by_name("HOST_GS_BASE", 12, NULL))] =
+	    0xff11000000000000ull; /* canonical with 57-bit linear addresses only */
+	in.vmcs = &cfg.vmcs;
+	in.caps = &c;
+	in.env = &cfg.env;
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[gs], RULE_UNDECIDED, "5-level paging support unknown");
+	cr_expect_eq(rep->result[fixed1], RULE_UNDECIDED);
+	vmx_caps_learn_msr(&c, VMX_MSR_CR4_FIXED1, 0x3020, 0x3020);
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[gs], RULE_PASS, "CR4.LA57 allowed: 57-bit linear addresses");
+	cr_expect_eq(rep->result[fixed1], RULE_PASS, "every bit HOST_CR4 sets is allowed");
+	cr_expect_eq(rep->result[fixed0], RULE_UNDECIDED, "which bits FIXED0 requires is unknown");
+	/* Known clear bits of FIXED0: every bit HOST_CR4 clears may be 0. */
+	vmx_caps_learn_msr(&c, VMX_MSR_CR4_FIXED0, ~0x2020ull, 0);
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[fixed0], RULE_PASS);
+	/* A bit known to be fixed to 0 fails, decided, whatever else is unknown. */
+	vmx_caps_learn_msr(&c, VMX_MSR_CR4_FIXED1, 1ull << 22, 0);
+	cfg.vmcs.value[vmcs_field_index(vmcs_field_by_name("HOST_CR4", 8, NULL))] |= 1ull << 22;
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[fixed1], RULE_FAIL);
+	config_release(&cfg);
+	free(rep);
+}
