@@ -313,6 +313,16 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	pg->version = eax & 0xff;
 	pg->ngp = (eax >> 8) & 0xff;
 	pg->allowed = pg->ngp >= 32 ? 0xffffffffull : (1ull << pg->ngp) - 1;
+	/*
+	 * Bits 31:0 are the general-purpose counters: EAX alone decides them (before version 6,
+	 * whose leaf 23H may enumerate more).
+	 */
+	if (pg->version < 6 && (v & 0xffffffffull & ~pg->allowed)) {
+		pg->bad = v & 0xffffffffull & ~pg->allowed;
+		return TRI_NO;
+	}
+	if (!(v >> 32))
+		return TRI_YES;
 	if (pg->version >= 2) {
 		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EDX, &edx)) {
 			pg->why = "CPUID.0AH:EDX (the number of fixed counters) is unknown";
@@ -349,9 +359,24 @@ enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64
 	const struct vmx_caps *k = c->in->caps;
 	uint64_t known = vmx_caps_msr_known(k, msr);
 	bool fixed0 = msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0;
+	enum vmx_msr_id other = msr == VMX_MSR_CR0_FIXED0   ? VMX_MSR_CR0_FIXED1
+	                        : msr == VMX_MSR_CR0_FIXED1 ? VMX_MSR_CR0_FIXED0
+	                        : msr == VMX_MSR_CR4_FIXED0 ? VMX_MSR_CR4_FIXED1
+	                                                    : VMX_MSR_CR4_FIXED0;
+	uint64_t oknown = vmx_caps_msr_known(k, other), ovalue = k->msr[other] & oknown;
 
 	fb->msr = k->msr[msr] & known;
 	fb->msr_known = known == ~0ull;
+	/*
+	 * A bit FIXED0 sets is set in FIXED1 too, and a bit FIXED1 clears is clear in FIXED0
+	 * (SDM A.7, A.8): the other MSR's known bits tell these bits of this one.
+	 */
+	if (fixed0) {
+		known |= oknown & ~ovalue;
+	} else {
+		fb->msr |= ovalue;
+		known |= ovalue;
+	}
 	if (fixed0) {
 		fb->bad = fb->msr & ~v & ~exempt;
 		fb->unknown = ~known & ~v & ~exempt;
@@ -458,10 +483,23 @@ static struct tier_view view_tier(const struct check_report *rep, unsigned t)
 			v.varies = true;
 		}
 	}
-	/* A processor that fails the implementation-specific check may report its qualification. */
-	if (v.first && v.first_may &&
-	    v.first_may->outcome.exit_qualification != v.first->outcome.exit_qualification)
-		v.varies = true;
+	/*
+	 * A check that may fail too (implementation-specific, or undecided) in the same tier may be
+	 * the one the processor reports: its error or qualification is possible as well.
+	 */
+	for (size_t i = 0; v.first && i < rep->n_findings; i++) {
+		const struct check_finding *f = &rep->findings[i];
+
+		if ((f->result != RULE_UNDECIDED && f->result != RULE_MAYFAIL) ||
+		    tier_of(rule_table[f->rule].cls) != t || t == TIER_MSRLOAD)
+			continue;
+		if (t == TIER_CTLS &&
+		    f->outcome.vm_instruction_error != v.first->outcome.vm_instruction_error)
+			v.alt = f->outcome.vm_instruction_error;
+		if (t == TIER_GUEST &&
+		    f->outcome.exit_qualification != v.first->outcome.exit_qualification)
+			v.varies = true;
+	}
 	return v;
 }
 

@@ -208,8 +208,10 @@ static const char *activation_note(const struct check_ctx *c, unsigned ctl)
 /*
  * Whether addr is within the physical-address width (SDM: "should not set any bits beyond the
  * processor's physical-address width"; IA32_VMX_BASIC[48] limits the structures a VMCS points
- * at to 32 bits).  *limit receives the width used.  RULE_UNDECIDED when a needed capability is
- * unknown; an address below 4 GBytes fits every processor.
+ * at to 32 bits, and is 0 on every processor that supports Intel 64, SDM A.1).  *limit receives
+ * the width used.  RULE_UNDECIDED only when what is known does not settle it: an address below
+ * 4 GBytes fits every processor, one with a bit at or above 52 fits none (MAXPHYADDR is at most
+ * 52), and one beyond a known MAXPHYADDR fails whether the limit is 32 bits or MAXPHYADDR.
  */
 static enum rule_result phys_check(struct check_ctx *c, uint64_t addr, bool *ok, unsigned *limit)
 {
@@ -220,16 +222,27 @@ static enum rule_result phys_check(struct check_ctx *c, uint64_t addr, bool *ok,
 	*ok = true;
 	if ((addr >> 32) == 0)
 		return RULE_PASS;
-	if (w32 == TRI_UNKNOWN)
-		return check_undecided(c,
-		                       "cannot decide whether 0x%llx fits the physical-address "
-		                       "width: IA32_VMX_BASIC is unknown",
-		                       (unsigned long long)addr);
+	if (w32 == TRI_UNKNOWN && check_intel64(c) == TRI_YES)
+		w32 = TRI_NO;
 	if (w32 == TRI_YES) {
 		*limit = 32;
 		*ok = false;
 		return RULE_PASS;
 	}
+	if (m && (addr >> m)) {
+		*ok = false;
+		return RULE_PASS;
+	}
+	if (addr >> 52) {
+		*limit = 52;
+		*ok = false;
+		return RULE_PASS;
+	}
+	if (w32 == TRI_UNKNOWN)
+		return check_undecided(c,
+		                       "cannot decide whether 0x%llx fits the physical-address "
+		                       "width: IA32_VMX_BASIC (32-bit limit) is unknown",
+		                       (unsigned long long)addr);
 	if (m == 0)
 		return check_undecided(
 		    c,
@@ -237,7 +250,6 @@ static enum rule_result phys_check(struct check_ctx *c, uint64_t addr, bool *ok,
 		    "MAXPHYADDR (CPUID.80000008H:EAX[7:0]) is unknown for these "
 		    "capabilities",
 		    (unsigned long long)addr);
-	*ok = check_phys_ok(c, addr);
 	return RULE_PASS;
 }
 
@@ -263,13 +275,21 @@ enum rule_result rule_ctls_reserved(struct check_ctx *c, uintptr_t arg)
 	    (ctl == VMX_CTL_EXIT2 && !(c->exit & ACTIVATE_EXIT2)))
 		return RULE_NA;
 	a = check_allowed(c, (enum vmx_ctl)ctl);
+	v = ctl_value(c, ctl);
+	/*
+	 * The secondary, tertiary and secondary VM-exit controls have no default1 bits: their
+	 * capability MSRs report allowed-1 settings only (SDM A.3.3, A.3.4, A.4.2), so 0 is allowed
+	 * whatever they say.
+	 */
+	if (!a.known && v == 0 &&
+	    (ctl == VMX_CTL_PROC2 || ctl == VMX_CTL_PROC3 || ctl == VMX_CTL_EXIT2))
+		return RULE_PASS;
 	if (!a.known)
 		return check_undecided(
 		    c,
 		    "cannot decide the allowed settings of %s: %s is unknown for "
 		    "these capabilities",
 		    field_name(field), vmx_msr_name(a.msr));
-	v = ctl_value(c, ctl);
 	extra = v & ~a.may_be_1 & ~a.may_unknown;
 	missing = a.must_be_1 & ~v;
 	if (!extra && !missing) {

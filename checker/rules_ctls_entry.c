@@ -185,9 +185,16 @@ enum rule_result rule_ctls_evt_other_vector(struct check_ctx *c, uintptr_t arg)
 		return RULE_PASS;
 	if (e.vector == OTHER_SYSCALL || e.vector == OTHER_SYSENTER) {
 		fred = vmx_caps_msr_bit(c->in->caps, VMX_MSR_CR4_FIXED1, L_CR4__FRED);
-		if (fred == TRI_UNKNOWN)
-			return check_undecided(c, "cannot decide whether this CPU supports FRED: "
-			                          "IA32_VMX_CR4_FIXED1 is unknown");
+		/* Without a FRED guest the vector fails whether or not the CPU has FRED. */
+		if (fred == TRI_UNKNOWN) {
+			NEED(c, VM_ENTRY_CONTROLS);
+			NEED(c, GUEST_CR4);
+			if ((c->entry & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) &&
+			    (V(c, GUEST_CR4) & BITMASK(L_CR4, FRED)))
+				return check_undecided(c, "cannot decide whether this CPU supports "
+				                          "FRED: IA32_VMX_CR4_FIXED1 is unknown");
+			fred = TRI_YES; /* the FRED wording below names the reason */
+		}
 		if (fred == TRI_YES) {
 			NEED(c, VM_ENTRY_CONTROLS);
 			NEED(c, GUEST_CR4);
@@ -387,9 +394,14 @@ enum rule_result rule_ctls_evt_nested(struct check_ctx *c, uintptr_t arg)
 		return r;
 	if (!(e.info & INTR_INFO_NESTED_EXCEPTION))
 		return RULE_NA;
-	r = caps_bit(c, VMX_MSR_BASIC, BASIC_NESTED_EXCEPTION, &ok);
-	if (r != RULE_PASS)
-		return r;
+	/* Only a hardware exception may be marked nested, whatever IA32_VMX_BASIC[58] says. */
+	if (e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION) {
+		r = caps_bit(c, VMX_MSR_BASIC, BASIC_NESTED_EXCEPTION, &ok);
+		if (r != RULE_PASS)
+			return r;
+	} else {
+		ok = true; /* the message then names the type, the reason on every CPU */
+	}
 	if (ok && e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION)
 		return RULE_PASS;
 	check_hint(c, "clear bit 13 of VM_ENTRY_INTR_INFO_FIELD (0x%llx)%s",

@@ -31,6 +31,14 @@ enum rule_result rule_ctls_cr3_target_count(struct check_ctx *c, uintptr_t arg)
 	n = V(c, CR3_TARGET_COUNT);
 	if (n == 0)
 		return RULE_PASS;
+	/* IA32_VMX_MISC[24:16] is at most 256 (SDM A.6): a larger count fails everywhere. */
+	if (n > 256) {
+		check_hint(c, "set CR3_TARGET_COUNT to at most 4 (every processor supports 4)");
+		return check_fail(c, VMCS_CR3_TARGET_COUNT,
+		                  "CR3_TARGET_COUNT = %llu exceeds 256, the most CR3-target values "
+		                  "any processor reports (IA32_VMX_MISC[24:16])",
+		                  (unsigned long long)n);
+	}
 	if (!vmx_caps_msr_bits(caps, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
 		return check_undecided(c, "cannot decide: IA32_VMX_MISC is unknown for these "
 		                          "capabilities");
@@ -204,15 +212,22 @@ enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
 	if (r != RULE_PASS)
 		return r;
 	type = BITS_GET(eptp, L_EPTP, MEMORY_TYPE);
+	/* Only the capability bit of the type used decides; any other type fails everywhere. */
 	if (type == L_EPTP__V_UC || type == L_EPTP__V_WB) {
-		r = ept_cap(c, L_MSR_EPT_VPID_CAP__MEMTYPE_UC, &uc);
-		if (r == RULE_PASS)
-			r = ept_cap(c, L_MSR_EPT_VPID_CAP__MEMTYPE_WB, &wb);
+		r = ept_cap(c,
+		            type == L_EPTP__V_UC ? L_MSR_EPT_VPID_CAP__MEMTYPE_UC
+		                                 : L_MSR_EPT_VPID_CAP__MEMTYPE_WB,
+		            type == L_EPTP__V_UC ? &uc : &wb);
 		if (r != RULE_PASS)
 			return r;
-		if ((type == L_EPTP__V_UC && uc) || (type == L_EPTP__V_WB && wb))
+		if (uc || wb)
 			return RULE_PASS;
 	}
+	/* For the hint: what this CPU reports, where known. */
+	uc = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) ==
+	     TRI_YES;
+	wb = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) ==
+	     TRI_YES;
 	check_hint(c,
 	           "set EPT_POINTER bits 2:0 to %s, the memory type this CPU reports for EPT "
 	           "paging structures",
@@ -243,14 +258,22 @@ enum rule_result rule_ctls_eptp_walk(struct check_ctx *c, uintptr_t arg)
 	(void)arg;
 	if (r != RULE_PASS)
 		return r;
-	r = ept_cap(c, L_MSR_EPT_VPID_CAP__PAGE_WALK_4, &four);
-	if (r == RULE_PASS)
-		r = ept_cap(c, L_MSR_EPT_VPID_CAP__PAGE_WALK_5, &five);
-	if (r != RULE_PASS)
-		return r;
 	len = BITS_GET(eptp, L_EPTP, PAGE_WALK_LENGTH_MINUS_1);
-	if ((len == 3 && four) || (len == 4 && five))
-		return RULE_PASS;
+	/* Only 4- and 5-level walks exist (SDM A.10): the capability bit of the length used
+	 * decides. */
+	if (len == 3 || len == 4) {
+		r = ept_cap(
+		    c, len == 3 ? L_MSR_EPT_VPID_CAP__PAGE_WALK_4 : L_MSR_EPT_VPID_CAP__PAGE_WALK_5,
+		    len == 3 ? &four : &five);
+		if (r != RULE_PASS)
+			return r;
+		if (four || five)
+			return RULE_PASS;
+	}
+	four = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP,
+	                        L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
+	five = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP,
+	                        L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
 	check_hint(c, "EPTP bits 5:3 hold the page-walk length minus 1: write %s",
 	           four   ? "3 (0x18) for 4-level EPT"
 	           : five ? "4 (0x20) for 5-level EPT"

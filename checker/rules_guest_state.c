@@ -954,6 +954,7 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 	uint64_t pdpte[4];
 	unsigned m = check_maxphyaddr(c);
 	bool ept, maybe_unchecked = false;
+	int unknown_field = -1, undecided = -1;
 
 	NEED(c, GUEST_CR0);
 	NEED(c, GUEST_CR4);
@@ -970,7 +971,7 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 	if (arg == 1) {
 		for (int i = 0; i < 4; i++) {
 			if (!c->in->vmcs->known[fields[i]])
-				return check_unknown_field(c, fields[i]);
+				unknown_field = fields[i];
 			pdpte[i] = c->v[fields[i]];
 		}
 	} else {
@@ -990,20 +991,26 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 		    (V(c, HOST_CR4) & CR4_PAE) && V(c, HOST_CR3) == V(c, GUEST_CR3))
 			maybe_unchecked = true;
 	}
+	/*
+	 * Any present PDPTE with a reserved bit set fails the entry: one that cannot be judged
+	 * (unknown, or its address bits against an unknown MAXPHYADDR) does not hide another
+	 * that fails.
+	 */
 	for (int i = 0; i < 4; i++) {
-		uint64_t bad = pdpte_reserved(pdpte[i], m ? m : 52);
+		uint64_t bad;
 		char name[40];
 
+		if (arg == 1 && !c->in->vmcs->known[fields[i]])
+			continue;
+		bad = pdpte_reserved(pdpte[i], m ? m : 52);
 		if (arg)
 			check_snprintf(name, sizeof(name), "%s",
 			               vmcs_field_at((size_t)fields[i])->name);
 		else
 			check_snprintf(name, sizeof(name), "PDPTE%d at GUEST_CR3", i);
 		if (!bad) {
-			if (!m && (pdpte[i] & 1) && (pdpte[i] >> 32))
-				return check_undecided(
-				    c, "%s = 0x%llx: MAXPHYADDR is unknown for this CPU", name,
-				    (unsigned long long)pdpte[i]);
+			if (!m && (pdpte[i] & 1) && (pdpte[i] >> 32) && undecided < 0)
+				undecided = i;
 			continue;
 		}
 		if (maybe_unchecked)
@@ -1022,5 +1029,10 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 		                  "%s = 0x%llx is present and sets reserved bit(s) 0x%llx", name,
 		                  (unsigned long long)pdpte[i], (unsigned long long)bad);
 	}
+	if (unknown_field >= 0)
+		return check_unknown_field(c, unknown_field);
+	if (undecided >= 0)
+		return check_undecided(c, "PDPTE%d = 0x%llx: MAXPHYADDR is unknown for this CPU",
+		                       undecided, (unsigned long long)pdpte[undecided]);
 	return RULE_PASS;
 }

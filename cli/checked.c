@@ -122,7 +122,7 @@ void outcome_text(char *buf, size_t n, const struct check_outcome *o)
 		         o->exit_reason, 0x80000000u | o->exit_reason,
 		         (unsigned long long)o->exit_qualification,
 		         o->qualification_varies
-		             ? " (other failing checks give other qualifications)"
+		             ? " (other checks that fail or may fail give other qualifications)"
 		             : "");
 		break;
 	case OUTCOME_PROCESSOR_DEPENDENT:

@@ -308,8 +308,18 @@ Test(diagnose, emitted_config_rechecks_to_the_same_decided_result)
 		 * target): the log's verdict settles those for diagnose, nothing does for check.
 		 */
 		if (!strstr(diag, "undecided") && !strstr(diag, "success") &&
-		    !strstr(pred, "undecided"))
+		    !strstr(pred, "undecided")) {
+			/*
+			 * An unknown link target leaves its check undecided in check, so another
+			 * qualification stays possible there; the log's own qualification settles
+			 * it for diagnose.
+			 */
+			char *v = strstr(pred, ", \"exit_qualification_varies\": true");
+
+			if (v)
+				memmove(v, v + 35, strlen(v + 35) + 1);
 			cr_expect_str_eq(pred, diag, "%s #%s", cases[i].file, cases[i].dump);
+		}
 		/* Every check the dump fails also fails in the configuration. */
 		for (p = strstr(d.out, "\"severity\": \"error\""); p;
 		     p = strstr(p + 1, "\"severity\": \"error\"")) {
