@@ -245,6 +245,10 @@ enum tri check_intel64(const struct check_ctx *c)
 	t = vmx_allowed_may_be_1(exit, L_EXIT__HOST_ADDRESS_SPACE_SIZE);
 	if (t != TRI_UNKNOWN)
 		return t;
+	/* "CR8-load/-store exiting" must be 0 without Intel 64 (SDM 25.6.2): allowed 1, Intel 64.
+	 */
+	if (vmx_allowed_may_be_1(&c->allowed[VMX_CTL_PROC], L_PROC__CR8_LOAD_EXITING) == TRI_YES)
+		return TRI_YES;
 	if (c->in->env->ia32e_mode)
 		return TRI_YES;
 	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32) == TRI_YES)

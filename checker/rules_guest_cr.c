@@ -320,7 +320,6 @@ enum rule_result rule_guest_cr_ia32e_cr_bit(struct check_ctx *c, uintptr_t arg)
 	bool cr0 = arg == VMCS_GUEST_CR0;
 	uint64_t v, bit = cr0 ? CR0_PG : CR4_PAE;
 
-	NEED_INTEL64(c);
 	NEED(c, VM_ENTRY_CONTROLS);
 	if (!ENTRY(c, IA32E_MODE_GUEST))
 		return RULE_NA;
@@ -330,6 +329,7 @@ enum rule_result rule_guest_cr_ia32e_cr_bit(struct check_ctx *c, uintptr_t arg)
 		NEED(c, GUEST_CR4);
 	v = c->v[arg];
 	if (!(v & bit)) {
+		NEED_INTEL64(c);
 		check_hint(c,
 		           "set bit %s of %s (0x%llx), or clear \"IA-32e mode guest\" in "
 		           "VM_ENTRY_CONTROLS for a 32-bit guest",
@@ -348,12 +348,12 @@ enum rule_result rule_guest_cr_cr4_pcide(struct check_ctx *c, uintptr_t arg)
 	const uint64_t pcide = BITMASK(L_CR4, PCIDE);
 
 	(void)arg;
-	NEED_INTEL64(c);
 	NEED(c, VM_ENTRY_CONTROLS);
 	if (ENTRY(c, IA32E_MODE_GUEST))
 		return RULE_NA;
 	NEED(c, GUEST_CR4);
 	if (V(c, GUEST_CR4) & pcide) {
+		NEED_INTEL64(c);
 		check_hint(c,
 		           "clear bit 17 (PCIDE) of GUEST_CR4 (0x%llx): PCIDs exist only in "
 		           "IA-32e mode",
@@ -378,9 +378,11 @@ enum rule_result rule_guest_cr_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 	uint64_t v, bad, maybe = 0;
 
 	(void)arg;
-	NEED_INTEL64(c);
 	NEED(c, GUEST_CR3);
 	v = V(c, GUEST_CR3);
+	if (!(v >> 32))
+		return RULE_PASS;
+	NEED_INTEL64(c);
 	if (m) {
 		bad = v & (~0ull << m);
 	} else {
@@ -430,13 +432,13 @@ enum rule_result rule_guest_cr_dr7_high(struct check_ctx *c, uintptr_t arg)
 	uint64_t v;
 
 	(void)arg;
-	NEED_INTEL64(c);
 	NEED(c, VM_ENTRY_CONTROLS);
 	if (!ENTRY(c, LOAD_DEBUG_CONTROLS))
 		return RULE_NA;
 	NEED(c, GUEST_DR7);
 	v = V(c, GUEST_DR7);
 	if (v >> 32) {
+		NEED_INTEL64(c);
 		check_hint(c, "clear bits 63:32 of GUEST_DR7 (use 0x%llx)",
 		           (unsigned long long)(v & 0xffffffffull));
 		return check_fail(c, VMCS_GUEST_DR7, "GUEST_DR7 = 0x%llx sets bits in 63:32",
@@ -457,7 +459,6 @@ enum rule_result rule_guest_cr_msr_canonical(struct check_ctx *c, uintptr_t arg)
 	uint64_t v;
 	enum tri t;
 
-	NEED_INTEL64(c);
 	if (arg == VMCS_GUEST_S_CET || arg == VMCS_GUEST_INTR_SSP_TABLE) {
 		NEED(c, VM_ENTRY_CONTROLS);
 		if (!ENTRY(c, LOAD_CET_STATE))
@@ -466,6 +467,10 @@ enum rule_result rule_guest_cr_msr_canonical(struct check_ctx *c, uintptr_t arg)
 	if (!c->in->vmcs->known[arg])
 		return check_unknown_field(c, (int)arg);
 	v = c->v[arg];
+	/* Canonical at 48 bits is canonical everywhere; otherwise it matters only on Intel 64. */
+	if (check_canonical(v, 48))
+		return RULE_PASS;
+	NEED_INTEL64(c);
 	t = check_canonical_max(c, v, &w);
 	if (t == TRI_NO) {
 		check_hint(c, "make %s canonical: bits 63:%u must all equal bit %u", f->name, w - 1,

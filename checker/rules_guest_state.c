@@ -79,32 +79,32 @@ enum rule_result rule_guest_state_rip_high(struct check_ctx *c, uintptr_t arg)
 	bool is64;
 	uint64_t v;
 
-	NEED_INTEL64(c);
 	if (arg == VMCS_GUEST_SSP) {
 		NEED(c, VM_ENTRY_CONTROLS);
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
+	if (!c->in->vmcs->known[arg])
+		return check_unknown_field(c, (int)arg);
+	v = c->v[arg];
+	/* A value below 4 GBytes passes in every mode and on every processor. */
+	if (!(v >> 32))
+		return RULE_PASS;
+	NEED_INTEL64(c);
 	if ((r = guest_64bit(c, &is64)) != RULE_PASS)
 		return r;
 	if (is64)
 		return RULE_NA;
-	if (!c->in->vmcs->known[arg])
-		return check_unknown_field(c, (int)arg);
-	v = c->v[arg];
-	if (v >> 32) {
-		check_hint(c,
-		           "outside 64-bit mode %s is 32 bits: clear bits 63:32 (use 0x%llx), or "
-		           "enter 64-bit mode (\"IA-32e mode guest\" and CS.L = 1)",
-		           name, (unsigned long long)(v & 0xffffffffull));
-		return check_fail(c, (int)arg,
-		                  "%s = 0x%llx sets bits in 63:32 for a guest not in 64-bit mode "
-		                  "(IA-32e mode guest = %d, CS.L = %d)",
-		                  name, (unsigned long long)v, ENTRY(c, IA32E_MODE_GUEST),
-		                  ENTRY(c, IA32E_MODE_GUEST) &&
-		                      (V(c, GUEST_CS_AR_BYTES) & BITMASK(L_AR, L)) != 0);
-	}
-	return RULE_PASS;
+	check_hint(c,
+	           "outside 64-bit mode %s is 32 bits: clear bits 63:32 (use 0x%llx), or enter "
+	           "64-bit mode (\"IA-32e mode guest\" and CS.L = 1)",
+	           name, (unsigned long long)(v & 0xffffffffull));
+	return check_fail(c, (int)arg,
+	                  "%s = 0x%llx sets bits in 63:32 for a guest not in 64-bit mode "
+	                  "(IA-32e mode guest = %d, CS.L = %d)",
+	                  name, (unsigned long long)v, ENTRY(c, IA32E_MODE_GUEST),
+	                  ENTRY(c, IA32E_MODE_GUEST) &&
+	                      (V(c, GUEST_CS_AR_BYTES) & BITMASK(L_AR, L)) != 0);
 }
 
 /*
@@ -120,19 +120,22 @@ enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t a
 	bool is64;
 	uint64_t v;
 
-	NEED_INTEL64(c);
 	if (arg == VMCS_GUEST_SSP) {
 		NEED(c, VM_ENTRY_CONTROLS);
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
+	if (!c->in->vmcs->known[arg])
+		return check_unknown_field(c, (int)arg);
+	v = c->v[arg];
+	/* Bits 63:47 identical satisfies every linear-address width, in any mode. */
+	if (check_canonical(v, 48))
+		return RULE_PASS;
+	NEED_INTEL64(c);
 	if ((r = guest_64bit(c, &is64)) != RULE_PASS)
 		return r;
 	if (!is64)
 		return RULE_NA;
-	if (!c->in->vmcs->known[arg])
-		return check_unknown_field(c, (int)arg);
-	v = c->v[arg];
 	n = check_la_width(c);
 	if (!n) {
 		if (check_canonical(v, 49))
