@@ -1747,6 +1747,7 @@ static void open_dump(struct dump_parser *p, unsigned fmt, unsigned line)
 	d->env.instruction = VMENTRY_VMLAUNCH;
 	d->env.launch_state = LAUNCH_STATE_CLEAR;
 	d->env.ia32e_mode = true;
+	d->env.values_read_back = true; /* the hypervisor printed what VMREAD returned */
 	p->st.last_recognized = line;
 	if (fmt == DUMP_FMT_XEN && p->xen_context[0] && line - p->xen_context_line < 8)
 		snprintf(p->st.context, sizeof(p->st.context), "%s", p->xen_context);

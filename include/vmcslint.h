@@ -385,6 +385,11 @@ struct vmentry_env {
 	bool link_shadow;       /* its shadow-VMCS indicator (bit 31) */
 	bool vtpr_known;        /* vtpr gives the byte at offset 80H of the virtual-APIC page */
 	uint8_t vtpr;
+	/*
+	 * The VMCS values are what VMREAD returned (a dump, a probe's read-back), not what
+	 * software VMWRITEs: what a VMWRITE may drop on some processors is already gone.
+	 */
+	bool values_read_back;
 };
 
 /* ---- The checker (SDM Vol. 3C chapter "VM Entries") ---- */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsdb_dir.h"
 #include "expect.h"
 
 #define FIXTURES "tests/fixtures/rules"
@@ -203,4 +204,36 @@ Test(examples, predicted_as_documented)
 		free(rep);
 	}
 	globfree(&g);
+}
+
+Test(rules, reserved_access_rights_bits_fail_only_when_read_back)
+{
+	const char *path = "tests/fixtures/rules/GUEST-CS-AR-RESERVED-11-8.mayfail.yaml";
+	const struct check_rule *r = check_rule_by_id("GUEST-CS-AR-RESERVED-11-8", 25);
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	struct check_report *rep = malloc(sizeof(*rep));
+	size_t idx = 0;
+
+	cr_assert(r && rep);
+	while (check_rule_at(idx) != r && strcmp(check_rule_at(idx)->id, r->id) != 0)
+		idx++;
+	cr_assert(expect_check(path, &cfg, rep, &diags));
+	/* What software writes: some processors' VMWRITE drops the bits (SDM 25.4.1). */
+	cr_expect_eq(rep->result[idx], RULE_MAYFAIL);
+	cr_expect_eq(rep->prediction.kind, OUTCOME_PROCESSOR_DEPENDENT);
+	/* What VMREAD returned (a dump, a probe read-back): this processor kept them. */
+	cfg.env.values_read_back = true;
+	{
+		struct vmx_caps caps;
+		char err[128];
+		struct check_input in = {&cfg.vmcs, &caps, &cfg.env};
+
+		cr_assert(capsdb_load(CAPSDB_DEFAULT_NAME, &caps, NULL, err, sizeof(err), NULL));
+		check_run(&in, rep);
+	}
+	cr_expect_eq(rep->result[idx], RULE_FAIL);
+	cr_expect_eq(rep->prediction.kind, OUTCOME_ENTRY_FAILURE);
+	config_release(&cfg);
+	free(rep);
 }
