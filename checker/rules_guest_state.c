@@ -859,6 +859,42 @@ enum rule_result rule_guest_state_link_address(struct check_ctx *c, uintptr_t ar
 }
 
 /*
+ * SDM 27.3.1.5: if the processor is not in SMM (vmcslint models VM entries outside SMM), the
+ * VMCS link pointer must not be the current-VMCS pointer.  The current VMCS is an ordinary
+ * (not shadow: VM entry fails earlier with a shadow VMCS current) VMCS region of this
+ * processor's revision, so a link target that is not one cannot be it.
+ */
+enum rule_result rule_guest_state_link_current(struct check_ctx *c, uintptr_t arg)
+{
+	const struct vmentry_env *e = c->in->env;
+	uint64_t p, basic;
+
+	(void)arg;
+	NEED(c, VMCS_LINK_POINTER);
+	p = V(c, VMCS_LINK_POINTER);
+	if (p == ~0ull)
+		return RULE_NA;
+	if (e->link_current_known) {
+		if (!e->link_is_current)
+			return RULE_PASS;
+		check_hint(c, "point VMCS_LINK_POINTER at a shadow VMCS (with VMCS shadowing), or "
+		              "set it to 0xffffffffffffffff; never at the current VMCS");
+		return check_fail(c, VMCS_VMCS_LINK_POINTER,
+		                  "VMCS_LINK_POINTER = 0x%llx is the current-VMCS pointer",
+		                  (unsigned long long)p);
+	}
+	if (e->link_known && (!e->link_is_vmcs || e->link_shadow ||
+	                      (vmx_caps_msr_bits(c->in->caps, VMX_MSR_BASIC,
+	                                         BITMASK(L_MSR_BASIC, REVISION_ID), &basic) &&
+	                       e->link_revision != BITS_GET(basic, L_MSR_BASIC, REVISION_ID))))
+		return RULE_PASS;
+	return check_undecided(c,
+	                       "cannot decide whether VMCS_LINK_POINTER = 0x%llx is the current "
+	                       "VMCS (give memory: vmcs_link: {..., current: false})",
+	                       (unsigned long long)p);
+}
+
+/*
  * SDM 27.3.1.5: the first 32 bits of the region the VMCS link pointer references must hold the
  * processor's VMCS revision identifier in bits 30:0 (arg 0) and, in bit 31, the setting of the
  * "VMCS shadowing" VM-execution control (arg 1).  What is there comes from the configuration's

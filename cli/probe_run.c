@@ -489,6 +489,9 @@ static void result_init(struct probe_result *r, const struct probe_case *c)
 	r->env = *c->env;
 	r->env.ia32e_mode = true;
 	r->env.values_read_back = true;
+	/* The image's link page is never the VMCS region it launches. */
+	r->env.link_current_known = true;
+	r->env.link_is_current = false;
 	/* The image's virtual-APIC page is zeroed: VTPR reads 0 whatever the case says. */
 	r->env.vtpr_known = true;
 	r->env.vtpr = 0;

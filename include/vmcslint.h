@@ -379,11 +379,13 @@ struct vmentry_env {
 	size_t n_msr_load;
 	bool pdptes_known; /* pdpte[] gives the PDPTEs at guest CR3 */
 	uint64_t pdpte[4];
-	bool link_known;        /* what VMCS_LINK_POINTER points at is known */
-	bool link_is_vmcs;      /* a VMCS region is there */
-	uint32_t link_revision; /* its revision identifier (bits 30:0) */
-	bool link_shadow;       /* its shadow-VMCS indicator (bit 31) */
-	bool vtpr_known;        /* vtpr gives the byte at offset 80H of the virtual-APIC page */
+	bool link_known;         /* what VMCS_LINK_POINTER points at is known */
+	bool link_is_vmcs;       /* a VMCS region is there */
+	uint32_t link_revision;  /* its revision identifier (bits 30:0) */
+	bool link_shadow;        /* its shadow-VMCS indicator (bit 31) */
+	bool link_current_known; /* link_is_current says whether it is the current VMCS */
+	bool link_is_current;
+	bool vtpr_known; /* vtpr gives the byte at offset 80H of the virtual-APIC page */
 	uint8_t vtpr;
 	/*
 	 * The VMCS values are what VMREAD returned (a dump, a probe's read-back), not what

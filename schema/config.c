@@ -503,7 +503,7 @@ static void load_memory(struct loader *L, const char *file, const struct ynode *
 		}
 	}
 	if ((n = ynode_get(map, "vmcs_link", (struct ynode **)&k))) {
-		static const char *const keys[] = {"revision_id", "shadow", NULL};
+		static const char *const keys[] = {"revision_id", "shadow", "current", NULL};
 		const struct ynode *x;
 		uint64_t v;
 
@@ -527,6 +527,9 @@ static void load_memory(struct loader *L, const char *file, const struct ynode *
 		}
 		if ((x = ynode_get(n, "shadow", NULL)))
 			yparse_bool(x, &cfg->env.link_shadow, "shadow", file, L->diags);
+		if ((x = ynode_get(n, "current", NULL)) &&
+		    yparse_bool(x, &cfg->env.link_is_current, "current", file, L->diags))
+			cfg->env.link_current_known = true;
 	}
 }
 

@@ -151,7 +151,7 @@ int main(void)
 	    "      \"vmcs_link\": {\"anyOf\": [{\"type\": \"null\"}, {\"type\": \"object\", "
 	    "\"additionalProperties\": false, \"required\": [\"revision_id\"], \"properties\": "
 	    "{\"revision_id\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 2147483647}, "
-	    "\"shadow\": {\"type\": \"boolean\"}}}]}}},\n"
+	    "\"shadow\": {\"type\": \"boolean\"}, \"current\": {\"type\": \"boolean\"}}}]}}},\n"
 	    "    \"vmcs\": {\"type\": [\"object\", \"null\"], \"additionalProperties\": false,\n"
 	    "      \"patternProperties\": {\"^0[xX][0-9a-fA-F]+$\": {\"$ref\": "
 	    "\"#/$defs/u64\"}},\n"
