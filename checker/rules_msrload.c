@@ -942,6 +942,40 @@ static enum rule_result entry_unmodeled(struct check_ctx *c, const struct vmx_ms
 
 /* ---- the rules ---- */
 
+/*
+ * SDM A.6 "Miscellaneous Data": 512 x (IA32_VMX_MISC[27:25] + 1) is the recommended maximum
+ * number of MSRs in each list; beyond it "undefined processor behavior may result (including a
+ * machine check during the VMX transition)".  Such an entry's outcome cannot be predicted.
+ */
+enum rule_result rule_msrload_count_recommended(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t count, misc, max;
+
+	(void)arg;
+	NEED(c, VM_ENTRY_MSR_LOAD_COUNT);
+	count = V(c, VM_ENTRY_MSR_LOAD_COUNT);
+	if (count <= 512)
+		return count ? RULE_PASS : RULE_NA;
+	c->f->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
+	if (!vmx_caps_msr_bits(c->in->caps, VMX_MSR_MISC, BITMASK(L_MSR_MISC, MAX_MSR_LIST), &misc))
+		return check_undecided(
+		    c,
+		    "cannot decide: VM_ENTRY_MSR_LOAD_COUNT = %llu may exceed the "
+		    "recommended maximum (512 x (IA32_VMX_MISC[27:25] + 1), "
+		    "unknown here), beyond which VM entry is undefined",
+		    (unsigned long long)count);
+	max = 512 * (BITS_GET(misc, L_MSR_MISC, MAX_MSR_LIST) + 1);
+	if (count <= max)
+		return RULE_PASS;
+	check_hint(c, "load at most %llu MSRs on VM entry (IA32_VMX_MISC[27:25] on this CPU)",
+	           (unsigned long long)max);
+	return check_undecided(c,
+	                       "VM_ENTRY_MSR_LOAD_COUNT = %llu exceeds the recommended maximum "
+	                       "%llu: the SDM leaves the VM entry undefined (a machine check "
+	                       "is possible)",
+	                       (unsigned long long)count, (unsigned long long)max);
+}
+
 enum rule_result rule_msrload_fs_gs_base(struct check_ctx *c, uintptr_t arg)
 {
 	(void)arg;

@@ -751,6 +751,20 @@ static void warn_fields(struct vmcs_config *cfg, struct load_diags *diags)
 		}
 		if (cfg->vmcs.value[i] == 0)
 			continue;
+		/*
+		 * Outside IA-32e mode VMWRITE's source operand is 32 bits and a longer field gets
+		 * its high bits cleared (SDM VMWRITE); natural-width fields have no high-access
+		 * encoding: the VMCS holds bits 31:0, and VM entry is judged on that.
+		 */
+		if (!cfg->env.ia32e_mode && f->width == VMCS_WNAT && (cfg->vmcs.value[i] >> 32)) {
+			load_diag_add(
+			    diags, DIAG_WARNING, p->file, p->line, p->col,
+			    "%s = 0x%llx: outside IA-32e mode (processor_mode: legacy) VMWRITE "
+			    "stores bits 31:0 of a natural-width field; checked as 0x%llx",
+			    f->name, (unsigned long long)cfg->vmcs.value[i],
+			    (unsigned long long)(cfg->vmcs.value[i] & 0xffffffffull));
+			cfg->vmcs.value[i] &= 0xffffffffull;
+		}
 		if (!control_on(cfg, f->exists[0]) &&
 		    (VMCS_EXISTS_KIND(f->exists[1]) == VMCS_X_KIND_NONE ||
 		     !control_on(cfg, f->exists[1]))) {

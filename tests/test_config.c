@@ -96,6 +96,22 @@ Test(config, warnings_for_read_only_and_inactive_fields)
 	cli_result_free(&r);
 }
 
+Test(config, legacy_mode_natural_width_values_keep_bits_31_0)
+{
+	const char *f = DIR "legacy-wide-natural.yaml";
+	struct cli_result r = run_cli(NULL, (const char *[]){"check", "--format", "json", f, NULL});
+
+	/* Outside IA-32e mode a VMWRITE stores 32 bits of a natural-width field (SDM VMWRITE). */
+	cr_expect(strstr(r.err, DIR "legacy-wide-natural.yaml:4:3: warning: GUEST_FS_BASE = "
+	                            "0x800000001000: outside IA-32e mode (processor_mode: legacy) "
+	                            "VMWRITE stores bits 31:0 of a natural-width field; checked as "
+	                            "0x1000"),
+	          "%s", r.err);
+	/* Judged on the stored value: not a non-canonical FS base. */
+	cr_expect(!strstr(r.out, "GUEST-FS-BASE-CANONICAL"), "%s", r.out);
+	cli_result_free(&r);
+}
+
 Test(config, huge_file_is_refused)
 {
 	char path[] = "/tmp/vmcslint-huge-XXXXXX.yaml";

@@ -12,6 +12,7 @@
 
 #include "capsdb_dir.h"
 #include "expect.h"
+#include "vmcs_ids.h"
 
 #define FIXTURES "tests/fixtures/rules"
 
@@ -234,6 +235,65 @@ Test(rules, reserved_access_rights_bits_fail_only_when_read_back)
 	}
 	cr_expect_eq(rep->result[idx], RULE_FAIL);
 	cr_expect_eq(rep->prediction.kind, OUTCOME_ENTRY_FAILURE);
+	config_release(&cfg);
+	free(rep);
+}
+
+/* The index of a rule by id. */
+static size_t idx_of(const char *id)
+{
+	for (size_t i = 0; i < check_rule_count(); i++)
+		if (strcmp(check_rule_at(i)->id, id) == 0)
+			return i;
+	cr_assert_fail("no check %s", id);
+	return 0;
+}
+
+Test(rules, intel64_only_checks_decide_what_passes_on_every_processor)
+{
+	/*
+	 * Values as a dump shows them (read back), from a VMM outside IA-32e mode on a processor
+	 * whose Intel 64 support nothing tells: no CPUID, the VM-entry, VM-exit and primary
+	 * processor-based capability MSRs unknown.
+	 */
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	struct check_report *rep = malloc(sizeof(*rep));
+	struct vmx_caps caps;
+	struct check_input in;
+	char err[128];
+	size_t esp = idx_of("GUEST-SYSENTER-ESP-CANONICAL");
+	static const enum vmx_msr_id unknown[] = {
+	    VMX_MSR_ENTRY_CTLS,     VMX_MSR_TRUE_ENTRY_CTLS, VMX_MSR_EXIT_CTLS,
+	    VMX_MSR_TRUE_EXIT_CTLS, VMX_MSR_PROCBASED_CTLS,  VMX_MSR_TRUE_PROCBASED_CTLS};
+
+	cr_assert_not_null(rep);
+	memset(&diags, 0, sizeof(diags));
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(
+	    config_load("examples/valid-pae-32bit.yaml", &cfg, &diags, capsdb_resolver, NULL));
+	cr_assert(capsdb_load("tests/fixtures/caps/no-cpuid-sandy-bridge.yaml", &caps, NULL, err,
+	                      sizeof(err), NULL),
+	          "%s", err);
+	for (size_t k = 0; k < sizeof(unknown) / sizeof(unknown[0]); k++)
+		caps.msr_state[unknown[k]] = VMX_MSR_UNKNOWN;
+	cfg.env.ia32e_mode = false;
+	cfg.env.values_read_back = true;
+	in.vmcs = &cfg.vmcs;
+	in.caps = &caps;
+	in.env = &cfg.env;
+	/* Canonical at 48 bits: canonical on every processor, Intel 64 or not. */
+	cfg.vmcs.value[VMCS_GUEST_SYSENTER_ESP] = 0xffff888000010000ull;
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[esp], RULE_PASS);
+	/* Not canonical: it matters only on an Intel 64 processor, which is unknown. */
+	cfg.vmcs.value[VMCS_GUEST_SYSENTER_ESP] = 0x0000900000000000ull;
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[esp], RULE_UNDECIDED);
+	/* "CR8-load exiting" allowed: only Intel 64 processors allow it (SDM 25.6.2). */
+	caps.msr_state[VMX_MSR_PROCBASED_CTLS] = VMX_MSR_PRESENT;
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[esp], RULE_FAIL);
 	config_release(&cfg);
 	free(rep);
 }
