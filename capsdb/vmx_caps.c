@@ -389,6 +389,14 @@ static enum tri exists_by(const struct vmx_caps *c, uint16_t x)
 	}
 }
 
+bool vmx_caps_field_index_beyond(const struct vmx_caps *c, const struct vmcs_field_info *f)
+{
+	uint64_t e;
+
+	return vmx_caps_msr_bits(c, VMX_MSR_VMCS_ENUM, 0x3feull, &e) &&
+	       ((f->encoding >> 1) & 0x1ffu) > (e >> 1);
+}
+
 enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field_info *f)
 {
 	enum tri a = exists_by(c, f->exists[0]), b = exists_by(c, f->exists[1]);
@@ -396,6 +404,6 @@ enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field
 	if (a == TRI_YES || b == TRI_YES)
 		return TRI_YES;
 	if (a == TRI_UNKNOWN || b == TRI_UNKNOWN)
-		return TRI_UNKNOWN;
+		return vmx_caps_field_index_beyond(c, f) ? TRI_NO : TRI_UNKNOWN;
 	return TRI_NO;
 }

@@ -103,8 +103,6 @@ struct check_outcome check_rule_outcome(const struct check_rule *r)
 
 	switch (r->cls) {
 	case CHECK_CLASS_VMWRITE:
-		o.vm_instruction_error = 12;
-		break;
 	case CHECK_CLASS_INSTR:
 		o.vm_instruction_error = r->vm_error;
 		break;

@@ -40,6 +40,27 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 	return vmx_allowed_may_be_1(a, VMCS_EXISTS_BIT(x));
 }
 
+/* Records a VMWRITE that fails (or may) in the report's list, under the current rule. */
+static void add_vmwrite(struct check_ctx *c, size_t field, enum rule_result result, uint8_t error)
+{
+	struct check_vmwrite *w = &c->rep->vmwrite[c->rep->n_vmwrite++];
+
+	w->field = (int16_t)field;
+	w->result = (uint8_t)result;
+	w->error = error;
+	w->rule = c->f->rule;
+}
+
+/* Whether a field's VMWRITE fails for lack of the field (the first VMWRITE rule's list). */
+static bool listed_missing(const struct check_ctx *c, size_t field)
+{
+	for (size_t k = 0; k < c->rep->n_vmwrite; k++) {
+		if ((size_t)c->rep->vmwrite[k].field == field && c->rep->vmwrite[k].error == 12)
+			return true;
+	}
+	return false;
+}
+
 /*
  * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
  * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
@@ -50,7 +71,6 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 {
 	const struct vmcs_state *s = c->in->vmcs;
-	struct check_report *rep = c->rep;
 	int first = -1, missing = 0, unknown = -1;
 	char names[200];
 	size_t len = 0;
@@ -69,11 +89,11 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 			t2 = exists_by(c, f->exists[1]);
 			t = t2 == TRI_YES ? TRI_YES : t == TRI_UNKNOWN ? TRI_UNKNOWN : t2;
 		}
+		if (t == TRI_UNKNOWN && vmx_caps_field_index_beyond(c->in->caps, f))
+			t = TRI_NO;
 		if (t == TRI_YES)
 			continue;
-		rep->vmwrite[rep->n_vmwrite].field = (int16_t)i;
-		rep->vmwrite[rep->n_vmwrite].result = t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED;
-		rep->n_vmwrite++;
+		add_vmwrite(c, i, t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 12);
 		if (t == TRI_UNKNOWN) {
 			if (unknown < 0)
 				unknown = (int)i;
@@ -103,6 +123,42 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 		                       "introduces it is unknown",
 		                       vmcs_field_at((size_t)unknown)->name);
 	return RULE_PASS;
+}
+
+/*
+ * SDM 31.3 (VMWRITE): once the field is known to exist, a VMWRITE to a read-only field (the
+ * VM-exit information fields) fails with VM-instruction error 13, unless IA32_VMX_MISC[29] says
+ * VMWRITE may write any supported field (SDM A.6).  VM entry does not read those fields.
+ */
+enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
+{
+	const struct vmcs_state *s = c->in->vmcs;
+	enum tri any = vmx_caps_msr_bit(c->in->caps, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
+	int first = -1, n = 0;
+
+	(void)arg;
+	if (any == TRI_YES)
+		return RULE_PASS;
+	for (size_t i = 0; i < VMCS_FIELD__COUNT; i++) {
+		if (!s->written[i] || vmcs_field_at(i)->type != VMCS_T_RO || listed_missing(c, i))
+			continue;
+		add_vmwrite(c, i, any == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 13);
+		if (first < 0)
+			first = (int)i;
+		n++;
+	}
+	if (first < 0)
+		return RULE_PASS;
+	if (any == TRI_UNKNOWN)
+		return check_undecided(c,
+		                       "cannot decide whether VMWRITE may write read-only fields "
+		                       "(%s): IA32_VMX_MISC[29] is unknown",
+		                       vmcs_field_at((size_t)first)->name);
+	check_hint(c, "do not VMWRITE VM-exit information fields: the processor writes them on VM "
+	              "exits, and VM entry does not read them");
+	return check_fail(c, first, "%d written field%s %s read-only (%s%s)", n, n == 1 ? "" : "s",
+	                  n == 1 ? "is" : "are", vmcs_field_at((size_t)first)->name,
+	                  n > 1 ? ", ..." : "");
 }
 
 /*

@@ -165,6 +165,15 @@ void vmwrite_message(char *buf, size_t n, const struct check_vmwrite *w)
 	const struct vmcs_field_info *f = vmcs_field_at((size_t)w->field);
 	char cond[160];
 
+	if (w->error == 13) {
+		snprintf(buf, n,
+		         "VMWRITE of %s (0x%04x) %s: it is a read-only VM-exit information field%s",
+		         f->name, f->encoding, w->result == RULE_FAIL ? "fails" : "may fail",
+		         w->result == RULE_FAIL ? " and IA32_VMX_MISC[29] is 0"
+		                                : ", and whether IA32_VMX_MISC[29] lets VMWRITE "
+		                                  "write it is unknown");
+		return;
+	}
 	field_exists_text(f->exists[0], cond, sizeof(cond));
 	if (w->result == RULE_FAIL)
 		snprintf(buf, n,
@@ -200,16 +209,19 @@ static void report_text_vmwrites(FILE *out, const struct checked *c, const struc
 		const struct check_vmwrite *w = &r->vmwrite[i];
 		struct src_pos p = vmwrite_pos(c, w);
 
+		if (w->rule != f->rule)
+			continue;
 		vmwrite_message(msg, sizeof(msg), w);
 		fprintf(out, "%s:%u:%u: %s: [%s] %s\n", p.file, p.line, p.col,
 		        w->result == RULE_FAIL ? "warning" : "note", rule->id, msg);
 		if (f->hint[0] && w->result == RULE_FAIL)
 			fprintf(out, "    hint: %s\n", f->hint);
 		fprintf(out,
-		        "    SDM %s \"%s\"; %s: VMfailValid, VM-instruction error 12 (the VM "
+		        "    SDM %s \"%s\"; %s: VMfailValid, VM-instruction error %u (the VM "
 		        "entry is judged without the field)\n",
 		        rule->sdm_section, rule->sdm_title,
-		        w->result == RULE_FAIL ? "outcome of this VMWRITE" : "if it fails");
+		        w->result == RULE_FAIL ? "outcome of this VMWRITE" : "if it fails",
+		        w->error);
 	}
 }
 
@@ -251,8 +263,7 @@ void report_text(FILE *out, const struct checked *c)
 		fprintf(out, "%zu processor-dependent, ", r->n_mayfail);
 	fprintf(out, "%zu passed, %zu not applicable", r->n_passed, r->n_not_applicable);
 	if (nw)
-		fprintf(out, "; %zu VMWRITE%s fail%s with error 12", nw, nw == 1 ? "" : "s",
-		        nw == 1 ? "s" : "");
+		fprintf(out, "; %zu VMWRITE%s fail%s", nw, nw == 1 ? "" : "s", nw == 1 ? "s" : "");
 	fprintf(out, ")\n");
 }
 
@@ -292,39 +303,36 @@ void report_json_outcome(FILE *out, const struct check_outcome *o, const char *c
 static void report_json_vmwrites(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
-	const struct check_rule *rule = NULL;
-	const char *hint = "";
 	char msg[CHECK_MSG_MAX + 200];
 
-	for (size_t i = 0; i < r->n_findings; i++) {
-		if (check_rule_at(r->findings[i].rule)->cls == CHECK_CLASS_VMWRITE) {
-			rule = check_rule_at(r->findings[i].rule);
-			hint = r->findings[i].hint;
-		}
-	}
 	fprintf(out, ",\n   \"vmwrite_errors\": [");
-	for (size_t i = 0; rule && i < r->n_vmwrite; i++) {
+	for (size_t i = 0; i < r->n_vmwrite; i++) {
 		const struct check_vmwrite *w = &r->vmwrite[i];
+		const struct check_rule *rule = check_rule_at(w->rule);
 		const struct vmcs_field_info *f = vmcs_field_at((size_t)w->field);
 		struct src_pos p = vmwrite_pos(c, w);
+		const char *hint = "";
 
+		for (size_t k = 0; k < r->n_findings; k++)
+			if (r->findings[k].rule == w->rule && w->result == RULE_FAIL)
+				hint = r->findings[k].hint;
 		vmwrite_message(msg, sizeof(msg), w);
 		fprintf(out, "%s\n    {\"check\": ", i ? "," : "");
 		json_string(out, rule->id);
 		fprintf(out,
 		        ", \"severity\": \"%s\", \"outcome\": {\"outcome\": \"vmfail_valid\", "
-		        "\"vm_instruction_error\": 12}, \"sdm\": ",
-		        w->result == RULE_FAIL ? "warning" : "note");
+		        "\"vm_instruction_error\": %u}, \"sdm\": ",
+		        w->result == RULE_FAIL ? "warning" : "note", w->error);
 		json_string(out, rule->sdm_section);
 		fprintf(out, ", \"fields\": [");
 		json_string(out, f->name);
 		fprintf(out, "], \"encoding\": \"0x%04x\", \"message\": ", f->encoding);
 		json_string(out, msg);
 		fprintf(out, ", \"hint\": ");
-		json_string(out, w->result == RULE_FAIL ? hint : "");
+		json_string(out, hint);
 		fprintf(out, ", \"line\": %u, \"column\": %u}", p.line, p.col);
 	}
-	fprintf(out, "%s]", rule && r->n_vmwrite ? "\n   " : "");
+	fprintf(out, "%s]", r->n_vmwrite ? "\n   " : "");
 }
 
 void report_json_result(FILE *out, const struct checked *c)

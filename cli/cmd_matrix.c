@@ -135,8 +135,7 @@ int cmd_matrix(int argc, char **argv)
 			if (c.report->deciding_rule >= 0)
 				printf(" [%s]", check_rule_at((size_t)c.report->deciding_rule)->id);
 			if (vmwrite_failures(c.report))
-				printf(" (%zu VMWRITE%s fail with error 12)",
-				       vmwrite_failures(c.report),
+				printf(" (%zu VMWRITE%s fail)", vmwrite_failures(c.report),
 				       vmwrite_failures(c.report) == 1 ? "" : "s");
 			if (tag[0])
 				printf(" {%s}", tag);

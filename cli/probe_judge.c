@@ -14,14 +14,14 @@ const char *probe_status_name(unsigned status)
 	return status < 5 ? names[status] : "?";
 }
 
-/* Whether the checker predicts that the VMWRITE of field fails (error 12). */
-static bool vmwrite_fails(const struct check_report *rep, int field)
+/* The error the checker predicts for the VMWRITE of field (0: none). */
+static unsigned vmwrite_error(const struct check_report *rep, int field)
 {
 	for (size_t i = 0; i < rep->n_vmwrite; i++) {
 		if (rep->vmwrite[i].field == field)
-			return rep->vmwrite[i].result == RULE_FAIL;
+			return rep->vmwrite[i].error;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -34,12 +34,9 @@ static bool vmwrites_agree(const struct probe_result *r, const struct check_repo
 {
 	for (size_t i = 0; i < r->n_vmwrite_errors; i++) {
 		const struct probe_vmwrite_error *w = &r->vmwrite_errors[i];
-		bool undecided = false;
 
-		for (size_t k = 0; k < rep->n_vmwrite; k++)
-			undecided |= rep->vmwrite[k].field == w->field &&
-			             rep->vmwrite[k].result == RULE_UNDECIDED;
-		if (w->error == 12 && (vmwrite_fails(rep, w->field) || undecided))
+		/* A VMWRITE predicted to fail (or that may fail) with this very error. */
+		if (w->error == vmwrite_error(rep, w->field))
 			continue;
 		snprintf(
 		    v->reason, sizeof(v->reason),
@@ -57,8 +54,9 @@ static bool vmwrites_agree(const struct probe_result *r, const struct check_repo
 		if (failed)
 			continue;
 		snprintf(v->reason, sizeof(v->reason),
-		         "the checker predicted that the VMWRITE of %s fails, but it succeeded",
-		         vmcs_field_at((size_t)rep->vmwrite[k].field)->name);
+		         "the checker predicted that the VMWRITE of %s fails with error %u, but it "
+		         "succeeded",
+		         vmcs_field_at((size_t)rep->vmwrite[k].field)->name, rep->vmwrite[k].error);
 		return false;
 	}
 	return true;

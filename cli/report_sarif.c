@@ -76,15 +76,17 @@ void report_sarif(FILE *out, struct checked *runs, size_t n)
 				for (size_t w = 0; w < r->n_vmwrite; w++) {
 					const struct check_vmwrite *vw = &r->vmwrite[w];
 
+					if (vw->rule != f->rule)
+						continue;
 					vmwrite_message(outcome, sizeof(outcome), vw);
 					snprintf(
 					    msg, sizeof(msg),
-					    "%s (%s: VMfailValid, VM-instruction error 12; the VM "
+					    "%s (%s: VMfailValid, VM-instruction error %u; the VM "
 					    "entry is judged without the field)%s%s",
 					    outcome,
 					    vw->result == RULE_FAIL ? "outcome of this VMWRITE"
 					                            : "if it fails",
-					    f->hint[0] ? " Hint: " : "", f->hint);
+					    vw->error, f->hint[0] ? " Hint: " : "", f->hint);
 					result_json(out, &first, f->rule, rule->id,
 					            vw->result == RULE_FAIL ? "warning" : "note",
 					            msg, vmwrite_pos(&runs[k], vw));

@@ -204,10 +204,18 @@ static void check_invariants(const struct check_report *r)
 	for (size_t i = 0; i < r->n_vmwrite; i++) {
 		const struct check_vmwrite *w = &r->vmwrite[i];
 
+		const struct check_vmwrite *prev = i > 0 ? &r->vmwrite[i - 1] : NULL;
+
 		if (w->field < 0 || (size_t)w->field >= vmcs_field_count() ||
-		    (i > 0 && w->field <= r->vmwrite[i - 1].field) ||
-		    (w->result != RULE_FAIL && w->result != RULE_UNDECIDED))
-			fuzz_fail("a VMWRITE entry is out of order or not fail/undecided", NULL);
+		    (prev && (w->rule < prev->rule ||
+		              (w->rule == prev->rule && w->field <= prev->field))) ||
+		    (w->result != RULE_FAIL && w->result != RULE_UNDECIDED) ||
+		    (w->error != 12 && w->error != 13) || w->rule >= check_rule_count() ||
+		    check_rule_at(w->rule)->cls != CHECK_CLASS_VMWRITE ||
+		    r->result[w->rule] == RULE_PASS || r->result[w->rule] == RULE_NA)
+			fuzz_fail("a VMWRITE entry is out of order, not fail/undecided, or not its "
+			          "rule's",
+			          NULL);
 	}
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
@@ -350,7 +358,9 @@ static void check_same(const struct check_report *a, const struct check_report *
 		fuzz_fail("two runs on the same input disagree", "counts or results");
 	for (size_t i = 0; i < a->n_vmwrite; i++) {
 		if (a->vmwrite[i].field != b->vmwrite[i].field ||
-		    a->vmwrite[i].result != b->vmwrite[i].result)
+		    a->vmwrite[i].result != b->vmwrite[i].result ||
+		    a->vmwrite[i].error != b->vmwrite[i].error ||
+		    a->vmwrite[i].rule != b->vmwrite[i].rule)
 			fuzz_fail("two runs on the same input disagree", "failing VMWRITEs");
 	}
 	for (size_t i = 0; i < a->n_findings; i++) {

@@ -342,6 +342,12 @@ bool vmx_caps_set_cpuid_partial(struct vmx_caps *c, uint32_t leaf, uint32_t subl
  * index).  TRI_UNKNOWN when a needed MSR is unknown.
  */
 enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field_info *f);
+/*
+ * Whether the field's index (encoding bits 9:1) is above the highest index any VMCS encoding
+ * uses on this processor (IA32_VMX_VMCS_ENUM bits 9:1, SDM A.9): then it does not exist.  False
+ * when VMCS_ENUM is unknown.
+ */
+bool vmx_caps_field_index_beyond(const struct vmx_caps *c, const struct vmcs_field_info *f);
 
 /* ---- The state VM entry reads: VMCS contents plus the memory and processor state ---- */
 
@@ -478,12 +484,14 @@ struct check_finding {
 };
 
 /*
- * A VMWRITE of a field the processor lacks: it fails by itself (VMfailValid, VM-instruction
- * error 12) and the field stays out of the VMCS, which VM entry then sees without it.
+ * A VMWRITE that fails by itself (VMfailValid: error 12 for a field the processor lacks, 13 for
+ * a read-only field): the field stays out of the VMCS, which VM entry then sees without it.
  */
 struct check_vmwrite {
 	int16_t field;  /* index in the field table */
-	uint8_t result; /* RULE_FAIL (the field does not exist) or RULE_UNDECIDED (unknown) */
+	uint8_t result; /* RULE_FAIL (it fails) or RULE_UNDECIDED (whether it does is unknown) */
+	uint8_t error;  /* its VM-instruction error: 12 or 13 */
+	uint16_t rule;  /* the rule that found it (VMWRITE-FIELD-EXISTS, VMWRITE-READ-ONLY) */
 };
 
 /* Everything a run found. */

@@ -741,14 +741,10 @@ static void warn_fields(struct vmcs_config *cfg, struct load_diags *diags)
 
 		if (!cfg->vmcs.written[i])
 			continue;
-		if (f->type == VMCS_T_RO) {
-			load_diag_add(diags, DIAG_WARNING, p->file, p->line, p->col,
-			              "%s is a read-only VM-exit information field: VM entry does "
-			              "not read it (a VMWRITE fails unless IA32_VMX_MISC bit 29 "
-			              "allows it)",
-			              f->name);
+		/* Read-only fields: the checker's VMWRITE-READ-ONLY says what their VMWRITE does.
+		 */
+		if (f->type == VMCS_T_RO)
 			continue;
-		}
 		if (cfg->vmcs.value[i] == 0)
 			continue;
 		/*

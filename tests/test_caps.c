@@ -396,3 +396,25 @@ Test(caps, partly_known_msrs_decide_what_their_known_bits_decide)
 	config_release(&cfg);
 	free(rep);
 }
+
+Test(caps, vmcs_enum_bounds_field_existence_when_controls_are_unknown)
+{
+	struct vmx_caps c = load("bochs-corei7_skylake_x");
+	const struct vmcs_field_info *hlatp = vmcs_field_by_name("HLATP", 5, NULL);
+	const struct vmcs_field_info *vpid = vmcs_field_by_name("VIRTUAL_PROCESSOR_ID", 20, NULL);
+
+	cr_assert(hlatp && vpid);
+	/* The tertiary controls unknown: HLATP's existence is open... */
+	c.msr_state[VMX_MSR_PROCBASED_CTLS3] = VMX_MSR_UNKNOWN;
+	c.msr[VMX_MSR_PROCBASED_CTLS] |= 1ull << (32 + 17);
+	c.msr[VMX_MSR_TRUE_PROCBASED_CTLS] |= 1ull << (32 + 17);
+	c.msr_state[VMX_MSR_VMCS_ENUM] = VMX_MSR_UNKNOWN;
+	cr_expect_eq(vmx_caps_field_exists(&c, hlatp), TRI_UNKNOWN);
+	/* ...until IA32_VMX_VMCS_ENUM says no encoding uses an index that high (SDM A.9). */
+	c.msr_state[VMX_MSR_VMCS_ENUM] = VMX_MSR_PRESENT;
+	c.msr[VMX_MSR_VMCS_ENUM] = 0x2e; /* highest index 0x17 */
+	cr_expect(((hlatp->encoding >> 1) & 0x1ff) > 0x17, "HLATP 0x%x", hlatp->encoding);
+	cr_expect_eq(vmx_caps_field_exists(&c, hlatp), TRI_NO);
+	/* A field the controls decide is not affected. */
+	cr_expect_eq(vmx_caps_field_exists(&c, vpid), TRI_YES);
+}
