@@ -354,7 +354,12 @@ enum rule_result rule_ctls_dep(struct check_ctx *c, uintptr_t arg)
 	unsigned want = DEP_WANT(arg);
 	int tf = ctl_field(tc);
 
-	NEED_CTL(c, ic);
+	if (need_ctl(c, ic) != RULE_PASS) {
+		/* The first control unknown: the rule holds when the second has the wanted bit. */
+		if (need_ctl(c, tc) == RULE_PASS && (unsigned)ctl_bit(c, tc, tb) == want)
+			return RULE_PASS;
+		return need_ctl(c, ic);
+	}
 	if (!ctl_bit(c, ic, ib))
 		return RULE_NA;
 	NEED_CTL(c, tc);

@@ -245,8 +245,13 @@ enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	if (e.deliver || e.vector > 31 || !((ERROR_CODE_VECTORS >> e.vector) & 1u))
 		return RULE_PASS;
+	/* IA32_VMX_BASIC[56] first: with it the mode does not matter. */
+	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC,
+	                     L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE) == TRI_YES)
+		return RULE_PASS;
 	NEED_UG(c);
-	NEED(c, GUEST_CR0);
+	if (UG(c))
+		NEED(c, GUEST_CR0);
 	if (!GUEST_PROTECTED(c))
 		return RULE_PASS;
 	r = caps_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE, &any);
@@ -302,7 +307,8 @@ enum rule_result rule_ctls_evt_ec_real_mode(struct check_ctx *c, uintptr_t arg)
 	if (!e.deliver)
 		return RULE_NA;
 	NEED_UG(c);
-	NEED(c, GUEST_CR0);
+	if (UG(c))
+		NEED(c, GUEST_CR0);
 	if (GUEST_PROTECTED(c))
 		return RULE_PASS;
 	check_hint(c,

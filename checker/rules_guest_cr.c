@@ -60,11 +60,15 @@ enum rule_result rule_guest_cr_cr0_must_be_1(struct check_ctx *c, uintptr_t arg)
 
 	(void)arg;
 	NEED(c, GUEST_CR0);
-	NEED_UG(c);
-	ug = UG(c);
+	cr0 = V(c, GUEST_CR0);
+	/* "Unrestricted guest" exempts PE and PG: it matters only when one of them is 0. */
+	ug = false;
+	if ((cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG)) {
+		NEED_UG(c);
+		ug = UG(c);
+	}
 	if (ug)
 		exempt |= CR0_PE | CR0_PG;
-	cr0 = V(c, GUEST_CR0);
 	switch (check_fixed_bits(c, VMX_MSR_CR0_FIXED0, cr0, exempt, &fb)) {
 	case TRI_YES:
 		return RULE_PASS;
@@ -104,10 +108,13 @@ enum rule_result rule_guest_cr_cr0_must_be_0(struct check_ctx *c, uintptr_t arg)
 
 	(void)arg;
 	NEED(c, GUEST_CR0);
-	NEED_UG(c);
-	if (UG(c))
-		exempt |= CR0_PE | CR0_PG;
 	cr0 = V(c, GUEST_CR0);
+	/* "Unrestricted guest" exempts PE and PG: it matters only when one of them is 1. */
+	if (cr0 & (CR0_PE | CR0_PG)) {
+		NEED_UG(c);
+		if (UG(c))
+			exempt |= CR0_PE | CR0_PG;
+	}
 	switch (check_fixed_bits(c, VMX_MSR_CR0_FIXED1, cr0, exempt, &fb)) {
 	case TRI_YES:
 		return RULE_PASS;

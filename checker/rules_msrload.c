@@ -788,14 +788,14 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 	case VAL_MTRR_PHYSMASK:
 	case VAL_APIC_BASE:
 		/* Vol. 3A: bits from MAXPHYADDR up are reserved in these physical addresses;
-		 * MAXPHYADDR is 36 to 52 */
+		 * MAXPHYADDR is at most 52 and may be as low as 32 (e.g. some Atom processors) */
 		if (check_maxphyaddr(c)) {
 			r |= above_maxphyaddr(c);
 		} else {
 			r |= ~0ull << 52;
-			if (v & ~r & (~0ull << 36)) {
+			if (v & ~r & (~0ull << 32)) {
 				check_snprintf(why, n,
-				               "at or above bit 36, reserved from MAXPHYADDR up, "
+				               "at or above bit 32, reserved from MAXPHYADDR up, "
 				               "and MAXPHYADDR is unknown");
 				return false;
 			}

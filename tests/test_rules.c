@@ -297,3 +297,39 @@ Test(rules, intel64_only_checks_decide_what_passes_on_every_processor)
 	config_release(&cfg);
 	free(rep);
 }
+
+Test(rules, unknown_fields_undecide_only_what_they_decide)
+{
+	/* A dump that does not show some fields: the checks that do not need them still decide. */
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	struct check_report *rep = malloc(sizeof(*rep));
+	struct vmx_caps caps;
+	struct check_input in;
+	char err[128];
+	size_t ec = idx_of("CTL-EVT-ERROR-CODE-REQUIRED"), ack = idx_of("CTL-PI-ACK-INTERRUPT");
+	size_t cr0 = idx_of("GUEST-CR0-FIXED0");
+
+	cr_assert_not_null(rep);
+	memset(&diags, 0, sizeof(diags));
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(
+	    config_load("examples/valid-long-mode.yaml", &cfg, &diags, capsdb_resolver, NULL));
+	cr_assert(capsdb_load(CAPSDB_DEFAULT_NAME, &caps, NULL, err, sizeof(err), NULL));
+	in.vmcs = &cfg.vmcs;
+	in.caps = &caps;
+	in.env = &cfg.env;
+	/* #GP without its error code, no unrestricted guest, guest CR0 unknown: the guest counts
+	 * as protected whatever CR0 holds, so the check fails. */
+	cfg.vmcs.value[VMCS_VM_ENTRY_INTR_INFO_FIELD] = 0x8000030d;
+	cfg.vmcs.known[VMCS_GUEST_CR0] = 0;
+	/* Pin-based controls unknown, but "acknowledge interrupt on exit" is 1: whatever "process
+	 * posted interrupts" is, CTL-PI-ACK-INTERRUPT holds. */
+	cfg.vmcs.known[VMCS_PIN_BASED_VM_EXEC_CONTROL] = 0;
+	check_run(&in, rep);
+	cr_expect_eq(rep->result[ec], RULE_FAIL);
+	cr_expect_eq(rep->result[ack], RULE_PASS);
+	cr_expect_eq(rep->result[cr0], RULE_UNDECIDED, "CR0 itself stays unknown");
+	config_release(&cfg);
+	free(rep);
+}
