@@ -194,7 +194,7 @@ int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const 
 	             "# vmx-probe under Bochs (written by vmcslint, cli/probe_run.c)\n"
 	             "megs: %u\n"
 	             "romimage: file=\"%s/bochs-rom.bin\"\n"
-	             "cpu: model=%s, reset_on_triple_fault=1, ignore_bad_msrs=%d\n"
+	             "cpu: model=%s, reset_on_triple_fault=1, ignore_bad_msrs=0\n"
 	             "optramimage1: file=\"%s/vmx-probe.bin\", address=0x%x\n"
 	             "%s"
 	             "display_library: term\n"
@@ -204,8 +204,7 @@ int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const 
 	             "log: \"%s\"\n"
 	             "error: action=%s\n"
 	             "panic: action=fatal\n",
-	             megs, image_dir, model, opt && opt->bochs_strict_msrs ? 0 : 1, image_dir,
-	             VMXP_IMAGE_ADDR, disk, log,
+	             megs, image_dir, model, image_dir, VMXP_IMAGE_ADDR, disk, log,
 	             opt && (opt->debug_log || opt->keep_dir) ? "report" : "ignore");
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
@@ -1157,6 +1156,42 @@ static const char *msr_short(unsigned id)
 	return strncmp(n, "IA32_VMX_", 9) == 0 ? n + 9 : n;
 }
 
+/* Not implemented by the capability bits, and RDMSR read 0 (an emulator that ignores it). */
+static bool absent_reading_zero(const struct probe_run *run, unsigned id)
+{
+	const struct vmx_caps *c = &run->caps;
+
+	return c->msr_state[id] == VMX_MSR_PRESENT && !msr_implemented(c, id) &&
+	       run->msr_read_zero[id];
+}
+
+/*
+ * Not implemented, and RDMSR faulted: for the MSRs Bochs 2.7 has no RDMSR case for, which
+ * the committed entries (read with Bochs's default ignore_bad_msrs=1) saw as 0; the importer,
+ * capsdb/tools/import-sources.py, writes the same note for them.
+ */
+static bool absent_without_rdmsr_case(const struct probe_run *run, unsigned id)
+{
+	const struct vmx_caps *c = &run->caps;
+
+	return (id == VMX_MSR_PROCBASED_CTLS3 || id == VMX_MSR_EXIT_CTLS2) &&
+	       c->msr_state[id] == VMX_MSR_ABSENT && !msr_implemented(c, id);
+}
+
+/* The short names of the MSRs pick() selects, comma-separated; false when none. */
+static bool msr_list(const struct probe_run *run, bool (*pick)(const struct probe_run *, unsigned),
+                     char *buf, size_t size)
+{
+	size_t l = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < VMX_MSR__COUNT; i++)
+		if (pick(run, i) && l < size)
+			l += (size_t)snprintf(buf + l, size - l, "%s%s", l ? ", " : "",
+			                      msr_short(i));
+	return l > 0;
+}
+
 bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *opt, FILE *out)
 {
 	const struct vmx_caps *c = &run->caps;
@@ -1164,7 +1199,7 @@ bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *op
 	const char *codename = NULL;
 	const struct vmx_cpuid_leaf *l1 = vmx_caps_cpuid(c, 1, 0);
 	bool bochs = opt->emulator == PROBE_EMU_BOCHS;
-	char zero_absent[256] = "";
+	char names[256];
 	static const struct {
 		uint32_t leaf, sub;
 		const char *key;
@@ -1225,18 +1260,11 @@ bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *op
 		    "  description: \"read by the vmx-probe image under QEMU/KVM (-cpu host)\"\n");
 	fprintf(out, "msrs:\n");
 	for (unsigned i = 0; i < VMX_MSR__COUNT; i++) {
-		if (c->msr_state[i] != VMX_MSR_PRESENT || !msr_implemented(c, i)) {
+		if (c->msr_state[i] != VMX_MSR_PRESENT || !msr_implemented(c, i))
 			fprintf(out, "  %s: absent\n", vmx_msr_name((enum vmx_msr_id)i));
-			if (c->msr_state[i] == VMX_MSR_PRESENT && run->msr_read_zero[i]) {
-				size_t l = strlen(zero_absent);
-
-				snprintf(zero_absent + l, sizeof(zero_absent) - l, "%s%s",
-				         l ? ", " : "", msr_short(i));
-			}
-		} else {
+		else
 			fprintf(out, "  %s: 0x%016llx\n", vmx_msr_name((enum vmx_msr_id)i),
 			        (unsigned long long)c->msr[i]);
-		}
 	}
 	if (c->maxphyaddr)
 		fprintf(out, "maxphyaddr: %u\n", c->maxphyaddr);
@@ -1265,11 +1293,16 @@ bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *op
 			     "written as "
 			     "absent",
 			     vmx_msr_name((enum vmx_msr_id)i));
-	if (zero_absent[0])
+	if (bochs && msr_list(run, absent_without_rdmsr_case, names, sizeof(names)))
+		note(out,
+		     "%s: capability bits say not implemented, so absent (Bochs 2.7 has no RDMSR "
+		     "case for them: #GP with ignore_bad_msrs=0, 0 with ignore_bad_msrs=1)",
+		     names);
+	if (msr_list(run, absent_reading_zero, names, sizeof(names)))
 		note(
 		    out,
 		    "the probe file gives 0 for %s; capability bits say not implemented, so absent",
-		    zero_absent);
+		    names);
 	if (run->fc_known)
 		note(out, "IA32_FEATURE_CONTROL (0x3a) reads 0x%llx",
 		     (unsigned long long)run->feature_control);

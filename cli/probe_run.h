@@ -36,8 +36,6 @@ struct probe_options {
 	                          * log grows by ~6 KB per case); implied by keep_dir */
 	size_t selftest_crash;   /* tests only: the image crashes (host triple fault) in case
 	                          * selftest_crash - 1; 0: never */
-	bool bochs_strict_msrs;  /* cpu: ignore_bad_msrs=0 (unknown MSRs #GP; the default 1 is
-	                          * how the committed Bochs capsdb entries were read) */
 };
 
 /* One case: the VMCS (written[] says which fields to VMWRITE) and the rest of the state. */
