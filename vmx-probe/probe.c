@@ -12,6 +12,7 @@
 #include "ata.h"
 #include "protocol.h"
 #include "rt/rt.h"
+#include "smp.h"
 #include "vmcs_ids.h"
 #include "vmx.h"
 
@@ -858,6 +859,26 @@ static bool low_memory_written(void)
 	return false;
 }
 
+/*
+ * VM entry with the watchdog armed when the guest may be left waiting for a SIPI (the
+ * activity state the image writes): nothing else ends that state (smp.h).  HLT and shutdown
+ * get none: the VMX-preemption timer, which add_timer() activates where the processor has
+ * it, causes a VM exit in both.
+ */
+static struct vmentry_result vmx_launch_watched(unsigned mode)
+{
+	const struct write *a = wr_find(ENC_GUEST_ACTIVITY_STATE);
+	bool wait_for_sipi = a && (uint32_t)a->value == L_ACTIVITY__V_WAIT_FOR_SIPI;
+	struct vmentry_result r;
+
+	if (wait_for_sipi)
+		watchdog_arm();
+	r = vmx_launch(mode);
+	if (wait_for_sipi)
+		watchdog_disarm();
+	return r;
+}
+
 static rt_jmp_buf case_jmp;
 static volatile uint32_t current_id;
 static volatile bool in_case;
@@ -1028,7 +1049,7 @@ static void run_case(const struct vmxp_case *c, struct case_mem *m)
 		mode |= VMENTRY_MODE_RESUME;
 	if (c->flags & VMXP_CASE_MOV_SS)
 		mode |= VMENTRY_MODE_MOV_SS;
-	r = vmx_launch(mode);
+	r = vmx_launch_watched(mode);
 	if (r.kind == VMENTRY_EXIT && low_memory_written())
 		low_memory_fill();
 	switch (r.kind) {
@@ -1060,8 +1081,25 @@ static void run_guarded(const struct vmxp_case *c, struct case_mem *m)
 		/* put the host back */
 		tables_init();
 		vmx_host_restore();
+		watchdog_disarm();
 	}
 	in_case = false;
+	if (watchdog_lost())
+		line("SMP lost");
+}
+
+/* The batch asks for the watchdog processor when a case's guest may wait for a SIPI. */
+static void watchdog_begin(void)
+{
+	const char *why;
+
+	if (!(batch->flags & VMXP_BATCH_WATCHDOG))
+		return;
+	why = watchdog_start(batch, batch->total_size);
+	if (why)
+		line("SMP none %s", why);
+	else
+		line("SMP ap=%x", watchdog_apic_id());
 }
 
 /* ---- recovery after a reset (Bochs: the ROM boots the image again, memory kept) ---- */
@@ -1171,6 +1209,7 @@ void probe_main(uint32_t magic, uint32_t mbi_addr)
 	report(true, "VMXON");
 	msr_save_base();
 	memory_init(); /* after the last use of the multiboot information */
+	watchdog_begin();
 	if (progress.state == ST_RUNNING && progress.batch_sum == batch_sum(batch)) {
 		start = progress.index + 1;
 		progress.lost++;
