@@ -155,6 +155,25 @@ Test(probe, parser_reports_boot_and_vmx_failures)
 	cr_expect(strstr(run.error, "CPUID.1:ECX.VMX is 0") != NULL, "%s", run.error);
 }
 
+Test(probe, parser_reads_the_watchdog_lines)
+{
+	static char out[1024];
+	struct probe_run run;
+
+	memset(&run, 0, sizeof(run));
+	frame(out, sizeof(out), "BEGIN v=1 boot=1");
+	frame(out, sizeof(out), "SMP ap=1");
+	cr_expect_eq(probe_parse_output(out, strlen(out), NULL, 0, NULL, &run, NULL), PROBE_OK);
+	cr_expect(run.watchdog);
+	/* one processor (QEMU without -smp, a single-CPU machine): the batch still runs */
+	out[0] = '\0';
+	frame(out, sizeof(out), "BEGIN v=1 boot=1");
+	frame(out, sizeof(out), "SMP none no other processor started");
+	cr_expect_eq(probe_parse_output(out, strlen(out), NULL, 0, NULL, &run, NULL), PROBE_OK);
+	cr_expect_not(run.watchdog);
+	cr_expect_str_eq(run.watchdog_why, "no other processor started");
+}
+
 /* ---- configurations and the batch ---- */
 
 Test(probe, qemu_command_line_boots_the_multiboot_image_with_the_batch)
