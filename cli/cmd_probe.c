@@ -208,6 +208,12 @@ int cmd_probe(int argc, char **argv)
 			    "%s: %zu agree, %zu disagree, %zu not compared (%zu boot%s, %.2f s)\n",
 			    run.caps.name, agree, disagree, skipped, run.boots,
 			    run.boots == 1 ? "" : "s", run.seconds);
+		if (!run.watchdog && run.watchdog_why[0])
+			fprintf(
+			    stderr,
+			    "probe: no watchdog processor (%s): a guest left waiting for a SIPI "
+			    "is lost\n",
+			    run.watchdog_why);
 		if (opt.keep_dir)
 			fprintf(stderr, "probe: output kept in %s\n", run.dir);
 		if (disagree)

@@ -36,8 +36,6 @@ struct probe_options {
 	                          * log grows by ~6 KB per case); implied by keep_dir */
 	size_t selftest_crash;   /* tests only: the image crashes (host triple fault) in case
 	                          * selftest_crash - 1; 0: never */
-	bool bochs_strict_msrs;  /* cpu: ignore_bad_msrs=0 (unknown MSRs #GP; the default 1 is
-	                          * how the committed Bochs capsdb entries were read) */
 };
 
 /* One case: the VMCS (written[] says which fields to VMWRITE) and the rest of the state. */
@@ -109,6 +107,8 @@ struct probe_run {
 	bool fc_initial_known;    /* it was unlocked at power-on (no BIOS): its value then */
 	uint64_t fc_initial;
 	bool msr_read_zero[VMX_MSR__COUNT]; /* RDMSR returned 0 (not #GP) */
+	bool watchdog;         /* the image's watchdog processor ran (vmx-probe/smp.h) */
+	char watchdog_why[96]; /* why it did not, when a batch needed it ("SMP none" line) */
 	size_t boots, cases_run, cases_lost;
 	double seconds;      /* wall time of every boot */
 	double boot_seconds; /* wall time of a boot with no case (measured by probe_harvest) */
@@ -117,8 +117,9 @@ struct probe_run {
 
 /*
  * Runs n cases (any number: several boots when needed, and a case the image loses is
- * reported LOST and the rest run again) and fills results[0..n).  Returns PROBE_OK or an
- * enum probe_error with run->error set; results of cases that ran stay valid either way.
+ * reported LOST and the rest run again) and fills results[0..n).  Cases whose guest may wait
+ * for a SIPI may run in boots of their own (vmx-probe/README.md, "Host API").  Returns PROBE_OK or
+ * an enum probe_error with run->error set; results of cases that ran stay valid either way.
  */
 int probe_run_cases(const struct probe_case *cases, size_t n, const struct probe_options *opt,
                     struct probe_result *results, struct probe_run *run);
@@ -144,16 +145,20 @@ const char *probe_image_dir(void);
 
 /*
  * The QEMU/KVM command line (argv, NULL-terminated, at most max entries) booting kernel
- * (vmx-probe.elf) with the batch as multiboot module initrd (may be NULL).  Returns the
+ * (vmx-probe.elf) with the batch as multiboot module initrd (may be NULL), with two
+ * processors (the second is the image's watchdog when a batch asks for it).  Returns the
  * number of arguments, or -1 when max is too small.  The strings are static or the
  * arguments.
  */
 int probe_qemu_argv(const struct probe_options *opt, const char *kernel, const char *initrd,
                     const char **argv, size_t max);
 
-/* The bochsrc text for a boot; batch may be NULL.  Returns the length or -1 when too long. */
+/*
+ * The bochsrc text for a boot with cpus processors (2 when the batch asks for the watchdog);
+ * batch may be NULL.  Returns the length or -1 when too long.
+ */
 int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const char *batch,
-                  size_t batch_size, const char *log, char *buf, size_t size);
+                  size_t batch_size, unsigned cpus, const char *log, char *buf, size_t size);
 
 /*
  * The batch blob of cases [first, first + n), case ids = their indices.  Returns a malloc'ed

@@ -166,8 +166,6 @@ Test(differential, checker_agrees_with_bochs_vmlaunch, .timeout = 600)
 		pc[i].env = &cases[i].env;
 	}
 	memset(&opt, 0, sizeof(opt));
-	/* ignore_bad_msrs=0: WRMSR of an unknown MSR faults, as on hardware. */
-	opt.bochs_strict_msrs = true;
 	err = probe_run_cases(pc, n, &opt, res, &run);
 	cr_assert_eq(err, PROBE_OK, "the probe could not run: %s: %s", probe_error_name(err),
 	             run.error);

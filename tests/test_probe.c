@@ -3,8 +3,9 @@
  * (terminal noise, a truncated line, a bad check), the QEMU and Bochs configurations, the
  * batch encoding, and -- when Bochs is installed -- real boots: the valid long-mode example
  * enters and comes back, HOST_TR_SELECTOR 0 gives VMfailValid 8, GUEST_CR0.NE = 0 gives a
- * VM-entry failure with exit reason 33, a case that crashes the image is lost alone, and the
- * harvested capabilities equal the committed Bochs capsdb entries.
+ * VM-entry failure with exit reason 33, a case that crashes the image is lost alone, guests
+ * left waiting for a SIPI come back through the image's watchdog processor, and the harvested
+ * capabilities equal the committed Bochs capsdb entries.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -154,6 +155,25 @@ Test(probe, parser_reports_boot_and_vmx_failures)
 	cr_expect(strstr(run.error, "CPUID.1:ECX.VMX is 0") != NULL, "%s", run.error);
 }
 
+Test(probe, parser_reads_the_watchdog_lines)
+{
+	static char out[1024];
+	struct probe_run run;
+
+	memset(&run, 0, sizeof(run));
+	frame(out, sizeof(out), "BEGIN v=1 boot=1");
+	frame(out, sizeof(out), "SMP ap=1");
+	cr_expect_eq(probe_parse_output(out, strlen(out), NULL, 0, NULL, &run, NULL), PROBE_OK);
+	cr_expect(run.watchdog);
+	/* one processor (QEMU without -smp, a single-CPU machine): the batch still runs */
+	out[0] = '\0';
+	frame(out, sizeof(out), "BEGIN v=1 boot=1");
+	frame(out, sizeof(out), "SMP none no other processor started");
+	cr_expect_eq(probe_parse_output(out, strlen(out), NULL, 0, NULL, &run, NULL), PROBE_OK);
+	cr_expect_not(run.watchdog);
+	cr_expect_str_eq(run.watchdog_why, "no other processor started");
+}
+
 /* ---- configurations and the batch ---- */
 
 Test(probe, qemu_command_line_boots_the_multiboot_image_with_the_batch)
@@ -162,6 +182,7 @@ Test(probe, qemu_command_line_boots_the_multiboot_image_with_the_batch)
 	const char *argv[48];
 	int n;
 	bool kernel = false, initrd = false, kvm = false, debugcon = false, noreboot = false;
+	bool two_cpus = false;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.emulator = PROBE_EMU_QEMU_KVM;
@@ -174,10 +195,12 @@ Test(probe, qemu_command_line_boots_the_multiboot_image_with_the_batch)
 		initrd |= !strcmp(argv[i], "-initrd") && !strcmp(argv[i + 1], "/t/batch.img");
 		kvm |= !strcmp(argv[i], "-accel") && !strcmp(argv[i + 1], "kvm");
 		debugcon |= !strcmp(argv[i], "-debugcon") && !strcmp(argv[i + 1], "stdio");
+		/* the second processor is the image's watchdog (vmx-probe/smp.h) */
+		two_cpus |= !strcmp(argv[i], "-smp") && !strcmp(argv[i + 1], "2");
 	}
 	for (int i = 1; i < n; i++)
 		noreboot |= !strcmp(argv[i], "-no-reboot");
-	cr_expect(kernel && initrd && kvm && debugcon && noreboot);
+	cr_expect(kernel && initrd && kvm && debugcon && noreboot && two_cpus);
 	cr_expect_eq(probe_qemu_argv(&opt, "k", NULL, argv, 8), -1);
 	n = probe_qemu_argv(&opt, "k", NULL, argv, 48);
 	for (int i = 0; i < n; i++)
@@ -238,8 +261,11 @@ Test(probe, bochsrc_boots_the_rom_and_reads_the_batch_disk)
 	memset(&opt, 0, sizeof(opt));
 	opt.bochs_model = "tigerlake";
 	cr_assert_gt(
-	    probe_bochsrc(&opt, "/img", "/t/batch.img", 600000, "/t/bochs.log", rc, sizeof(rc)), 0);
-	cr_expect(strstr(rc, "cpu: model=tigerlake,") != NULL, "%s", rc);
+	    probe_bochsrc(&opt, "/img", "/t/batch.img", 600000, 2, "/t/bochs.log", rc, sizeof(rc)),
+	    0);
+	cr_expect(strstr(rc, "cpu: model=tigerlake, count=2,") != NULL, "%s", rc);
+	/* an MSR Bochs lacks faults, as on hardware, in every run */
+	cr_expect(strstr(rc, "ignore_bad_msrs=0") != NULL, "%s", rc);
 	cr_expect(strstr(rc, "romimage: file=\"/img/bochs-rom.bin\"") != NULL);
 	cr_expect(strstr(rc, "optramimage1: file=\"/img/vmx-probe.bin\", address=0x400000") !=
 	          NULL);
@@ -247,7 +273,7 @@ Test(probe, bochsrc_boots_the_rom_and_reads_the_batch_disk)
 	          NULL);
 	cr_expect(strstr(rc, "display_library: term") != NULL);
 	cr_expect(strstr(rc, "port_e9_hack: enabled=1") != NULL);
-	cr_expect_eq(probe_bochsrc(&opt, "/img", NULL, 0, "/t/l", rc, 64), -1);
+	cr_expect_eq(probe_bochsrc(&opt, "/img", NULL, 0, 1, "/t/l", rc, 64), -1);
 }
 
 Test(probe, batch_encodes_cases_as_deltas_with_a_checksum)
@@ -292,15 +318,39 @@ Test(probe, batch_encodes_cases_as_deltas_with_a_checksum)
 	cr_expect_eq(c->n_writes, 1);
 	cr_expect_eq(c->flags, VMXP_CASE_DELTA | VMXP_CASE_VMRESUME | VMXP_CASE_LAUNCHED);
 	cr_expect_eq(((const struct vmxp_write *)(c + 1))->value, v[1].value[field("GUEST_CR0")]);
+	cr_expect_eq(b->flags & VMXP_BATCH_WATCHDOG, 0);
+	free(blob);
+	/* a guest that may wait for a SIPI asks the image for its watchdog processor */
+	v[1].value[field("GUEST_ACTIVITY_STATE")] = 3;
+	blob = probe_encode_batch(cases, 0, 2, NULL, &len);
+	cr_assert_not_null(blob);
+	cr_expect_neq(((const struct vmxp_batch *)blob)->flags & VMXP_BATCH_WATCHDOG, 0);
 	free(blob);
 }
 
 /* ---- real boots under Bochs ---- */
 
+/* n copies of the valid long-mode example as cases (the test is skipped without Bochs). */
+static void valid_copies(struct vmcs_config *cfg, struct vmcs_state *v, struct probe_case *cases,
+                         size_t n)
+{
+	struct load_diags diags;
+
+	if (!have_bochs())
+		cr_skip_test("bochs is not installed (scripts/deps.sh installs it)");
+	memset(&diags, 0, sizeof(diags));
+	cr_assert(config_load("examples/valid-long-mode.yaml", cfg, &diags, capsdb_resolver, NULL),
+	          "%s", diags.n ? diags.d[0].msg : "");
+	for (size_t i = 0; i < n; i++) {
+		v[i] = cfg->vmcs;
+		cases[i].vmcs = &v[i];
+		cases[i].env = &cfg->env;
+	}
+}
+
 Test(probe, bochs_runs_the_examples_and_recovers_from_a_lost_case, .timeout = 120)
 {
 	struct vmcs_config cfg;
-	struct load_diags diags;
 	static struct vmcs_state v[5];
 	struct probe_case cases[5];
 	static struct probe_result res[5];
@@ -308,16 +358,7 @@ Test(probe, bochs_runs_the_examples_and_recovers_from_a_lost_case, .timeout = 12
 	struct probe_run run;
 	int err;
 
-	if (!have_bochs())
-		cr_skip_test("bochs is not installed (scripts/deps.sh installs it)");
-	memset(&diags, 0, sizeof(diags));
-	cr_assert(config_load("examples/valid-long-mode.yaml", &cfg, &diags, capsdb_resolver, NULL),
-	          "%s", diags.n ? diags.d[0].msg : "");
-	for (int i = 0; i < 5; i++) {
-		v[i] = cfg.vmcs;
-		cases[i].vmcs = &v[i];
-		cases[i].env = &cfg.env;
-	}
+	valid_copies(&cfg, v, cases, 5);
 	v[1].value[field("HOST_TR_SELECTOR")] = 0;
 	v[2].value[field("GUEST_CR0")] &= ~0x20ull; /* NE */
 	/* case 3 crashes the image on purpose; case 4 must still run, in the same boot */
@@ -345,6 +386,118 @@ Test(probe, bochs_runs_the_examples_and_recovers_from_a_lost_case, .timeout = 12
 	cr_expect_eq(run.boots, 1, "the image recovers from a reset by itself");
 	cr_expect_eq(run.cases_lost, 1);
 	cr_expect(run.caps_valid);
+	config_release(&cfg);
+}
+
+static void set(struct vmcs_state *v, const char *name, uint64_t value)
+{
+	v->written[field(name)] = 1;
+	v->value[field(name)] = value;
+}
+
+static void expect_watchdog_exit(const struct probe_result *r, size_t i)
+{
+	cr_expect_eq(r->status, PROBE_CASE_DONE, "case %zu", i);
+	cr_expect_eq(r->observed.kind, OUTCOME_SUCCESS, "case %zu: %s", i,
+	             check_outcome_name(r->observed.kind));
+	/* SDM: only a SIPI ends the state (INIT is blocked in it), exit reason 4 */
+	cr_expect_eq(r->exit_reason_full, 4, "case %zu: exit reason %#x", i, r->exit_reason_full);
+	cr_expect_eq(r->observed.exit_qualification, VMXP_WATCHDOG_SIPI_VECTOR, "case %zu", i);
+}
+
+/*
+ * Wait-for-SIPI guests in the middle of a batch: the watchdog processor ends each with a SIPI
+ * (a VM exit: the entry succeeded) and the cases after them run in the same boot, unchanged.
+ */
+Test(probe, bochs_watchdog_ends_wait_for_sipi_guests_in_the_same_boot, .timeout = 120)
+{
+	struct vmcs_config cfg, event;
+	struct load_diags diags;
+	static struct vmcs_state v[9];
+	struct vmentry_env resume;
+	struct probe_case cases[9];
+	static struct probe_result res[9];
+	struct probe_options opt;
+	struct probe_run run;
+	int err;
+
+	valid_copies(&cfg, v, cases, 9);
+	memset(&diags, 0, sizeof(diags));
+	cr_assert(config_load("tests/fixtures/rules/GUEST-ACTIVITY-EVENT-WAIT-SIPI.pass.yaml",
+	                      &event, &diags, capsdb_resolver, NULL));
+	resume = cfg.env;
+	resume.instruction = VMENTRY_VMRESUME;
+	resume.launch_state = LAUNCH_STATE_LAUNCHED;
+	set(&v[1], "GUEST_ACTIVITY_STATE", 3); /* wait-for-SIPI, nothing injected */
+	set(&v[2], "GUEST_ACTIVITY_STATE", 3);
+	cases[2].env = &resume; /* VMRESUME of a launched VMCS */
+	v[3] = event.vmcs;      /* the fixture: an NMI whose valid bit is clear */
+	set(&v[4], "GUEST_ACTIVITY_STATE", 3);
+	set(&v[4], "VM_ENTRY_INTR_INFO_FIELD", 0x80000202); /* an NMI: the entry fails (exit 33) */
+	set(&v[6], "HOST_TR_SELECTOR", 0);
+	set(&v[7], "GUEST_CR0", v[7].value[field("GUEST_CR0")] & ~0x20ull);
+	set(&v[8], "GUEST_ACTIVITY_STATE", 1); /* HLT: the VMX-preemption timer ends it */
+	memset(&opt, 0, sizeof(opt));
+	err = probe_run_cases(cases, 9, &opt, res, &run);
+	cr_assert_eq(err, PROBE_OK, "%s: %s", probe_error_name(err), run.error);
+
+	for (size_t i = 0; i < 9; i++)
+		cr_expect_eq(res[i].status, PROBE_CASE_DONE, "case %zu: status %u", i,
+		             res[i].status);
+	cr_expect_eq(run.cases_lost, 0);
+	cr_expect_eq(run.boots, 1,
+	             "the batch continues in the boot after each wait-for-SIPI guest");
+	cr_expect(run.watchdog, "%s", run.watchdog_why);
+	expect_watchdog_exit(&res[1], 1);
+	expect_watchdog_exit(&res[2], 2);
+	expect_watchdog_exit(&res[3], 3);
+	cr_expect_eq(res[4].observed.kind, OUTCOME_ENTRY_FAILURE);
+	cr_expect_eq(res[4].exit_reason_full, 0x80000021u);
+	for (size_t i = 0; i < 9; i += 5) { /* 0 and 5: the valid guest, before and after */
+		cr_expect_eq(res[i].observed.kind, OUTCOME_SUCCESS, "case %zu", i);
+		cr_expect_eq(res[i].exit_reason_full, 48, "case %zu: EPT violation", i);
+	}
+	cr_expect_eq(res[6].observed.kind, OUTCOME_VMFAIL_VALID);
+	cr_expect_eq(res[6].observed.vm_instruction_error, 8);
+	cr_expect_eq(res[7].exit_reason_full, 0x80000021u);
+	cr_expect_eq(res[8].observed.kind, OUTCOME_SUCCESS);
+	cr_expect_eq(res[8].exit_reason_full, 52, "HLT ends with the VMX-preemption timer");
+	config_release(&event);
+	config_release(&cfg);
+}
+
+/*
+ * A batch whose other cases would pay more for the second processor than a boot costs (here
+ * HLT guests, slow when both processors halt): its wait-for-SIPI case runs in a boot of its
+ * own, and every result still lands at its case's index.
+ */
+Test(probe, bochs_runs_wait_for_sipi_cases_apart_when_that_is_cheaper, .timeout = 120)
+{
+	enum { N = 16, SIPI = 3, FAIL = 7 };
+	struct vmcs_config cfg;
+	static struct vmcs_state v[N];
+	struct probe_case cases[N];
+	static struct probe_result res[N];
+	struct probe_options opt;
+	struct probe_run run;
+	int err;
+
+	valid_copies(&cfg, v, cases, N);
+	for (int i = 0; i < N; i++)
+		set(&v[i], "GUEST_ACTIVITY_STATE", 1);
+	set(&v[SIPI], "GUEST_ACTIVITY_STATE", 3);
+	set(&v[FAIL], "HOST_TR_SELECTOR", 0);
+	memset(&opt, 0, sizeof(opt));
+	err = probe_run_cases(cases, N, &opt, res, &run);
+	cr_assert_eq(err, PROBE_OK, "%s: %s", probe_error_name(err), run.error);
+	cr_expect_eq(run.boots, 2);
+	cr_expect_eq(run.cases_lost, 0);
+	expect_watchdog_exit(&res[SIPI], SIPI);
+	cr_expect_eq(res[FAIL].observed.kind, OUTCOME_VMFAIL_VALID);
+	for (size_t i = 0; i < N; i++)
+		if (i != SIPI && i != FAIL)
+			cr_expect_eq(res[i].exit_reason_full, 52, "case %zu: %#x", i,
+			             res[i].exit_reason_full);
 	config_release(&cfg);
 }
 

@@ -89,7 +89,28 @@ _start32:
 	movl $pg_pdpt + 3, pg_pml4
 	movl $pg_pml4 + 3, pg_pml5 /* for a host that VM exits with CR4.LA57 = 1 */
 
-	/* long mode */
+	mov $start64, %edi
+	jmp long_mode_enter
+
+	.code64
+start64:
+	mov $boot_stack_top, %rsp
+	mov %ebp, %edi
+	mov %esi, %esi
+	call probe_main
+3:	cli
+	hlt
+	jmp 3b
+
+/*
+ * From 32-bit protected mode with paging off to 64-bit mode, for the boot processor and the
+ * watchdog processor (ap.S): CR4.PAE, the 4-GiB identity map, EFER.LME, CR0.PG, the data
+ * segments, then a jump to %edi.  Clobbers EAX, ECX, EDX; the other registers keep their low
+ * 32 bits.
+ */
+	.code32
+	.globl long_mode_enter
+long_mode_enter:
 	mov $0x20, %eax /* CR4.PAE */
 	mov %eax, %cr4
 	mov $pg_pml4, %eax
@@ -100,23 +121,16 @@ _start32:
 	wrmsr
 	mov $PROBE_CR0, %eax
 	mov %eax, %cr0
-	ljmp $SEL_CODE64, $start64
-
+	ljmp $SEL_CODE64, $1f
 	.code64
-start64:
-	mov $SEL_DATA, %eax
+1:	mov $SEL_DATA, %eax
 	mov %eax, %ds
 	mov %eax, %es
 	mov %eax, %ss
 	mov %eax, %fs
 	mov %eax, %gs
-	mov $boot_stack_top, %rsp
-	mov %ebp, %edi
-	mov %esi, %esi
-	call probe_main
-3:	cli
-	hlt
-	jmp 3b
+	mov %edi, %eax /* zero-extended */
+	jmp *%rax
 
 /* ---------------------------------------------------------------------------------------- */
 /* Exception stubs: push a zero error code where the CPU pushes none, then the vector. */

@@ -12,6 +12,7 @@
 #include "ata.h"
 #include "protocol.h"
 #include "rt/rt.h"
+#include "smp.h"
 #include "vmcs_ids.h"
 #include "vmx.h"
 
@@ -552,17 +553,47 @@ static uint64_t subst_area(uint64_t v, enum area_id a, uint32_t count)
 	return nv;
 }
 
-static void fill_exit_area(enum area_id a, uint32_t count)
+/*
+ * The entry the processor reads first: the area address keeps the case's bits 11:0, so the
+ * walk starts that far into the image's area.  AREA_ENTRIES when the address is not the
+ * image's (kept because substituting it would change the last-byte check).
+ */
+static uint32_t area_first(enum area_id a, uint32_t addr_enc)
 {
-	uint32_t n = count < AREA_ENTRIES ? count : AREA_ENTRIES;
+	const struct write *w = wr_find(addr_enc);
+	uint64_t addr = w ? w->value : 0;
+
+	if ((addr & addr_mask()) != pa(areas(a)))
+		return AREA_ENTRIES;
+	return (uint32_t)(addr & (PAGE_SIZE - 1)) / sizeof(struct vmxp_msr);
+}
+
+/* How many of count entries fit in the area from entry first on. */
+static uint32_t area_room(uint32_t first, uint32_t count)
+{
+	uint32_t room = first < AREA_ENTRIES ? AREA_ENTRIES - first : 0;
+
+	return count < room ? count : room;
+}
+
+/* pages_reset() zeroes the area up to the last entry written. */
+static void area_mark_used(enum area_id a, uint32_t first, uint32_t n)
+{
+	if (n && first + n > area_used[a])
+		area_used[a] = first + n;
+}
+
+static void fill_exit_area(enum area_id a, uint32_t addr_enc, uint32_t count)
+{
+	uint32_t first = area_first(a, addr_enc), n = area_room(first, count);
+	struct vmxp_msr *e = areas(a) + first;
 
 	for (uint32_t i = 0; i < n; i++) {
-		areas(a)[i].index = 0x174; /* IA32_SYSENTER_CS: harmless, restored after */
-		areas(a)[i].reserved = 0;
-		areas(a)[i].value = 0;
+		e[i].index = 0x174; /* IA32_SYSENTER_CS: harmless, restored after */
+		e[i].reserved = 0;
+		e[i].value = 0;
 	}
-	if (n > area_used[a])
-		area_used[a] = n;
+	area_mark_used(a, first, n);
 }
 
 static uint64_t subst(uint32_t enc, uint64_t v, struct case_mem *m)
@@ -828,6 +859,26 @@ static bool low_memory_written(void)
 	return false;
 }
 
+/*
+ * VM entry with the watchdog armed when the guest may be left waiting for a SIPI (the
+ * activity state the image writes): nothing else ends that state (smp.h).  HLT and shutdown
+ * get none: the VMX-preemption timer, which add_timer() activates where the processor has
+ * it, causes a VM exit in both.
+ */
+static struct vmentry_result vmx_launch_watched(unsigned mode)
+{
+	const struct write *a = wr_find(ENC_GUEST_ACTIVITY_STATE);
+	bool wait_for_sipi = a && (uint32_t)a->value == L_ACTIVITY__V_WAIT_FOR_SIPI;
+	struct vmentry_result r;
+
+	if (wait_for_sipi)
+		watchdog_arm();
+	r = vmx_launch(mode);
+	if (wait_for_sipi)
+		watchdog_disarm();
+	return r;
+}
+
 static rt_jmp_buf case_jmp;
 static volatile uint32_t current_id;
 static volatile bool in_case;
@@ -940,16 +991,17 @@ static void run_case(const struct vmxp_case *c, struct case_mem *m)
 
 	/* memory the case gives */
 	if (m->n_msr_load) {
-		uint32_t n = m->n_msr_load < AREA_ENTRIES - 1 ? m->n_msr_load : AREA_ENTRIES - 1;
+		uint32_t first = area_first(AREA_ENTRY_LOAD, ENC_VM_ENTRY_MSR_LOAD_ADDR);
+		uint32_t n = area_room(first, m->n_msr_load);
 
-		memcpy(areas(AREA_ENTRY_LOAD), m->msr_load, n * sizeof(struct vmxp_msr));
-		area_used[AREA_ENTRY_LOAD] = n + 1;
+		memcpy(areas(AREA_ENTRY_LOAD) + first, m->msr_load, n * sizeof(struct vmxp_msr));
+		area_mark_used(AREA_ENTRY_LOAD, first, n);
 		for (uint32_t i = 0; i < n && n_index < 32; i++)
 			msr_index[n_index++] = m->msr_load[i].index;
 	}
-	fill_exit_area(AREA_EXIT_STORE,
+	fill_exit_area(AREA_EXIT_STORE, ENC_VM_EXIT_MSR_STORE_ADDR,
 	               cap_exit_count(ENC_VM_EXIT_MSR_STORE_COUNT, ENC_VM_EXIT_MSR_STORE_ADDR));
-	fill_exit_area(AREA_EXIT_LOAD,
+	fill_exit_area(AREA_EXIT_LOAD, ENC_VM_EXIT_MSR_LOAD_ADDR,
 	               cap_exit_count(ENC_VM_EXIT_MSR_LOAD_COUNT, ENC_VM_EXIT_MSR_LOAD_ADDR));
 	msr_save_extra(msr_index, n_index);
 
@@ -997,7 +1049,7 @@ static void run_case(const struct vmxp_case *c, struct case_mem *m)
 		mode |= VMENTRY_MODE_RESUME;
 	if (c->flags & VMXP_CASE_MOV_SS)
 		mode |= VMENTRY_MODE_MOV_SS;
-	r = vmx_launch(mode);
+	r = vmx_launch_watched(mode);
 	if (r.kind == VMENTRY_EXIT && low_memory_written())
 		low_memory_fill();
 	switch (r.kind) {
@@ -1029,8 +1081,25 @@ static void run_guarded(const struct vmxp_case *c, struct case_mem *m)
 		/* put the host back */
 		tables_init();
 		vmx_host_restore();
+		watchdog_disarm();
 	}
 	in_case = false;
+	if (watchdog_lost())
+		line("SMP lost");
+}
+
+/* The batch asks for the watchdog processor when a case's guest may wait for a SIPI. */
+static void watchdog_begin(void)
+{
+	const char *why;
+
+	if (!(batch->flags & VMXP_BATCH_WATCHDOG))
+		return;
+	why = watchdog_start(batch, batch->total_size);
+	if (why)
+		line("SMP none %s", why);
+	else
+		line("SMP ap=%x", watchdog_apic_id());
 }
 
 /* ---- recovery after a reset (Bochs: the ROM boots the image again, memory kept) ---- */
@@ -1140,6 +1209,7 @@ void probe_main(uint32_t magic, uint32_t mbi_addr)
 	report(true, "VMXON");
 	msr_save_base();
 	memory_init(); /* after the last use of the multiboot information */
+	watchdog_begin();
 	if (progress.state == ST_RUNNING && progress.batch_sum == batch_sum(batch)) {
 		start = progress.index + 1;
 		progress.lost++;

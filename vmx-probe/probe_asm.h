@@ -15,6 +15,12 @@
 #define PROBE_CR4 0x00002020
 #define CR4_LA57  0x00001000
 
+/*
+ * Where the watchdog processor starts in real mode (smp.c, ap.S): a page below 1 MiB, above
+ * the low 64 KiB that probe.c fills for the cases, below any firmware area.
+ */
+#define AP_TRAMPOLINE 0x70000
+
 /* CPUID leaves read at entry in 32-bit mode (boot.S boot_cpuid_leaves). */
 #define BOOT_CPUID_N 6
 

@@ -36,6 +36,10 @@
  *                                      value before the image locked it with VMX enabled
  *   MSR 3a VALUE                       IA32_FEATURE_CONTROL as VMX runs with it
  *   VMX rev=R size=S maxphy=M          VMXON done
+ *   SMP ap=ID | SMP none REASON...     the watchdog processor (batch flag WATCHDOG) runs, with
+ *                                      local APIC ID ID, or could not be started: a case whose
+ *                                      guest waits for a SIPI is then lost
+ *   SMP lost                           the watchdog stopped answering (it is not used again)
  *   NOVMX REASON...                    VMX unusable: no case runs
  *   LOST ID                            the image lost control in case ID (found after a reset)
  *   W ID ENC=ERR ...                   VMWRITEs that failed: ERR is the VM-instruction error,
@@ -50,7 +54,9 @@
  *                                      wrote at the guest CR3 it used
  *   O ID FI                            outcome: VMfailInvalid
  *   O ID FV ERR                        outcome: VMfailValid with the VM-instruction error
- *   O ID EX REASON QUAL                outcome: VM exit (REASON bit 31 = VM-entry failure)
+ *   O ID EX REASON QUAL                outcome: VM exit (REASON bit 31 = VM-entry failure);
+ *                                      a guest left waiting for a SIPI comes back with reason
+ *                                      4 and QUAL VMXP_WATCHDOG_SIPI_VECTOR (the watchdog's)
  *   O ID TRAP VECTOR RIP               outcome: the image took an exception in the case
  *   O ID PRE KIND ERR REASON           outcome: the launch before a VMRESUME case failed
  *   END cases=N lost=L                 every case ran (N: in this boot)
@@ -75,9 +81,13 @@
 #define VMXP_BATCH_ADDR 0x1000000u  /* where the image reads the batch disk, 16 MiB */
 #define VMXP_BATCH_MAX  0xc0000000u /* below the 4-GiB identity map's end */
 
+/* The vector of the SIPIs the watchdog processor sends: the qualification of their VM exits. */
+#define VMXP_WATCHDOG_SIPI_VECTOR 0x70u
+
 /* Batch flags. */
 #define VMXP_BATCH_FULL_READBACK 0x1u /* read back the whole readback list for every case */
 #define VMXP_BATCH_CHECKSUM      0x2u /* checksum holds FNV-1a of the batch */
+#define VMXP_BATCH_WATCHDOG      0x4u /* a case may wait for a SIPI: start the watchdog processor */
 
 struct vmxp_batch {
 	uint32_t magic;       /* VMXP_BATCH_MAGIC */

@@ -33,6 +33,13 @@ static void load_tr(void)
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS) : "memory");
 }
 
+void idt_gate(uint64_t entry[2], uint64_t handler, unsigned ist)
+{
+	entry[0] = (handler & 0xffff) | ((uint64_t)SEL_CODE64 << 16) | ((uint64_t)ist << 32) |
+	           (0x8eull << 40) | (((handler >> 16) & 0xffff) << 48);
+	entry[1] = handler >> 32;
+}
+
 void tables_init(void)
 {
 	uint64_t base = (uint64_t)(uintptr_t)&probe_tss, limit = sizeof(probe_tss) - 1;
@@ -45,15 +52,8 @@ void tables_init(void)
 	gdt[SEL_TSS / 8 + 1] = base >> 32;
 	load_tr();
 
-	for (unsigned v = 0; v < 32; v++) {
-		uint64_t off = trap_stubs[v];
-		unsigned ist = (v == 2 || v == 8) ? 1 : 0; /* NMI, #DF on their own stack */
-
-		idt_table[2 * v] = (off & 0xffff) | ((uint64_t)SEL_CODE64 << 16) |
-		                   ((uint64_t)ist << 32) | (0x8eull << 40) |
-		                   (((off >> 16) & 0xffff) << 48);
-		idt_table[2 * v + 1] = off >> 32;
-	}
+	for (unsigned v = 0; v < 32; v++) /* NMI, #DF on their own stack */
+		idt_gate(&idt_table[2 * v], trap_stubs[v], (v == 2 || v == 8) ? 1 : 0);
 	idt_desc.limit = 32 * 16 - 1;
 	idt_desc.base = (uint64_t)(uintptr_t)idt_table;
 	__asm__ volatile("lidt %0" : : "m"(idt_desc) : "memory");

@@ -81,6 +81,8 @@ extern uint64_t idt_table[64];
 
 /* GDT TSS descriptor, IDT; called once at start. */
 void tables_init(void);
+/* A 64-bit interrupt gate to handler in the image's code segment (ist 0: the current stack). */
+void idt_gate(uint64_t entry[2], uint64_t handler, unsigned ist);
 /* After a VM exit: TR, FS/GS bases, the saved MSRs. */
 void vmx_host_restore(void);
 /* MSRs restored after each case: the base list plus up to extra entries of the case. */

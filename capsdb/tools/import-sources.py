@@ -448,6 +448,15 @@ def parse_bochs_txt(path):
     return [(m, models[m]) for m in order]
 
 
+# MSRs Bochs 2.7 has no RDMSR case for (bochs/cpu/msr.cc).  The probe file was read with Bochs's
+# default ignore_bad_msrs=1, under which such an MSR reads 0; vmx-probe runs with
+# ignore_bad_msrs=0 and sees #GP.  The note states both, so that the entry `vmcslint caps harvest
+# --probe bochs:MODEL` renders (cli/probe_run.c, probe_caps_yaml()) equals the committed one.
+BOCHS_NO_RDMSR = {"IA32_VMX_PROCBASED_CTLS3", "IA32_VMX_EXIT_CTLS2"}
+BOCHS_NO_RDMSR_NOTE = ("%s: capability bits say not implemented, so absent (Bochs 2.7 has no RDMSR case for "
+                       "them: #GP with ignore_bad_msrs=0, 0 with ignore_bad_msrs=1)")
+
+
 def bochs_observed_entries(path, from_label):
     out = []
     for model, d in parse_bochs_txt(path):
@@ -458,12 +467,15 @@ def bochs_observed_entries(path, from_label):
         msrs = {}
         notes = []
         zero_absent = []
+        no_rdmsr = []
         for n in MSR_NAMES:
             v = raw.get(n)
             if impl[n] is False:
                 msrs[n] = ABSENT
                 if v is not None:
-                    if v == 0:
+                    if v == 0 and n in BOCHS_NO_RDMSR:
+                        no_rdmsr.append(msr_short(n))
+                    elif v == 0:
                         zero_absent.append(msr_short(n))
                     else:
                         notes.append("%s: the probe file gives %s although capability bits say the MSR is "
@@ -472,6 +484,8 @@ def bochs_observed_entries(path, from_label):
                 msrs[n] = UNKNOWN
             else:
                 msrs[n] = hex64(v)
+        if no_rdmsr:
+            notes.append(BOCHS_NO_RDMSR_NOTE % ", ".join(no_rdmsr))
         if zero_absent:
             notes.append("the probe file gives 0 for %s; capability bits say not implemented, so absent"
                          % ", ".join(zero_absent))
