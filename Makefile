@@ -4,6 +4,7 @@
 #   make demo       install missing packages, build, run the main job on the built-in defaults
 #   make test       install missing packages, run the whole suite (plain build, then ASan+UBSan)
 #   make bench      print speed figures as `name: value unit`
+#   make differential CASES=N SEED=S   the checker against real VM entries, any corpus size
 #   make install    PREFIX=/usr/local (binary, library, header, vmcslint.pc, capsdb, probe image)
 #   make format / check-format / compile_commands.json / clean
 
@@ -16,7 +17,7 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Icli -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Icli -Itests -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -35,7 +36,10 @@ HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
              $(O)/gen/builtin_caps.c
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
 DEFAULT_CAPS := capsdb/cpus/bochs-corei7_skylake_x.yaml
-TEST_SRCS := $(wildcard tests/*.c)
+# The differential test's corpus, deviations and runner (tests/differential/), shared by the
+# suite and `make differential`.
+DIFF_SRCS := $(filter-out tests/differential/main.c,$(wildcard tests/differential/*.c))
+TEST_SRCS := $(wildcard tests/*.c) $(DIFF_SRCS)
 
 # $(call objs,VARIANT_DIR,SRCS)
 objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
@@ -50,7 +54,7 @@ SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
 .PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
-        check-format check-core help
+        check-format check-core help differential
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -121,6 +125,18 @@ $(O)/vmcslint-bench: $(O)/obj/bench/bench.o $(HOSTLIB) $(LIB)
 bench: deps
 	@$(MAKE) --no-print-directory all probe $(O)/vmcslint-bench
 	@sh scripts/bench.sh $(BIN) $(O)/vmcslint-bench
+
+# ---- the differential test, longer: make differential CASES=N SEED=S [MODELS="a b"] ----
+CASES ?= 10000
+SEED  ?= 0x766d63736c696e74
+$(O)/vmcslint-differential: $(call objs,$(O),tests/differential/main.c $(DIFF_SRCS) tests/helpers.c) \
+		$(HOSTLIB) $(LIB)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
+
+differential: deps
+	@$(MAKE) --no-print-directory probe $(O)/vmcslint-differential
+	./$(O)/vmcslint-differential --cases $(CASES) --seed $(SEED) \
+		$(foreach m,$(MODELS),--model $(m))
 
 # ---- the two README commands ----
 demo: deps

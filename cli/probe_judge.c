@@ -62,8 +62,7 @@ static bool vmwrites_agree(const struct probe_result *r, const struct check_repo
 	return true;
 }
 
-/* Whether an observation is the outcome o (exactly: an any-of only with one of its members). */
-static bool outcome_matches(const struct check_outcome *p, const struct check_outcome *o)
+bool probe_outcome_matches(const struct check_outcome *p, const struct check_outcome *o)
 {
 	if (p->kind == OUTCOME_PROCESSOR_DEPENDENT) {
 		struct check_outcome fail = *p, other = {p->otherwise_kind,
@@ -78,7 +77,7 @@ static bool outcome_matches(const struct check_outcome *p, const struct check_ou
 
 		fail.kind = OUTCOME_ENTRY_FAILURE;
 		fail.qualification_varies = false;
-		return outcome_matches(&fail, o) || outcome_matches(&other, o);
+		return probe_outcome_matches(&fail, o) || probe_outcome_matches(&other, o);
 	}
 	if (p->kind != o->kind)
 		return false;
@@ -97,7 +96,7 @@ static bool outcome_matches(const struct check_outcome *p, const struct check_ou
 struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_caps *caps,
                                  struct check_report *rep)
 {
-	struct probe_verdict v = {PROBE_NOT_COMPARED, ""};
+	struct probe_verdict v = {PROBE_NOT_COMPARED, false, ""};
 	const struct check_outcome *p = &rep->prediction, *o = &r->observed;
 	struct check_input in = {&r->readback, caps, &r->env};
 	char ps[320], os[160];
@@ -110,13 +109,14 @@ struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_
 	}
 	if (!vmwrites_agree(r, rep, &v)) {
 		v.agreement = PROBE_DISAGREE;
+		v.vmwrite_mismatch = true;
 		return v;
 	}
 	if (p->kind == OUTCOME_UNDECIDED) {
 		snprintf(v.reason, sizeof(v.reason), "the prediction is undecided");
 		return v;
 	}
-	v.agreement = outcome_matches(p, o) ? PROBE_AGREE : PROBE_DISAGREE;
+	v.agreement = probe_outcome_matches(p, o) ? PROBE_AGREE : PROBE_DISAGREE;
 	if (v.agreement == PROBE_DISAGREE) {
 		outcome_text(ps, sizeof(ps), p);
 		outcome_text(os, sizeof(os), o);

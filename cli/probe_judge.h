@@ -15,7 +15,8 @@ enum probe_agreement {
 
 struct probe_verdict {
 	enum probe_agreement agreement;
-	char reason[480]; /* why not compared, or how they differ */
+	bool vmwrite_mismatch; /* PROBE_DISAGREE about the failing VMWRITEs, not the entry */
+	char reason[480];      /* why not compared, or how they differ */
 };
 
 /*
@@ -28,6 +29,13 @@ struct probe_verdict {
  */
 struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_caps *caps,
                                  struct check_report *rep);
+
+/*
+ * Whether the processor's outcome o is the predicted outcome p: the same kind, VM-instruction
+ * error, exit reason and qualification; an any-of prediction (error 7 or 8, a varying
+ * qualification, a processor-dependent outcome) only with one of its members.
+ */
+bool probe_outcome_matches(const struct check_outcome *p, const struct check_outcome *o);
 
 const char *probe_status_name(unsigned status);
 
