@@ -3,7 +3,7 @@
  * vmcs_dump_vcpu(), QEMU's register dump), check each one, and compare the prediction with the
  * failure the log reports.
  *
- * The log is read as a stream (dump_parse.c): each dump is diagnosed when it is complete, so
+ * The log is read as a stream (dump/): each dump is diagnosed when it is complete, so
  * memory stays bounded whatever the size of the log.
  *
  * Reading a dump against the log's verdict: a dump leaves many fields unknown (KVM prints no
@@ -22,7 +22,7 @@
 #include "capsdb_dir.h"
 #include "checked.h"
 #include "cli.h"
-#include "dump_parse.h"
+#include "dump.h"
 #include "vmcs_ids.h"
 
 static const char diagnose_usage[] =
@@ -930,7 +930,7 @@ int cmd_diagnose(int argc, char **argv)
 	if (x.fmt == DFMT_JSON)
 		printf("{\"tool\": {\"name\": \"vmcslint\", \"version\": \"%s\"},\n \"results\": [",
 		       VMCSLINT_VERSION);
-	if (!dump_scan_stream(f, p, &st, err, sizeof(err))) {
+	if (!dump_scan_stream(f, p, &st, NULL, err, sizeof(err))) {
 		if (f != stdin)
 			fclose(f);
 		dump_parser_free(p);
