@@ -16,7 +16,7 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Icli -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Idiagnose -Icli -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -31,7 +31,7 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterio
 CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c)
 # Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
 # file I/O, output formats.
-DUMP_SRCS := $(wildcard dump/*.c)
+DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
 HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) \
              $(filter-out cli/main.c,$(wildcard cli/*.c)) \
              $(O)/gen/builtin_caps.c
@@ -175,7 +175,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker schema dump cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)

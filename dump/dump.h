@@ -114,10 +114,14 @@ struct dump_cpu_id {
 	char text[120];  /* the line, quoted */
 };
 
+/* How a line shows a hypervisor, the most direct first. */
+enum dump_hv_how { HV_DETECTED, HV_PARAVIRT, HV_LSCPU, HV_FLAG, HV_DMI };
+
 /* A line that shows the kernel (or Xen) running under a hypervisor. */
 struct dump_hv {
 	unsigned line;
 	uint8_t origin;
+	uint8_t how;   /* enum dump_hv_how */
 	char name[40]; /* "KVM", "Microsoft Hyper-V", "" when the line does not name it */
 	char text[120];
 };

@@ -116,7 +116,8 @@ static void add_id(struct dump_parser *p, const struct msg *m, uint8_t how, int 
 	quote(id->text, sizeof(id->text), m->s, m->n);
 }
 
-static void add_hv(struct dump_parser *p, const struct msg *m, const char *name, size_t nn)
+static void add_hv(struct dump_parser *p, const struct msg *m, uint8_t how, const char *name,
+                   size_t nn)
 {
 	struct dump_facts *f = &p->facts;
 	struct dump_hv *h;
@@ -126,6 +127,7 @@ static void add_hv(struct dump_parser *p, const struct msg *m, const char *name,
 	h = &f->hv[f->n_hv++];
 	h->line = m->line;
 	h->origin = m->xen ? DUMP_ORIGIN_XEN : DUMP_ORIGIN_KERNEL;
+	h->how = how;
 	quote(h->name, sizeof(h->name), name, nn);
 	quote(h->text, sizeof(h->text), m->s, m->n);
 }
@@ -261,23 +263,23 @@ static bool hypervisor_line(struct dump_parser *p, const struct msg *m)
 	if (m->xen) {
 		if (!starts(m->s, m->n, "Running on "))
 			return false;
-		add_hv(p, m, m->s + 11, m->n - 11);
+		add_hv(p, m, HV_DETECTED, m->s + 11, m->n - 11);
 		return true;
 	}
 	if (starts(m->s, m->n, "Hypervisor detected: ")) {
-		add_hv(p, m, m->s + 21, m->n - 21);
+		add_hv(p, m, HV_DETECTED, m->s + 21, m->n - 21);
 		return true;
 	}
 	if (starts(m->s, m->n, "Booting paravirtualized kernel on ")) {
 		k = 34;
 		if (!starts(m->s + k, m->n - k, "bare hardware"))
-			add_hv(p, m, m->s + k, m->n - k);
+			add_hv(p, m, HV_PARAVIRT, m->s + k, m->n - k);
 		return true;
 	}
 	if ((starts(m->s, m->n, "DMI: ") || starts(m->s, m->n, "Hardware name: ")) &&
 	    virtual_dmi(m->s, m->n)) {
 		k = m->s[0] == 'D' ? 5 : 15;
-		add_hv(p, m, m->s + k, m->n - k);
+		add_hv(p, m, HV_DMI, m->s + k, m->n - k);
 		return true;
 	}
 	return false;
@@ -325,10 +327,10 @@ static bool table_line(struct dump_parser *p, const struct msg *m)
 	else if (strcmp(key, "model name") == 0 || strcmp(key, "Model name") == 0)
 		quote(fs->brand, sizeof(fs->brand), v, vn);
 	else if (strcmp(key, "Hypervisor vendor") == 0)
-		add_hv(p, m, v, vn);
+		add_hv(p, m, HV_LSCPU, v, vn);
 	else if ((strcmp(key, "flags") == 0 || strcmp(key, "Flags") == 0) &&
 	         word_in(v, vn, "hypervisor"))
-		add_hv(p, m, "", 0);
+		add_hv(p, m, HV_FLAG, "", 0);
 	else if (strcmp(key, "address sizes") == 0 && find(v, vn, "bits virtual") != NOT_FOUND) {
 		size_t c = find(v, vn, ", "), i;
 		uint64_t bits;

@@ -6,9 +6,9 @@
  * `diagnose` reads a file, and line by line by a parser that only collects what the log says
  * about its processor (the first of the two readings `diagnose` makes).  The first two must
  * give the same dumps (compared by a digest of everything a dump holds) and the same messages;
- * all three the same processor facts.  Every dump of the first reading is checked
- * the way `diagnose` checks it (built-in capabilities), with the checker invariants
- * (fuzz/README.md).
+ * all three the same processor facts.  Every dump of the first reading is diagnosed the way
+ * `diagnose` does it (an unknown processor and its evidence, then the built-in capabilities as
+ * --caps), with the checker's and the diagnosis's invariants (fuzz/README.md).
  */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* fmemopen */
@@ -17,16 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsdb_dir.h"
+#include "diagnose.h"
 #include "dump.h"
 #include "fuzz.h"
 
 struct sink_ctx {
-	int check;       /* run the checker on each dump */
-	int facts_only;  /* a parser that only collects processor facts */
-	size_t n;        /* dumps seen */
-	unsigned lines;  /* lines in the log */
-	uint64_t digest; /* of every dump, in order */
-	uint64_t facts;  /* of what the log says about its processor */
+	int check;                        /* run the checker on each dump */
+	int facts_only;                   /* a parser that only collects processor facts */
+	const struct dump_parser *parser; /* the one reading (its facts so far) */
+	size_t n;                         /* dumps seen */
+	unsigned lines;                   /* lines in the log */
+	uint64_t digest;                  /* of every dump, in order */
+	uint64_t facts;                   /* of what the log says about its processor */
 };
 
 static void mix(uint64_t *h, const void *p, size_t n)
@@ -141,25 +144,60 @@ static void check_dump(const struct dump *d, struct sink_ctx *x)
 	mix_msgs(h, d->warnings, d->n_warnings, "warning");
 }
 
-/* What `diagnose` does with a dump: the shown fields as written, then the checker. */
-static void check_like_diagnose(const struct dump *d)
+/* The invariants of a diagnosis (diagnose/diagnose.h). */
+static void check_diagnosis(const struct dump *d, const struct diagnosis *g)
 {
-	static struct vmcs_state vm;
-	const struct vmx_caps *caps = fuzz_default_caps();
-	struct check_input in = {&vm, caps, &d->env};
+	size_t errors = 0;
 
-	vm = d->vmcs;
-	memset(vm.written, 0, sizeof(vm.written));
-	for (size_t i = 0; i < vmcs_field_count(); i++) {
-		const struct vmcs_field_info *f = vmcs_field_at(i);
-
-		if (!vm.known[i] || f->type == VMCS_T_RO)
-			continue;
-		if (vm.value[i] == 0 && vmx_caps_field_exists(caps, f) == TRI_NO)
-			continue;
-		vm.written[i] = 1;
+	if (g->agree < -1 || g->agree > 1 || g->n_cand > g->rep.n_findings ||
+	    g->ev.n > EV_MAX_ITEMS || g->proc.source > CAPS_SRC_UNKNOWN)
+		fuzz_fail("a diagnosis is out of range", NULL);
+	if (!fuzz_terminated(g->why, sizeof(g->why)) ||
+	    !fuzz_terminated(g->proc.why, sizeof(g->proc.why)))
+		fuzz_fail("a diagnosis text is not NUL-terminated in its buffer", NULL);
+	for (size_t i = 0; i < g->ev.n; i++)
+		if (!fuzz_terminated(g->ev.item[i].text, sizeof(g->ev.item[i].text)))
+			fuzz_fail("an evidence text is not NUL-terminated in its buffer", NULL);
+	for (size_t i = 0; i < g->rep.n_findings; i++) {
+		if (g->f[i].severity > SEV_PASSED || g->f[i].decider > DEC_CAPS ||
+		    g->f[i].evidence >= (int)g->ev.n)
+			fuzz_fail("a finding's severity or decider is out of range", NULL);
+		errors += g->f[i].severity == SEV_ERROR;
 	}
+	if (errors != g->n_errors)
+		fuzz_fail("the diagnosis counts its errors wrong", NULL);
+	/* An unknown processor's errors are decided without assumption: never a warning. */
+	if (g->proc.source == CAPS_SRC_UNKNOWN && g->n_warnings)
+		fuzz_fail("an assumed-capabilities warning without a capsdb entry", NULL);
+	if (g->agree == 1 && d->observed.kind != VERDICT_SUCCESS &&
+	    !outcome_matches_verdict(&g->outcome, &d->observed) && !g->outcome.qualification_varies)
+		fuzz_fail("a diagnosis agrees with the log but gives another outcome", NULL);
+	if (g->unexplained && g->agree == 1)
+		fuzz_fail("a diagnosis both explains and does not explain the log", NULL);
+}
+
+/*
+ * What `diagnose` does with a dump, without a capsdb: the processor from the log's facts (an
+ * unknown one, no entry matches), the diagnosis, and the checker's invariants on the
+ * capabilities the evidence gives.
+ */
+static void check_like_diagnose(const struct dump *d, const struct dump_facts *facts)
+{
+	static struct processor proc;
+	static struct diagnosis g;
+	static struct vmx_caps caps;
+	struct check_input in = {&g.vmcs, &caps, &d->env};
+
+	processor_choose(d, facts, NULL, NULL, NULL, NULL, &proc);
+	diagnose_dump(d, facts, &proc, &g);
+	check_diagnosis(d, &g);
+	memset(&caps, 0, sizeof(caps));
+	evidence_apply(&g.ev, ~0u, &caps);
 	fuzz_check(&in);
+	/* The same dump with the built-in capabilities as --caps would give them. */
+	processor_choose(d, facts, fuzz_default_caps(), CAPSDB_DEFAULT_NAME, NULL, NULL, &proc);
+	diagnose_dump(d, facts, &proc, &g);
+	check_diagnosis(d, &g);
 }
 
 static void on_dump(const struct dump *d, void *ctx)
@@ -168,7 +206,7 @@ static void on_dump(const struct dump *d, void *ctx)
 
 	check_dump(d, x);
 	if (x->check)
-		check_like_diagnose(d);
+		check_like_diagnose(d, dump_parser_facts(x->parser));
 	x->n++;
 }
 
@@ -194,6 +232,7 @@ static void mix_facts(uint64_t *h, const struct dump_facts *f)
 	for (size_t i = 0; i < f->n_hv; i++) {
 		mix_u64(h, f->hv[i].line);
 		mix_u64(h, f->hv[i].origin);
+		mix_u64(h, f->hv[i].how);
 		mix_str(h, f->hv[i].name, sizeof(f->hv[i].name), "hypervisor name");
 		mix_str(h, f->hv[i].text, sizeof(f->hv[i].text), "hypervisor text");
 	}
@@ -235,6 +274,8 @@ static unsigned count_lines(const uint8_t *data, size_t size)
 static void read_lines(const uint8_t *data, size_t size, struct sink_ctx *x)
 {
 	struct dump_parser *p = dump_parser_new(x->facts_only ? NULL : on_dump, x);
+
+	x->parser = p;
 	unsigned lineno = 1;
 	size_t i = 0;
 
@@ -268,6 +309,7 @@ static void read_stream(const uint8_t *data, size_t size, struct sink_ctx *x)
 	char err[256];
 	FILE *f = fmemopen((void *)data, size, "r");
 
+	x->parser = p;
 	if (!f)
 		fuzz_fail("fmemopen failed", NULL);
 	if (!dump_scan_stream(f, p, &st, NULL, err, sizeof(err)))
@@ -281,9 +323,9 @@ static void read_stream(const uint8_t *data, size_t size, struct sink_ctx *x)
 
 int fuzz_dump_one(const uint8_t *data, size_t size)
 {
-	struct sink_ctx a = {1, 0, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
-	struct sink_ctx b = {0, 0, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
-	struct sink_ctx c = {0, 1, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
+	struct sink_ctx a = {1, 0, NULL, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
+	struct sink_ctx b = {0, 0, NULL, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
+	struct sink_ctx c = {0, 1, NULL, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
 
 	a.lines = b.lines = c.lines = count_lines(data, size);
 	read_lines(data, size, &a);

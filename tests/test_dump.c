@@ -27,7 +27,10 @@ static void keep(const struct dump *d, void *ctx)
 
 	p->d = realloc(p->d, (p->n + 1) * sizeof(*p->d));
 	cr_assert_not_null(p->d);
-	p->d[p->n++] = *d;
+	p->d[p->n] = *d;
+	if (d->env.msr_load) /* the copy's MSR-load area is its own */
+		p->d[p->n].env.msr_load = p->d[p->n].msr_load;
+	p->n++;
 }
 
 static struct parsed parse(const char *path)
@@ -321,4 +324,115 @@ Test(dump, lines_after_a_dump_are_not_swallowed_as_wrapped_pieces)
 	cr_expect_eq(p.facts.n_ids, 1);
 	cr_expect_eq(p.facts.ids[0].model, 0x55);
 	parsed_free(&p);
+}
+
+/* ---- what the log says about its processor ---- */
+
+static struct dump_facts facts_of(const char *text)
+{
+	struct dump_parser *p = dump_parser_new(NULL, NULL);
+	struct dump_facts f;
+	unsigned line = 1;
+
+	while (*text) {
+		const char *e = strchr(text, '\n');
+		size_t n = e ? (size_t)(e - text) : strlen(text);
+
+		dump_parser_line(p, line++, text, n);
+		text += n + (e != NULL);
+	}
+	dump_parser_finish(p);
+	f = *dump_parser_facts(p);
+	dump_parser_free(p);
+	return f;
+}
+
+static void expect_id(const struct dump_cpu_id *id, int fam, int mod, int step, unsigned line,
+                      const char *brand)
+{
+	cr_expect_eq(id->family, fam);
+	cr_expect_eq(id->model, mod, "model 0x%x, expected 0x%x", id->model, mod);
+	cr_expect_eq(id->stepping, step);
+	cr_expect_eq(id->line, line, "line %u, expected %u", id->line, line);
+	cr_expect_str_eq(id->brand, brand);
+}
+
+Test(dump, boot_lines_identify_the_processor)
+{
+	/* Linux 6.x and 4.x smpboot lines, both microcode forms, Xen's boot line. */
+	struct dump_facts f = facts_of(
+	    "[    1.020455] smpboot: CPU0: Intel(R) Xeon(R) Platinum 8480+ (family: 0x6, model: "
+	    "0x8f, stepping: 0x8)\n"
+	    "Jan  3 10:00:01 old kernel: [    0.084000] smpboot: CPU0: Intel(R) Core(TM) "
+	    "i7-4770 CPU @ 3.40GHz (fam: 06, model: 3c, stepping: 03)\n"
+	    "[    0.512311] microcode: sig=0x50654, pf=0x80, revision=0x2007006\n"
+	    "[    0.000000] microcode: CPU0 sig=0x306a9, pf=0x2, revision=0x21\n"
+	    "(XEN) CPU Vendor: Intel, Family 6 (0x6), Model 85 (0x55), Stepping 4 (raw 00050654)\n"
+	    "[    0.053004] Booting paravirtualized kernel on bare hardware\n");
+
+	cr_assert_eq(f.n_ids, 5);
+	expect_id(&f.ids[0], 6, 0x8f, 8, 1, "Intel(R) Xeon(R) Platinum 8480+");
+	cr_expect_str_eq(f.ids[0].vendor, "GenuineIntel");
+	expect_id(&f.ids[1], 6, 0x3c, 3, 2, "Intel(R) Core(TM) i7-4770 CPU @ 3.40GHz");
+	expect_id(&f.ids[2], 6, 0x55, 4, 3, "");
+	expect_id(&f.ids[3], 6, 0x3a, 9, 4, "");
+	expect_id(&f.ids[4], 6, 0x55, 4, 5, "");
+	cr_expect_eq(f.ids[4].origin, DUMP_ORIGIN_XEN);
+	cr_expect_eq(f.ids[2].origin, DUMP_ORIGIN_KERNEL);
+	cr_expect_eq(f.n_hv, 0, "bare hardware is no hypervisor");
+}
+
+Test(dump, pasted_cpuinfo_and_lscpu_identify_the_processor)
+{
+	/* Two processors of a cpuinfo give one identification (completed by "stepping"). */
+	struct dump_facts f =
+	    facts_of("processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
+	             "model\t\t: 106\nmodel name\t: Intel(R) Xeon(R) Platinum "
+	             "8373C CPU @ 2.60GHz\nstepping\t: 6\nmicrocode\t: 0xd0003b9\n"
+	             "address sizes\t: 46 bits physical, 57 bits virtual\n\n"
+	             "processor\t: 1\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
+	             "model\t\t: 106\nstepping\t: 6\n");
+
+	cr_assert_eq(f.n_ids, 1);
+	expect_id(&f.ids[0], 6, 0x6a, 6, 6, "Intel(R) Xeon(R) Platinum 8373C CPU @ 2.60GHz");
+	cr_expect_eq(f.ids[0].how, ID_CPUINFO);
+	cr_expect_eq(f.virt_bits, 57);
+	cr_expect_eq(f.virt_bits_line, 8);
+	cr_expect_eq(f.n_hv, 0);
+
+	f = facts_of(
+	    "Vendor ID:           GenuineIntel\nCPU family:          6\n"
+	    "Model:               85\nModel name:          Intel(R) Xeon(R) CPU @ 2.20GHz\n"
+	    "Stepping:            7\nHypervisor vendor:   KVM\n"
+	    "Virtualization type: full\n");
+	cr_assert_eq(f.n_ids, 1);
+	expect_id(&f.ids[0], 6, 0x55, 7, 5, "Intel(R) Xeon(R) CPU @ 2.20GHz");
+	cr_expect_eq(f.ids[0].how, ID_LSCPU);
+	cr_assert_eq(f.n_hv, 1);
+	cr_expect_str_eq(f.hv[0].name, "KVM");
+	cr_expect_eq(f.hv[0].how, HV_LSCPU);
+}
+
+Test(dump, lines_that_show_a_hypervisor_are_found_with_their_origin)
+{
+	struct dump_facts f = facts_of(
+	    "[    0.000000] DMI: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.3-2 04/01/2014\n"
+	    "[    0.000000] Hypervisor detected: KVM\n"
+	    "[    0.051000] Booting paravirtualized kernel on KVM\n"
+	    "(XEN) Running on Hyper-V\n"
+	    "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep hypervisor lahf_lm\n");
+
+	cr_assert_eq(f.n_hv, 4, "at most DUMP_MAX_HV are kept");
+	cr_expect_eq(f.hv[0].how, HV_DMI);
+	cr_expect_eq(f.hv[1].how, HV_DETECTED);
+	cr_expect_str_eq(f.hv[1].name, "KVM");
+	cr_expect_eq(f.hv[1].line, 2);
+	cr_expect_eq(f.hv[2].how, HV_PARAVIRT);
+	cr_expect_eq(f.hv[3].origin, DUMP_ORIGIN_XEN);
+	cr_expect_str_eq(f.hv[3].name, "Hyper-V");
+	f = facts_of("flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep hypervisor lahf_lm\n"
+	             "flags\t\t: fpu vme hypervisors_are_not_a_flag\n");
+	cr_assert_eq(f.n_hv, 1);
+	cr_expect_eq(f.hv[0].how, HV_FLAG);
+	cr_expect_eq(f.hv[0].line, 1);
 }
