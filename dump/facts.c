@@ -163,10 +163,14 @@ static int hex_after(const char *s, size_t n, const char *lit)
 /* "smpboot: CPU0: <brand> (family: 0x6, model: 0x6a, stepping: 0x6)" */
 static bool smpboot_line(struct dump_parser *p, const struct msg *m)
 {
-	size_t k = find(m->s, m->n, "(family: "), b;
+	size_t k, b;
 	int fam, mod, step;
 	char brand[80] = "";
 
+	if ((!starts(m->s, m->n, "smpboot:") && !starts(m->s, m->n, "CPU")) ||
+	    !memchr(m->s, '(', m->n))
+		return false; /* most lines: no search needed */
+	k = find(m->s, m->n, "(family: ");
 	if (k == NOT_FOUND)
 		k = find(m->s, m->n, "(fam: ");
 	if (k == NOT_FOUND || find(m->s, k, "CPU") == NOT_FOUND)

@@ -429,7 +429,8 @@ void parser_logical(struct dump_parser *p, const struct msg *m)
 	xen_context_line(p, m);
 	if (dump_body(p, m) || suppressed_line(p, m))
 		return;
-	if (find(m->s, m->n, "dump_invalid_vmcs=1 to dump") != NOT_FOUND && !p->hint_dump_invalid) {
+	if (!p->hint_dump_invalid && memchr(m->s, '=', m->n) &&
+	    find(m->s, m->n, "dump_invalid_vmcs=1 to dump") != NOT_FOUND) {
 		p->hint_dump_invalid = true;
 		gnote(p, m->line,
 		      "KVM did not dump the VMCS: load kvm_intel with dump_invalid_vmcs=1 "

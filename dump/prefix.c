@@ -18,7 +18,7 @@ static bool is_month(const char *s, size_t n)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
-	if (n < 4 || s[3] != ' ')
+	if (n < 4 || s[3] != ' ' || s[0] < 'A' || s[0] > 'Z')
 		return false;
 	for (size_t m = 0; m < 12; m++)
 		if (memcmp(s, months + 3 * m, 3) == 0)

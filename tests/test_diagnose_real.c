@@ -374,3 +374,27 @@ Test(diagnose_real, an_identification_after_the_dump_is_used_also_from_a_pipe)
 	cli_result_free(&r);
 	free(text);
 }
+
+Test(diagnose_real, another_stepping_of_the_model_is_an_assumption_said_so)
+{
+	size_t len;
+	char *text = read_file(EX "kvm-6.8-spr-boot-tr-available.log", &len), *at;
+	struct cli_result r;
+
+	cr_assert_not_null(text);
+	/* A stepping the capsdb has no entry of: 06_8F_6 (its entries are stepping 8). */
+	at = strstr(text, "stepping: 0x8)");
+	cr_assert_not_null(at);
+	at[12] = '6';
+	r = run_cli(text, (const char *[]){"diagnose", "-", NULL});
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "processor: sapphire-rapids-xeon-w7-2475x, assumed: line 12 (boot "
+	                        "line) identifies 06_8F_6"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "assumed to have the same VMX capabilities"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(text, (const char *[]){"diagnose", "--format", "json", "-", NULL});
+	cr_expect(strstr(r.out, "\"caps_source\": \"log-family-model\""), "%.400s", r.out);
+	cli_result_free(&r);
+	free(text);
+}
