@@ -17,7 +17,7 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Icli -Itests -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Idiagnose -Icli -Itests -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -30,8 +30,10 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterio
 
 # The freestanding core: no heap, no stdio (checked by `make check-core`).
 CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c)
-# Hosted support shared by the CLI and the tests: YAML loading, file I/O, output formats.
-HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
+# Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
+# file I/O, output formats.
+DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
+HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) \
              $(filter-out cli/main.c,$(wildcard cli/*.c)) \
              $(O)/gen/builtin_caps.c
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
@@ -189,7 +191,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker schema cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
@@ -274,7 +276,7 @@ FUZZ_CFLAGS  := -std=c11 -O1 -g $(WARN) -Wno-error=format-nonliteral $(FUZZ_SAN)
                 -DFUZZ_SRCDIR='"$(CURDIR)"'
 # What the targets reach: the core, the YAML loaders, capsdb lookup, the dump parser.
 FUZZ_LIB_SRCS := $(CORE_SRCS) $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
-                 cli/capsdb_dir.c cli/dump_parse.c $(O)/gen/builtin_caps.c fuzz/common.c
+                 cli/capsdb_dir.c $(DUMP_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
 FUZZ_ONE_SRCS := fuzz/common.c fuzz/targets.c $(FUZZ_TARGETS:%=fuzz/fuzz_%.c)
 FUZZ_DEPS    := sh scripts/deps.sh clang libclang-rt-14-dev
 VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \

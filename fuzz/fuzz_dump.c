@@ -1,12 +1,14 @@
 /*
- * fuzz_dump.c -- the dump parser of `vmcslint diagnose` (cli/dump_parse.h) on arbitrary logs.
+ * fuzz_dump.c -- the log reader of `vmcslint diagnose` (dump/dump.h) on arbitrary logs.
  *
- * Each input is read twice: line by line with every line in a heap buffer of exactly its
- * length (so ASan sees any read past a line), and as a stream through dump_scan_stream() the
- * way `diagnose` reads a file.  Both must give the same dumps (compared by a digest of
- * everything a dump holds) and the same messages.  Every dump of the first reading is checked
- * the way `diagnose` checks it (built-in capabilities), with the checker invariants
- * (fuzz/README.md).
+ * Each input is read three times: line by line with every line in a heap buffer of exactly its
+ * length (so ASan sees any read past a line), as a stream through dump_scan_stream() the way
+ * `diagnose` reads a file, and line by line by a parser that only collects what the log says
+ * about its processor (the first of the two readings `diagnose` makes).  The first two must
+ * give the same dumps (compared by a digest of everything a dump holds) and the same messages;
+ * all three the same processor facts.  Every dump of the first reading is diagnosed the way
+ * `diagnose` does it (an unknown processor and its evidence, then the built-in capabilities as
+ * --caps), with the checker's and the diagnosis's invariants (fuzz/README.md).
  */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* fmemopen */
@@ -15,14 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dump_parse.h"
+#include "capsdb_dir.h"
+#include "diagnose.h"
+#include "dump.h"
 #include "fuzz.h"
 
 struct sink_ctx {
-	int check;       /* run the checker on each dump */
-	size_t n;        /* dumps seen */
-	unsigned lines;  /* lines in the log */
-	uint64_t digest; /* of every dump, in order */
+	int check;                        /* run the checker on each dump */
+	int facts_only;                   /* a parser that only collects processor facts */
+	const struct dump_parser *parser; /* the one reading (its facts so far) */
+	size_t n;                         /* dumps seen */
+	unsigned lines;                   /* lines in the log */
+	uint64_t digest;                  /* of every dump, in order */
+	uint64_t facts;                   /* of what the log says about its processor */
 };
 
 static void mix(uint64_t *h, const void *p, size_t n)
@@ -75,7 +82,7 @@ static void check_dump(const struct dump *d, struct sink_ctx *x)
 		fuzz_fail("the MSR-load area is out of the dump", NULL);
 	if (e->instruction > VMENTRY_VMRESUME || e->launch_state > LAUNCH_STATE_LAUNCHED)
 		fuzz_fail("the entry environment is out of range", NULL);
-	if (v->kind > VERDICT_VMFAIL_INVALID || v->source > VSRC_MESSAGE || v->instruction < -1 ||
+	if (v->kind > VERDICT_NO_ERROR || v->source > VSRC_MESSAGE || v->instruction < -1 ||
 	    v->instruction > VMENTRY_VMRESUME)
 		fuzz_fail("the observed verdict is out of range", NULL);
 	for (size_t i = 0; i < VMCS_FIELD_CAPACITY; i++) {
@@ -137,25 +144,60 @@ static void check_dump(const struct dump *d, struct sink_ctx *x)
 	mix_msgs(h, d->warnings, d->n_warnings, "warning");
 }
 
-/* What `diagnose` does with a dump: the shown fields as written, then the checker. */
-static void check_like_diagnose(const struct dump *d)
+/* The invariants of a diagnosis (diagnose/diagnose.h). */
+static void check_diagnosis(const struct dump *d, const struct diagnosis *g)
 {
-	static struct vmcs_state vm;
-	const struct vmx_caps *caps = fuzz_default_caps();
-	struct check_input in = {&vm, caps, &d->env};
+	size_t errors = 0;
 
-	vm = d->vmcs;
-	memset(vm.written, 0, sizeof(vm.written));
-	for (size_t i = 0; i < vmcs_field_count(); i++) {
-		const struct vmcs_field_info *f = vmcs_field_at(i);
-
-		if (!vm.known[i] || f->type == VMCS_T_RO)
-			continue;
-		if (vm.value[i] == 0 && vmx_caps_field_exists(caps, f) == TRI_NO)
-			continue;
-		vm.written[i] = 1;
+	if (g->agree < -1 || g->agree > 1 || g->n_cand > g->rep.n_findings ||
+	    g->ev.n > EV_MAX_ITEMS || g->proc.source > CAPS_SRC_UNKNOWN)
+		fuzz_fail("a diagnosis is out of range", NULL);
+	if (!fuzz_terminated(g->why, sizeof(g->why)) ||
+	    !fuzz_terminated(g->proc.why, sizeof(g->proc.why)))
+		fuzz_fail("a diagnosis text is not NUL-terminated in its buffer", NULL);
+	for (size_t i = 0; i < g->ev.n; i++)
+		if (!fuzz_terminated(g->ev.item[i].text, sizeof(g->ev.item[i].text)))
+			fuzz_fail("an evidence text is not NUL-terminated in its buffer", NULL);
+	for (size_t i = 0; i < g->rep.n_findings; i++) {
+		if (g->f[i].severity > SEV_PASSED || g->f[i].decider > DEC_CAPS ||
+		    g->f[i].evidence >= (int)g->ev.n)
+			fuzz_fail("a finding's severity or decider is out of range", NULL);
+		errors += g->f[i].severity == SEV_ERROR;
 	}
+	if (errors != g->n_errors)
+		fuzz_fail("the diagnosis counts its errors wrong", NULL);
+	/* An unknown processor's errors are decided without assumption: never a warning. */
+	if (g->proc.source == CAPS_SRC_UNKNOWN && g->n_warnings)
+		fuzz_fail("an assumed-capabilities warning without a capsdb entry", NULL);
+	if (g->agree == 1 && d->observed.kind != VERDICT_SUCCESS &&
+	    !outcome_matches_verdict(&g->outcome, &d->observed) && !g->outcome.qualification_varies)
+		fuzz_fail("a diagnosis agrees with the log but gives another outcome", NULL);
+	if (g->unexplained && g->agree == 1)
+		fuzz_fail("a diagnosis both explains and does not explain the log", NULL);
+}
+
+/*
+ * What `diagnose` does with a dump, without a capsdb: the processor from the log's facts (an
+ * unknown one, no entry matches), the diagnosis, and the checker's invariants on the
+ * capabilities the evidence gives.
+ */
+static void check_like_diagnose(const struct dump *d, const struct dump_facts *facts)
+{
+	static struct processor proc;
+	static struct diagnosis g;
+	static struct vmx_caps caps;
+	struct check_input in = {&g.vmcs, &caps, &d->env};
+
+	processor_choose(d, facts, NULL, NULL, NULL, NULL, &proc);
+	diagnose_dump(d, facts, &proc, &g);
+	check_diagnosis(d, &g);
+	memset(&caps, 0, sizeof(caps));
+	evidence_apply(&g.ev, ~0u, &caps);
 	fuzz_check(&in);
+	/* The same dump with the built-in capabilities as --caps would give them. */
+	processor_choose(d, facts, fuzz_default_caps(), CAPSDB_DEFAULT_NAME, NULL, NULL, &proc);
+	diagnose_dump(d, facts, &proc, &g);
+	check_diagnosis(d, &g);
 }
 
 static void on_dump(const struct dump *d, void *ctx)
@@ -164,14 +206,47 @@ static void on_dump(const struct dump *d, void *ctx)
 
 	check_dump(d, x);
 	if (x->check)
-		check_like_diagnose(d);
+		check_like_diagnose(d, dump_parser_facts(x->parser));
 	x->n++;
+}
+
+/* What the log says about its processor, checked and into the digest. */
+static void mix_facts(uint64_t *h, const struct dump_facts *f)
+{
+	if (f->n_ids > DUMP_MAX_IDS || f->n_hv > DUMP_MAX_HV)
+		fuzz_fail("more processor facts than their arrays hold", NULL);
+	for (size_t i = 0; i < f->n_ids; i++) {
+		const struct dump_cpu_id *id = &f->ids[i];
+
+		if (id->family < 0 || id->model < 0 || id->stepping < 0)
+			fuzz_fail("an identification without a signature", NULL);
+		mix_u64(h, id->line);
+		mix_u64(h, id->origin);
+		mix_u64(h, id->how);
+		mix_u64(h, (uint64_t)id->family << 32 | (uint64_t)id->model << 16 |
+		               (uint64_t)id->stepping);
+		mix_str(h, id->vendor, sizeof(id->vendor), "vendor");
+		mix_str(h, id->brand, sizeof(id->brand), "brand");
+		mix_str(h, id->text, sizeof(id->text), "identification text");
+	}
+	for (size_t i = 0; i < f->n_hv; i++) {
+		mix_u64(h, f->hv[i].line);
+		mix_u64(h, f->hv[i].origin);
+		mix_u64(h, f->hv[i].how);
+		mix_str(h, f->hv[i].name, sizeof(f->hv[i].name), "hypervisor name");
+		mix_str(h, f->hv[i].text, sizeof(f->hv[i].text), "hypervisor text");
+	}
+	mix_u64(h, f->ids_dropped);
+	mix_u64(h, f->virt_bits);
+	mix_u64(h, f->virt_bits_line);
+	mix_u64(h, f->virt_bits_conflict);
 }
 
 /* Messages that belong to no dump, into the digest. */
 static void finish(struct dump_parser *p, struct sink_ctx *x)
 {
 	dump_parser_finish(p);
+	mix_facts(&x->facts, dump_parser_facts(p));
 	if (dump_parser_dumps(p) != x->n)
 		fuzz_fail("dump_parser_dumps disagrees with the dumps handed over", NULL);
 	for (size_t i = 0; i < dump_parser_global_count(p); i++) {
@@ -195,10 +270,12 @@ static unsigned count_lines(const uint8_t *data, size_t size)
 	return n + (size > 0 && data[size - 1] != '\n');
 }
 
-/* Reading 1: each line in a buffer of exactly its length. */
+/* Readings 1 and 3: each line in a buffer of exactly its length. */
 static void read_lines(const uint8_t *data, size_t size, struct sink_ctx *x)
 {
-	struct dump_parser *p = dump_parser_new(on_dump, x);
+	struct dump_parser *p = dump_parser_new(x->facts_only ? NULL : on_dump, x);
+
+	x->parser = p;
 	unsigned lineno = 1;
 	size_t i = 0;
 
@@ -232,9 +309,10 @@ static void read_stream(const uint8_t *data, size_t size, struct sink_ctx *x)
 	char err[256];
 	FILE *f = fmemopen((void *)data, size, "r");
 
+	x->parser = p;
 	if (!f)
 		fuzz_fail("fmemopen failed", NULL);
-	if (!dump_scan_stream(f, p, &st, err, sizeof(err)))
+	if (!dump_scan_stream(f, p, &st, NULL, err, sizeof(err)))
 		fuzz_fail("dump_scan_stream failed on a memory stream", err);
 	fclose(f);
 	if (st.bytes != size || st.lines != x->lines ||
@@ -245,15 +323,20 @@ static void read_stream(const uint8_t *data, size_t size, struct sink_ctx *x)
 
 int fuzz_dump_one(const uint8_t *data, size_t size)
 {
-	struct sink_ctx a = {1, 0, 0, 0xcbf29ce484222325ull};
-	struct sink_ctx b = {0, 0, 0, 0xcbf29ce484222325ull};
+	struct sink_ctx a = {1, 0, NULL, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
+	struct sink_ctx b = {0, 0, NULL, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
+	struct sink_ctx c = {0, 1, NULL, 0, 0, 0xcbf29ce484222325ull, 0xcbf29ce484222325ull};
 
-	a.lines = b.lines = count_lines(data, size);
+	a.lines = b.lines = c.lines = count_lines(data, size);
 	read_lines(data, size, &a);
+	read_lines(data, size, &c);
+	if (c.n != 0 || c.facts != a.facts)
+		fuzz_fail("the first reading (processor facts only) disagrees with the second",
+		          NULL);
 	if (size == 0)
 		return 0; /* fmemopen needs a byte */
 	read_stream(data, size, &b);
-	if (a.n != b.n || a.digest != b.digest)
+	if (a.n != b.n || a.digest != b.digest || a.facts != b.facts)
 		fuzz_fail("reading line by line and reading the stream give different dumps", NULL);
 	return 0;
 }

@@ -48,7 +48,7 @@ done
 	vg $V "$bin" check no-such-file.yaml
 }
 if [ -d examples/dumps ]; then
-	for f in examples/dumps/*.log; do
+	for f in examples/dumps/*.log examples/dumps/real/*.log; do
 		[ -f "$f" ] || continue
 		# shellcheck disable=SC2086
 		{

@@ -10,8 +10,8 @@ echo
 echo "== vmcslint check examples/broken-inject-extint-if0.yaml   (a finding in full)"
 $BIN check examples/broken-inject-extint-if0.yaml
 echo
-echo "== vmcslint diagnose examples/dumps/kvm-6.x-extint-if0.log   (a real-world KVM dump)"
-$BIN diagnose examples/dumps/kvm-6.x-extint-if0.log | head -n 20
+echo "== vmcslint diagnose examples/dumps/real/01-kvm-qemu-proxmox-smm-sti-shadow.log   (a real KVM dump from kvm@)"
+$BIN diagnose examples/dumps/real/01-kvm-qemu-proxmox-smm-sti-shadow.log | head -n 8
 echo
 echo "== vmcslint fields 0x6828   (the field database: $($BIN fields | wc -l) fields)"
 $BIN fields 0x6828

@@ -151,3 +151,20 @@ size_t count_substr(const char *hay, const char *needle)
 	}
 	return n;
 }
+
+char *json_result(const char *out, int n)
+{
+	const char *p = out, *end;
+
+	for (int i = 0; i <= n; i++) {
+		p = strstr(p, "{\"file\": ");
+		if (!p)
+			return NULL;
+		if (i < n)
+			p++;
+	}
+	end = strstr(p + 1, "{\"file\": ");
+	if (!end)
+		end = p + strlen(p);
+	return strndup(p, (size_t)(end - p));
+}

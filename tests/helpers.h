@@ -24,6 +24,10 @@ void cli_result_free(struct cli_result *r);
 /* Whole file into a NUL-terminated heap buffer, or NULL. */
 char *read_file(const char *path, size_t *len);
 
+/* The n-th (from 0) result object of `diagnose --format json` output, as a heap string, or
+ * NULL. */
+char *json_result(const char *out, int n);
+
 /* Occurrences of needle in hay. */
 size_t count_substr(const char *hay, const char *needle);
 
