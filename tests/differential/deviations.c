@@ -138,6 +138,7 @@ static bool parse_spec(struct deviation *d, char *err, size_t errlen)
 		d->kind = DEV_EXTRA;
 		snprintf(d->extra, sizeof(d->extra), "%s", spec + 6);
 		if (strcmp(d->extra, "tsc-multiplier-zero") != 0 &&
+		    strcmp(d->extra, "cs-rpl-dpl") != 0 &&
 		    sscanf(d->extra, "msr-absent=%x", &d->msr) != 1) {
 			snprintf(err, errlen, "line %u: unknown extra check '%s'", d->line,
 			         d->extra);
@@ -281,6 +282,20 @@ static bool extra_fails(const struct deviation *d, const struct diff_case *c,
 		o->kind = OUTCOME_VMFAIL_VALID;
 		o->vm_instruction_error = 7;
 		return scaling && v[VMCS_TSC_MULTIPLIER] == 0;
+	}
+	if (strcmp(d->extra, "cs-rpl-dpl") == 0) {
+		/* Outside virtual-8086 mode: a non-conforming code CS needs RPL = DPL, a
+		 * conforming one RPL >= DPL. */
+		uint64_t ar = v[VMCS_GUEST_CS_AR_BYTES];
+		unsigned type = ar & 0xf, dpl = (ar >> 5) & 3;
+		unsigned rpl = v[VMCS_GUEST_CS_SELECTOR] & 3;
+
+		o->kind = OUTCOME_ENTRY_FAILURE;
+		o->exit_reason = 33;
+		if (v[VMCS_GUEST_RFLAGS] & BITMASK(L_RFLAGS, VM))
+			return false;
+		return ((type == 9 || type == 11) && rpl != dpl) ||
+		       ((type == 13 || type == 15) && rpl < dpl);
 	}
 	/* msr-absent: the first MSR-load entry naming that MSR faults. */
 	for (size_t k = 0;

@@ -8,7 +8,7 @@
  *   RULE-ID reports OUTCOME [if C]      Bochs makes the check but reports OUTCOME when it
  *                                       fails: "vmfail_valid 7", "entry_failure 33 0"
  *   extra NAME                          Bochs fails the entry where the SDM does not (NAME:
- *                                       tsc-multiplier-zero, msr-absent=0xINDEX)
+ *                                       tsc-multiplier-zero, cs-rpl-dpl, msr-absent=0xINDEX)
  *   aborts if C                         where Bochs then enters, it stops the emulation
  *                                       instead (a PANIC): the case is not run
  * C is "FIELD&0xMASK=0xVALUE" on the case's VMCS, or up to DEV_MAX_CONDS of them joined by

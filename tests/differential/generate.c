@@ -3,10 +3,11 @@
  *
  * Every case starts from a valid configuration of one guest mode and draws, independently, an
  * injected event, an activity state, an interruptibility state, RFLAGS.IF/TF (and sometimes
- * VM), pending debug exceptions, IA32_DEBUGCTL.BTF, MOV SS blocking, the instruction and the
- * launch state, VM-entry MSR-load entries, and none, one or two violations of other rules
- * (in different classes or in the same one).  Most rules that interact are in that list; the
- * checker and the processor must agree on every combination.
+ * VM, then sometimes with segments fit for virtual-8086 mode), pending debug exceptions,
+ * IA32_DEBUGCTL.BTF, the privilege levels of CS and SS, TSC scaling, MOV SS blocking, the
+ * instruction and the launch state, VM-entry MSR-load entries, and none, one or two violations of
+ * other rules (in different classes or in the same one).  Most rules that interact are in that
+ * list; the checker and the processor must agree on every combination.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -176,13 +177,56 @@ static void inject(struct diff_case *c, uint64_t *seed)
 
 /* ---- guest non-register state and RFLAGS ---- */
 
+/*
+ * Segments as virtual-8086 mode wants them (base = selector << 4, limit 0xffff, access rights
+ * 0xf3) in a real-mode guest with RFLAGS.VM = 1: only the RFLAGS.VM rule is left to fail.
+ */
+static void v86_segments(struct diff_case *c)
+{
+	static const enum vmcs_field_id ar[] = {VMCS_GUEST_CS_AR_BYTES, VMCS_GUEST_SS_AR_BYTES,
+	                                        VMCS_GUEST_DS_AR_BYTES, VMCS_GUEST_ES_AR_BYTES,
+	                                        VMCS_GUEST_FS_AR_BYTES, VMCS_GUEST_GS_AR_BYTES};
+
+	for (size_t k = 0; k < sizeof(ar) / sizeof(*ar); k++) {
+		c->vmcs.value[ar[k]] = 0xf3;
+		c->vmcs.known[ar[k]] = c->vmcs.written[ar[k]] = 1;
+	}
+	name_add(c, "/v86segs");
+}
+
+/*
+ * The privilege levels of CS and SS in a protected-mode guest: CS.RPL, CS.DPL (and conforming
+ * or not) and SS.DPL = SS.RPL, with and without unrestricted guest, which drops the RPL rules
+ * but keeps CS.DPL against SS.DPL.
+ */
+static void privilege(struct diff_case *c, const struct diff_bases *b, uint64_t *seed)
+{
+	unsigned cs_rpl = pick(seed, 2) * 3, cs_dpl = pick(seed, 2) * 3, ss_dpl = pick(seed, 2) * 3;
+	bool conforming = chance(seed, 25);
+	uint64_t cs_ar = GET(c, GUEST_CS_AR_BYTES) & ~0x6full;
+
+	cs_ar |= (uint64_t)cs_dpl << 5 | (conforming ? 0xf : 0xb);
+	SET(c, GUEST_CS_AR_BYTES, cs_ar);
+	SET(c, GUEST_CS_SELECTOR, (GET(c, GUEST_CS_SELECTOR) & ~3ull) | cs_rpl);
+	SET(c, GUEST_SS_AR_BYTES, (GET(c, GUEST_SS_AR_BYTES) & ~0x60ull) | (uint64_t)ss_dpl << 5);
+	SET(c, GUEST_SS_SELECTOR, (GET(c, GUEST_SS_SELECTOR) & ~3ull) | ss_dpl);
+	if (chance(seed, 50)) {
+		SET(c, SECONDARY_VM_EXEC_CONTROL, GET(c, SECONDARY_VM_EXEC_CONTROL) | UG | EPT);
+		SET(c, EPT_POINTER, b->long_mode->vmcs.value[VMCS_EPT_POINTER]);
+	}
+	name_add(c, "/cs=rpl%u,dpl%u%s/ss=dpl%u%s", cs_rpl, cs_dpl, conforming ? "c" : "", ss_dpl,
+	         GET(c, SECONDARY_VM_EXEC_CONTROL) & UG ? "/ug" : "");
+}
+
 static void flags_and_state(struct diff_case *c, uint64_t *seed, enum mode m)
 {
 	static const unsigned intr[] = {0, 0, 0, 1, 2, 3, 4, 8, 9, 10, 0x10, 0x20};
-	static const unsigned pdbg[] = {0, 0, 0, 0x4000, 0x1, 0x1000, 0x10000, 0x14000, 0x2000};
+	/* bits 63:32 reserved as well: a 32-bit reading of the field misses them */
+	static const uint64_t pdbg[] = {0,      0,       0,       0x4000, 0x1,
+	                                0x1000, 0x10000, 0x14000, 0x2000, 0x100000000ull};
 	uint64_t rf = GET(c, GUEST_RFLAGS);
 	unsigned act = 0, i = intr[pick(seed, sizeof(intr) / sizeof(*intr))];
-	unsigned pd = pdbg[pick(seed, sizeof(pdbg) / sizeof(*pdbg))];
+	uint64_t pd = pdbg[pick(seed, sizeof(pdbg) / sizeof(*pdbg))];
 
 	if (chance(seed, 40))
 		act = 1 + pick(seed, 3); /* HLT, shutdown, wait-for-SIPI */
@@ -192,12 +236,14 @@ static void flags_and_state(struct diff_case *c, uint64_t *seed, enum mode m)
 	rf = chance(seed, 25) ? rf | BITMASK(L_RFLAGS, TF) : rf & ~BITMASK(L_RFLAGS, TF);
 	if (chance(seed, 5))
 		rf ^= BITMASK(L_RFLAGS, VM); /* virtual-8086 where it is not, or the reverse */
-	(void)m;
+	if (m == M_REAL_UG && (rf & BITMASK(L_RFLAGS, VM)) && chance(seed, 50))
+		v86_segments(c);
 	SET(c, GUEST_RFLAGS, rf);
 	SET(c, GUEST_ACTIVITY_STATE, act);
 	SET(c, GUEST_INTERRUPTIBILITY_INFO, i);
 	SET(c, GUEST_PENDING_DBG_EXCEPTIONS, pd);
-	name_add(c, "/rf=%llx/act=%u/intr=%x/pdbg=%x", (unsigned long long)rf, act, i, pd);
+	name_add(c, "/rf=%llx/act=%u/intr=%x/pdbg=%llx", (unsigned long long)rf, act, i,
+	         (unsigned long long)pd);
 	if (chance(seed, 20)) {
 		/* Load debug controls: IA32_DEBUGCTL.BTF decides the BS rule. */
 		uint64_t btf = pick(seed, 2) ? 2 : 0;
@@ -208,6 +254,20 @@ static void flags_and_state(struct diff_case *c, uint64_t *seed, enum mode m)
 		SET(c, GUEST_DR7, 0x400);
 		name_add(c, "/debugctl=%llx", (unsigned long long)btf);
 	}
+}
+
+/*
+ * "Use TSC scaling" with a multiplier of 0 or 1.0 (bit 48): the SDM checks neither; where the
+ * processor lacks the control, setting it is a control violation.
+ */
+static void tsc_scaling(struct diff_case *c, uint64_t *seed)
+{
+	uint64_t mult = pick(seed, 2) ? 0 : 1ull << 48;
+
+	SET(c, SECONDARY_VM_EXEC_CONTROL,
+	    GET(c, SECONDARY_VM_EXEC_CONTROL) | BITMASK(L_PROC2, USE_TSC_SCALING));
+	SET(c, TSC_MULTIPLIER, mult);
+	name_add(c, "/tsc-mult=%llx", (unsigned long long)mult);
 }
 
 /* ---- the instruction ---- */
@@ -464,6 +524,10 @@ void diff_generate(const struct diff_bases *b, uint64_t seed, struct diff_case *
 		if (chance(&seed, 75))
 			inject(c, &seed);
 		flags_and_state(c, &seed, m);
+		if (m != M_REAL_UG && m != M_REAL_NOUG && m != M_V8086 && chance(&seed, 15))
+			privilege(c, b, &seed);
+		if (chance(&seed, 5))
+			tsc_scaling(c, &seed);
 		instruction(c, &seed);
 		if (chance(&seed, 20))
 			msr_load(c, &seed);
