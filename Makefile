@@ -17,7 +17,8 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Idiagnose -Icli -Itests -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Idiagnose -Icli -Itests -I$(O)/gen \
+            -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -29,11 +30,13 @@ CPUID_LIBS := $(shell pkg-config --libs libcpuid 2>/dev/null || echo -lcpuid)
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 # The freestanding core: no heap, no stdio (checked by `make check-core`).
-CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c)
+CORE_SRCS := $(filter-out fields/gen_names.c,$(wildcard fields/*.c capsdb/*.c checker/*.c))
 # Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
 # file I/O, output formats.
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
-HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) \
+# The host-side check report (messages of every finding), built on the core.
+REPORT_SRCS := $(wildcard report/*.c)
+HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) $(REPORT_SRCS) \
              $(filter-out cli/main.c,$(wildcard cli/*.c)) \
              $(O)/gen/builtin_caps.c
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
@@ -66,6 +69,15 @@ help:
 
 deps:
 	@sh scripts/deps.sh
+
+# Every spelling of every field, folded and sorted, for the name lookup of fields/fields.c.
+$(O)/gen/field_names.h: fields/gen_names.c fields/vmcs_fields.def fields/vmcs_def_macros.h \
+		fields/vmcs_ids.h fields/vmcs_layouts.def include/vmcslint.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 $(WARN) -Iinclude -Ifields $< -o $(O)/gen-names
+	$(Q)$(O)/gen-names > $@.tmp && mv $@.tmp $@
+$(O)/obj/fields/fields.o $(O)/san/obj/fields/fields.o $(O)/fuzz/obj/fields/fields.o: \
+		$(O)/gen/field_names.h
 
 $(O)/gen/builtin_caps.c: $(DEFAULT_CAPS) scripts/embed.sh
 	@mkdir -p $(dir $@)
@@ -161,13 +173,19 @@ test-san: $(SBIN) $(STESTBIN) $(O)/gen-schema
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		VMCSLINT=$(SBIN) ./$(STESTBIN) --jobs 2
 
-# The core must stay freestanding: compile it with -ffreestanding and no libc headers.
-check-core:
+# The core must stay freestanding: compile it with -ffreestanding and no libc headers, without
+# PIC (as a kernel or the probe image builds it), and show that it holds no mutable data.
+CORE_CHECK_O := $(O)/core-check
+check-core: $(O)/gen/field_names.h
+	@rm -rf $(CORE_CHECK_O) && mkdir -p $(CORE_CHECK_O)
 	@for f in $(CORE_SRCS); do \
-		$(CC) -std=c11 $(WARN) -ffreestanding -nostdinc -isystem $$($(CC) -print-file-name=include) \
-			-Iinclude -Ifields -Icapsdb -Ichecker -fsyntax-only $$f || exit 1; \
+		$(CC) -std=c11 $(WARN) -O2 -ffreestanding -nostdinc -fno-pic -fno-pie \
+			-isystem $$($(CC) -print-file-name=include) \
+			-Iinclude -Ifields -Icapsdb -Ichecker -I$(O)/gen \
+			-c $$f -o $(CORE_CHECK_O)/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/') || exit 1; \
 	done
 	@echo "check-core: $(words $(CORE_SRCS)) core files compile freestanding"
+	@sh scripts/check-core.sh $(CORE_CHECK_O)/*.o
 
 # ---- install ----
 install: all
@@ -191,7 +209,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker report schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
@@ -276,7 +294,7 @@ FUZZ_CFLAGS  := -std=c11 -O1 -g $(WARN) -Wno-error=format-nonliteral $(FUZZ_SAN)
                 -DFUZZ_SRCDIR='"$(CURDIR)"'
 # What the targets reach: the core, the YAML loaders, capsdb lookup, the dump parser.
 FUZZ_LIB_SRCS := $(CORE_SRCS) $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
-                 cli/capsdb_dir.c $(DUMP_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
+                 cli/capsdb_dir.c $(DUMP_SRCS) $(REPORT_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
 FUZZ_ONE_SRCS := fuzz/common.c fuzz/targets.c $(FUZZ_TARGETS:%=fuzz/fuzz_%.c)
 FUZZ_DEPS    := sh scripts/deps.sh clang libclang-rt-14-dev
 VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \

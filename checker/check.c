@@ -1,10 +1,12 @@
 /*
- * check.c -- the rule table and the runner: evaluates every rule and predicts what the
- * processor reports (SDM chapter "VM Entries": checks of the instruction, then controls and
- * host state, then guest state, then MSR loading).
+ * check.c -- the rule table and the runner: evaluates every rule (the fast pass, no strings),
+ * renders one rule's message on demand, and predicts what the processor reports (SDM chapter
+ * "VM Entries": checks of the instruction, then controls and host state, then guest state,
+ * then MSR loading).
  */
 #include "check_internal.h"
 #include "rules.h"
+#include "sdm_sections.h"
 
 #define VMWRITE CHECK_CLASS_VMWRITE
 #define INSTR   CHECK_CLASS_INSTR
@@ -13,31 +15,10 @@
 #define GUEST   CHECK_CLASS_GUEST
 #define MSRLOAD CHECK_CLASS_MSRLOAD
 
-enum sdm_section_id {
-#define SDM_SECTION(id, number, title) id,
-#include "sdm_sections.def"
-	SDM_SECTION__COUNT
-};
-
-static const char *const section_number[] = {
-#define SDM_SECTION(id, number, title) number,
-#include "sdm_sections.def"
-};
-
-static const char *const section_title[] = {
-#define SDM_SECTION(id, number, title) title,
-#include "sdm_sections.def"
-};
-
 /* clang-format off */
 static const struct check_rule rule_table[] = {
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) \
-	{ id, cls, err, qual, NULL, NULL, fields, summary },
-#include "rules.def"
-};
-
-static const uint8_t rule_section[] = {
-#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) section,
+	{ id, cls, err, qual, section, fields, summary },
 #include "rules.def"
 };
 
@@ -50,30 +31,47 @@ static const uintptr_t rule_arg[] = {
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) (uintptr_t)(arg),
 #include "rules.def"
 };
+
+/* The rules stand in class order (a test checks): the first rule of each class. */
+enum {
+	N_VMWRITE_RULES = 0
+#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) == VMWRITE)
+#include "rules.def"
+	,
+	FIRST_INSTR = 0
+#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < INSTR)
+#include "rules.def"
+	,
+	FIRST_CTLS = 0
+#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < CTLS)
+#include "rules.def"
+	,
+	FIRST_GUEST = 0
+#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < GUEST)
+#include "rules.def"
+	,
+	FIRST_MSRLOAD = 0
+#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < MSRLOAD)
+#include "rules.def"
+};
 /* clang-format on */
 
 #define N_RULES (sizeof(rule_table) / sizeof(rule_table[0]))
-_Static_assert(N_RULES <= CHECK_MAX_RULES, "raise CHECK_MAX_RULES");
+_Static_assert(N_RULES <= CHECK_MAX_RULES && N_RULES <= VMCSL_MAX_RULES, "raise the rule capacity");
+_Static_assert(N_RULES - FIRST_MSRLOAD <= VMCSL_MAX_MSRLOAD_RULES, "raise VMCSL_MAX_MSRLOAD_RULES");
+
+/* What the header promises embedders (include/vmcslint.h). */
+_Static_assert(sizeof(struct vmcsl_result) <= 512, "struct vmcsl_result outgrew 512 bytes");
+_Static_assert(sizeof(struct vmcsl_caps) <= 1280, "struct vmcsl_caps outgrew 1280 bytes");
 
 size_t check_rule_count(void)
 {
 	return N_RULES;
 }
 
-/* Section number and title are filled in from the section table on access. */
-static struct check_rule rule_view[N_RULES];
-
 const struct check_rule *check_rule_at(size_t i)
 {
-	struct check_rule *r;
-
-	if (i >= N_RULES)
-		return NULL;
-	r = &rule_view[i];
-	*r = rule_table[i];
-	r->sdm_section = section_number[rule_section[i]];
-	r->sdm_title = section_title[rule_section[i]];
-	return r;
+	return i < N_RULES ? &rule_table[i] : NULL;
 }
 
 static char fold(char ch)
@@ -92,7 +90,7 @@ const struct check_rule *check_rule_by_id(const char *id, size_t len)
 		while (k < len && r[k] && fold(id[k]) == r[k])
 			k++;
 		if (k == len && r[k] == '\0')
-			return check_rule_at(i);
+			return &rule_table[i];
 	}
 	return NULL;
 }
@@ -134,14 +132,21 @@ const char *check_outcome_name(unsigned kind)
 	return kind < OUTCOME__COUNT ? names[kind] : "?";
 }
 
-/* ---- helpers for rules ---- */
+const char *check_field_name(int id)
+{
+	const struct vmcs_field_info *f = id >= 0 ? vmcs_field_at((size_t)id) : NULL;
 
-/* The current finding's field and message; returns result. */
+	return f ? f->name : "?";
+}
+
+/* ---- what rules report ---- */
+
 static enum rule_result record(struct check_ctx *c, enum rule_result result, int field,
                                const char *fmt, va_list ap)
 {
-	c->f->field = (int16_t)field;
-	check_vsnprintf(c->f->message, sizeof(c->f->message), fmt, ap);
+	c->field = field;
+	if (c->out)
+		check_vsnprintf(c->out->message, c->out->message_len, fmt, ap);
 	return result;
 }
 
@@ -156,15 +161,6 @@ enum rule_result check_fail(struct check_ctx *c, int field, const char *fmt, ...
 	return r;
 }
 
-void check_hint(struct check_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	check_vsnprintf(c->f->hint, sizeof(c->f->hint), fmt, ap);
-	va_end(ap);
-}
-
 enum rule_result check_may_fail(struct check_ctx *c, int field, const char *fmt, ...)
 {
 	va_list ap;
@@ -176,13 +172,30 @@ enum rule_result check_may_fail(struct check_ctx *c, int field, const char *fmt,
 	return r;
 }
 
+void check_hint(struct check_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->out)
+		return;
+	va_start(ap, fmt);
+	check_vsnprintf(c->out->hint, c->out->hint_len, fmt, ap);
+	va_end(ap);
+}
+
+void check_clear_hint(struct check_ctx *c)
+{
+	if (c->out && c->out->hint_len)
+		c->out->hint[0] = '\0';
+}
+
 enum rule_result check_unknown_field(struct check_ctx *c, int field)
 {
-	const struct vmcs_field_info *f = vmcs_field_at((size_t)field);
-
-	c->f->field = (int16_t)field;
-	check_snprintf(c->f->message, sizeof(c->f->message),
-	               "cannot decide: the value of %s is unknown", f ? f->name : "?");
+	c->field = field;
+	if (c->out)
+		check_snprintf(c->out->message, c->out->message_len,
+		               "cannot decide: the value of %s is unknown",
+		               check_field_name(field));
 	return RULE_UNDECIDED;
 }
 
@@ -190,89 +203,15 @@ enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!c->out)
+		return RULE_UNDECIDED;
 	va_start(ap, fmt);
-	check_vsnprintf(c->f->message, sizeof(c->f->message), fmt, ap);
+	check_vsnprintf(c->out->message, c->out->message_len, fmt, ap);
 	va_end(ap);
 	return RULE_UNDECIDED;
 }
 
-struct vmx_allowed check_allowed(const struct check_ctx *c, enum vmx_ctl ctl)
-{
-	return c->allowed[ctl];
-}
-
-unsigned check_maxphyaddr(const struct check_ctx *c)
-{
-	unsigned m = c->in->caps->maxphyaddr;
-
-	/* Intel 64 allows at most 52 bits; anything else is no usable fact (unknown). */
-	return m <= 52 ? m : 0;
-}
-
-bool check_phys_ok(const struct check_ctx *c, uint64_t addr)
-{
-	unsigned m = check_maxphyaddr(c);
-
-	return m >= 64 || (addr >> m) == 0;
-}
-
-bool check_canonical(uint64_t addr, unsigned width)
-{
-	uint64_t top = addr >> (width - 1);
-
-	return top == 0 || top == (~0ull >> (width - 1));
-}
-
-enum tri check_cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
-                         enum cpuid_reg reg, unsigned bit)
-{
-	return vmx_caps_cpuid_bit(c->in->caps, leaf, subleaf, reg, bit);
-}
-
-enum tri check_intel64(const struct check_ctx *c)
-{
-	const struct vmx_allowed *entry = &c->allowed[VMX_CTL_ENTRY],
-	                         *exit = &c->allowed[VMX_CTL_EXIT];
-	enum tri t = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
-
-	if (t != TRI_UNKNOWN)
-		return t;
-	t = vmx_allowed_may_be_1(entry, L_ENTRY__IA32E_MODE_GUEST);
-	if (t != TRI_UNKNOWN)
-		return t;
-	t = vmx_allowed_may_be_1(exit, L_EXIT__HOST_ADDRESS_SPACE_SIZE);
-	if (t != TRI_UNKNOWN)
-		return t;
-	/* "CR8-load/-store exiting" must be 0 without Intel 64 (SDM 25.6.2): allowed 1, Intel 64.
-	 */
-	if (vmx_allowed_may_be_1(&c->allowed[VMX_CTL_PROC], L_PROC__CR8_LOAD_EXITING) == TRI_YES)
-		return TRI_YES;
-	if (c->in->env->ia32e_mode)
-		return TRI_YES;
-	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32) == TRI_YES)
-		return TRI_NO;
-	return TRI_UNKNOWN;
-}
-
-unsigned check_la_width(const struct check_ctx *c)
-{
-	switch (vmx_caps_msr_bit(c->in->caps, VMX_MSR_CR4_FIXED1, L_CR4__LA57)) {
-	case TRI_YES:
-		return 57;
-	case TRI_NO:
-		return 48;
-	default:
-		break;
-	}
-	switch (check_cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
-	case TRI_YES:
-		return 57;
-	case TRI_NO:
-		return 48;
-	default:
-		return 0;
-	}
-}
+/* ---- capability questions the checks share ---- */
 
 enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width)
 {
@@ -299,7 +238,6 @@ enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *wi
  */
 enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct perf_global *pg)
 {
-	const struct vmx_caps *k = c->in->caps;
 	const uint64_t metrics = 1ull << 48;
 	uint32_t eax, ecx, edx;
 
@@ -308,7 +246,7 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	pg->why = "";
 	if (!v)
 		return TRI_YES;
-	if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EAX, &eax)) {
+	if (!caps_cpuid_reg(c->k, CF_A_0_EAX, &eax)) {
 		pg->why = "the counters this processor has (CPUID leaf 0AH) are unknown";
 		return TRI_UNKNOWN;
 	}
@@ -326,14 +264,14 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	if (!(v >> 32))
 		return TRI_YES;
 	if (pg->version >= 2) {
-		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EDX, &edx)) {
+		if (!caps_cpuid_reg(c->k, CF_A_0_EDX, &edx)) {
 			pg->why = "CPUID.0AH:EDX (the number of fixed counters) is unknown";
 			return TRI_UNKNOWN;
 		}
 		pg->allowed |= ((1ull << (edx & 0x1f)) - 1) << 32;
 	}
 	if (pg->version >= 5) {
-		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_ECX, &ecx)) {
+		if (!caps_cpuid_reg(c->k, CF_A_0_ECX, &ecx)) {
 			pg->why = "CPUID.0AH:ECX (the fixed-counter bitmap) is unknown";
 			return TRI_UNKNOWN;
 		}
@@ -347,7 +285,7 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 		          "counters in CPUID leaf 23H, which is unknown";
 		return TRI_UNKNOWN;
 	}
-	if (pg->bad == metrics && vmx_caps_cpuid_bit(k, 1, 0, CPUID_ECX, 15) != TRI_NO) {
+	if (pg->bad == metrics && check_cpuid_bit(c, CF_1_0_ECX, 15) != TRI_NO) {
 		pg->why = "bit 48 (PERF_METRICS_EN) exists only where IA32_PERF_CAPABILITIES[15] "
 		          "is 1, which is unknown";
 		return TRI_UNKNOWN;
@@ -355,31 +293,24 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	return TRI_NO;
 }
 
+/* The index of a fixed-bits MSR in vmcsl_caps.fixed[]. */
+static unsigned fixed_index(enum vmx_msr_id msr)
+{
+	return (unsigned)(msr - VMX_MSR_CR0_FIXED0);
+}
+_Static_assert(VMX_MSR_CR0_FIXED1 == VMX_MSR_CR0_FIXED0 + 1 &&
+                   VMX_MSR_CR4_FIXED0 == VMX_MSR_CR0_FIXED0 + 2 &&
+                   VMX_MSR_CR4_FIXED1 == VMX_MSR_CR0_FIXED0 + 3,
+               "vmcsl_caps.fixed[] follows the MSR order");
+
 enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64_t v,
                           uint64_t exempt, struct fixed_bits *fb)
 {
-	const struct vmx_caps *k = c->in->caps;
-	uint64_t known = vmx_caps_msr_known(k, msr);
-	bool fixed0 = msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0;
-	enum vmx_msr_id other = msr == VMX_MSR_CR0_FIXED0   ? VMX_MSR_CR0_FIXED1
-	                        : msr == VMX_MSR_CR0_FIXED1 ? VMX_MSR_CR0_FIXED0
-	                        : msr == VMX_MSR_CR4_FIXED0 ? VMX_MSR_CR4_FIXED1
-	                                                    : VMX_MSR_CR4_FIXED0;
-	uint64_t oknown = vmx_caps_msr_known(k, other), ovalue = k->msr[other] & oknown;
+	unsigned i = fixed_index(msr);
+	uint64_t known = c->k->fixed_known[i];
 
-	fb->msr = k->msr[msr] & known;
-	fb->msr_known = known == ~0ull;
-	/*
-	 * A bit FIXED0 sets is set in FIXED1 too, and a bit FIXED1 clears is clear in FIXED0
-	 * (SDM A.7, A.8): the other MSR's known bits tell these bits of this one.
-	 */
-	if (fixed0) {
-		known |= oknown & ~ovalue;
-	} else {
-		fb->msr |= ovalue;
-		known |= ovalue;
-	}
-	if (fixed0) {
+	fb->msr = c->k->fixed[i];
+	if (msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0) {
 		fb->bad = fb->msr & ~v & ~exempt;
 		fb->unknown = ~known & ~v & ~exempt;
 	} else {
@@ -394,16 +325,15 @@ enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64
 enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enum vmx_msr_id msr,
                                  const struct fixed_bits *fb)
 {
-	const struct vmcs_field_info *f = vmcs_field_at((size_t)field);
 	bool fixed0 = msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0;
 
-	c->f->field = (int16_t)field;
+	c->field = field;
 	return check_undecided(c,
 	                       "cannot decide whether %s = 0x%llx may %s bit(s) 0x%llx: %s is "
 	                       "%sunknown for this CPU",
-	                       f ? f->name : "?", (unsigned long long)v, fixed0 ? "clear" : "set",
-	                       (unsigned long long)fb->unknown, vmx_msr_name(msr),
-	                       vmx_caps_msr_known(c->in->caps, msr) ? "partly " : "");
+	                       check_field_name(field), (unsigned long long)v,
+	                       fixed0 ? "clear" : "set", (unsigned long long)fb->unknown,
+	                       vmx_msr_name(msr), c->k->msr_known[msr] ? "partly " : "");
 }
 
 /* ---- the runner ---- */
@@ -422,64 +352,299 @@ static void effective_controls(struct check_ctx *c)
 	c->exit2 = (c->exit & BIT(31)) ? v[VMCS_SECONDARY_VM_EXIT_CONTROLS] : 0;
 }
 
+static void ctx_init(struct check_ctx *c, const struct vmcsl_input *in)
+{
+	c->v = in->vmcs->value;
+	c->known = in->vmcs->known;
+	c->written = in->vmcs->written;
+	c->env = in->env;
+	c->k = in->caps;
+	c->res = NULL;
+	c->prev = NULL;
+	c->out = NULL;
+	effective_controls(c);
+}
+
+/* Whether some written field's VMWRITE fails for sure (VM entry then sees the VMCS without it). */
+static bool vmwrites_fail(const struct vmcsl_result *res)
+{
+	uint64_t any = 0;
+
+	for (int e = 0; e < 2; e++)
+		for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
+			any |= res->vmwrite_fail[e][w];
+	return any != 0;
+}
+
+/*
+ * The VMCS VM entry sees after the VMWRITEs: a field whose VMWRITE failed is not there (a
+ * fresh VMCS: 0, known).  Fills value and known from c's view and points c at them.
+ */
+static void view_after_vmwrites(struct check_ctx *c, const struct vmcsl_result *res,
+                                uint64_t *value, uint8_t *known)
+{
+	for (size_t i = 0; i < VMCS_FIELD_CAPACITY; i++) {
+		uint64_t bit = 1ull << (i % 64);
+		bool gone =
+		    ((res->vmwrite_fail[0][i / 64] | res->vmwrite_fail[1][i / 64]) & bit) != 0;
+
+		value[i] = gone ? 0 : c->v[i];
+		known[i] = gone ? 1 : c->known[i];
+	}
+	c->v = value;
+	c->known = known;
+	effective_controls(c);
+}
+
+static void set_bit(uint64_t *set, size_t i)
+{
+	set[i / 64] |= 1ull << (i % 64);
+}
+
+static bool has_bit(const uint64_t *set, size_t i)
+{
+	return (set[i / 64] >> (i % 64)) & 1u;
+}
+
+/* Runs the rules [from, to) and records their results. */
+static void run_rules(struct check_ctx *c, struct vmcsl_result *res, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		enum rule_result r;
+
+		c->qualification = 0;
+		r = rule_fn[i](c, rule_arg[i]);
+		switch (r) {
+		case RULE_PASS:
+			continue;
+		case RULE_NA:
+			set_bit(res->na, i);
+			continue;
+		case RULE_FAIL:
+			set_bit(res->fail, i);
+			break;
+		case RULE_MAYFAIL:
+			set_bit(res->mayfail, i);
+			break;
+		default:
+			set_bit(res->undecided, i);
+			break;
+		}
+		if (i >= FIRST_MSRLOAD)
+			res->msr_entry[i - FIRST_MSRLOAD] = (uint32_t)c->qualification;
+	}
+}
+
+/* The rules after the VMWRITEs, on the VMCS the failing VMWRITEs leave. */
+static __attribute__((noinline)) void run_after_failed_vmwrites(struct check_ctx *c,
+                                                                struct vmcsl_result *res)
+{
+	uint64_t value[VMCS_FIELD_CAPACITY];
+	uint8_t known[VMCS_FIELD_CAPACITY];
+
+	view_after_vmwrites(c, res, value, known);
+	run_rules(c, res, N_VMWRITE_RULES, N_RULES);
+}
+
+void vmcsl_check(const struct vmcsl_input *in, struct vmcsl_result *res)
+{
+	struct check_ctx c;
+
+	ctx_init(&c, in);
+	for (int w = 0; w < VMCSL_RULE_WORDS; w++)
+		res->fail[w] = res->undecided[w] = res->mayfail[w] = res->na[w] = 0;
+	for (int e = 0; e < 2; e++)
+		for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
+			res->vmwrite_fail[e][w] = res->vmwrite_undecided[e][w] = 0;
+	for (int m = 0; m < VMCSL_MAX_MSRLOAD_RULES; m++)
+		res->msr_entry[m] = 0;
+	c.res = res;
+	c.prev = res;
+	run_rules(&c, res, 0, N_VMWRITE_RULES);
+	c.res = NULL;
+	if (vmwrites_fail(res))
+		run_after_failed_vmwrites(&c, res);
+	else
+		run_rules(&c, res, N_VMWRITE_RULES, N_RULES);
+	vmcsl_predict(res, 0, &res->prediction);
+}
+
+enum rule_result vmcsl_rule_result(const struct vmcsl_result *res, size_t rule)
+{
+	if (rule >= N_RULES)
+		return RULE_NA;
+	if (has_bit(res->fail, rule))
+		return RULE_FAIL;
+	if (has_bit(res->undecided, rule))
+		return RULE_UNDECIDED;
+	if (has_bit(res->mayfail, rule))
+		return RULE_MAYFAIL;
+	return has_bit(res->na, rule) ? RULE_NA : RULE_PASS;
+}
+
+void vmcsl_result_set(struct vmcsl_result *res, size_t rule, enum rule_result r, uint32_t msr_entry)
+{
+	uint64_t bit = 1ull << (rule % 64);
+	size_t w = rule / 64;
+
+	if (rule >= N_RULES)
+		return;
+	res->fail[w] &= ~bit;
+	res->undecided[w] &= ~bit;
+	res->mayfail[w] &= ~bit;
+	res->na[w] &= ~bit;
+	if (r == RULE_FAIL)
+		res->fail[w] |= bit;
+	else if (r == RULE_UNDECIDED)
+		res->undecided[w] |= bit;
+	else if (r == RULE_MAYFAIL)
+		res->mayfail[w] |= bit;
+	else if (r == RULE_NA)
+		res->na[w] |= bit;
+	if (rule >= FIRST_MSRLOAD)
+		res->msr_entry[rule - FIRST_MSRLOAD] = msr_entry;
+}
+
+uint32_t vmcsl_rule_msr_entry(const struct vmcsl_result *res, size_t rule)
+{
+	return rule >= FIRST_MSRLOAD && rule < N_RULES ? res->msr_entry[rule - FIRST_MSRLOAD] : 0;
+}
+
+/* Renders one rule; the rules after the VMWRITEs see the VMCS the failing VMWRITEs leave. */
+static __attribute__((noinline)) enum rule_result
+render_after_failed_vmwrites(struct check_ctx *c, const struct vmcsl_result *res, size_t rule)
+{
+	uint64_t value[VMCS_FIELD_CAPACITY];
+	uint8_t known[VMCS_FIELD_CAPACITY];
+
+	view_after_vmwrites(c, res, value, known);
+	return rule_fn[rule](c, rule_arg[rule]);
+}
+
+enum rule_result vmcsl_render(const struct vmcsl_input *in, const struct vmcsl_result *res,
+                              size_t rule, char *message, size_t message_len, char *hint,
+                              size_t hint_len, int *field)
+{
+	struct check_ctx c;
+	struct check_text out = {message, hint, message_len, hint_len};
+	enum rule_result r;
+
+	if (message_len)
+		message[0] = '\0';
+	if (hint_len)
+		hint[0] = '\0';
+	*field = -1;
+	if (rule >= N_RULES)
+		return RULE_NA;
+	ctx_init(&c, in);
+	c.prev = res;
+	c.out = &out;
+	c.field = -1;
+	c.qualification = 0;
+	if (rule >= N_VMWRITE_RULES && vmwrites_fail(res))
+		r = render_after_failed_vmwrites(&c, res, rule);
+	else
+		r = rule_fn[rule](&c, rule_arg[rule]);
+	*field = c.field;
+	return r;
+}
+
+/* ---- the prediction ---- */
+
 /*
  * Tiers of classes: a failure in an earlier tier is what the processor reports.  The VMWRITEs
  * have none: a failing VMWRITE fails by itself and leaves its field out of the VMCS, which the
- * VM entry is then judged on.
+ * VM entry is then judged on.  Each tier is a range of the table.
  */
-#define TIER_NONE    0u
-#define TIER_INSTR   1u
-#define TIER_CTLS    2u
-#define TIER_GUEST   3u
-#define TIER_MSRLOAD 4u
+enum tier { TIER_INSTR, TIER_CTLS, TIER_GUEST, TIER_MSRLOAD, TIER__COUNT };
+static const uint16_t tier_first[TIER__COUNT + 1] = {FIRST_INSTR, FIRST_CTLS, FIRST_GUEST,
+                                                     FIRST_MSRLOAD, N_RULES};
 
-static unsigned tier_of(unsigned cls)
+/* A finding as the prediction sees it: its rule, result and outcome. */
+struct seen {
+	int rule; /* -1: none */
+	enum rule_result result;
+	struct check_outcome outcome;
+};
+
+/* The findings of res, those of the classes in skip left out. */
+struct findings {
+	const struct vmcsl_result *res;
+	unsigned skip;
+};
+
+/*
+ * The first finding at or after rule i and before end, in *s; false when there is none.  Walks
+ * only the set bits.
+ */
+static bool next_finding(const struct findings *fs, size_t i, size_t end, struct seen *s)
 {
-	static const unsigned tier[CHECK_CLASS__COUNT] = {TIER_NONE, TIER_INSTR, TIER_CTLS,
-	                                                  TIER_CTLS, TIER_GUEST, TIER_MSRLOAD};
+	const struct vmcsl_result *res = fs->res;
 
-	return cls < CHECK_CLASS__COUNT ? tier[cls] : TIER_MSRLOAD;
+	while (i < end) {
+		size_t w = i / 64;
+		uint64_t any = (res->fail[w] | res->undecided[w] | res->mayfail[w]) >> (i % 64);
+
+		if (!any) {
+			i = (w + 1) * 64;
+			continue;
+		}
+		i += (size_t)__builtin_ctzll(any);
+		if (i >= end)
+			break;
+		if ((fs->skip >> rule_table[i].cls) & 1u) {
+			i++;
+			continue;
+		}
+		s->rule = (int)i;
+		s->result = vmcsl_rule_result(res, i);
+		s->outcome = check_rule_outcome(&rule_table[i]);
+		if (i >= FIRST_MSRLOAD)
+			s->outcome.exit_qualification = res->msr_entry[i - FIRST_MSRLOAD];
+		return true;
+	}
+	return false;
 }
 
 /* What one tier's findings say: its first failure, first undecided and first may-fail. */
 struct tier_view {
-	const struct check_finding *first, *first_und, *first_may;
+	struct seen first, first_und, first_may;
 	uint8_t alt;
 	bool varies;
 };
 
-static struct tier_view view_tier(const struct check_report *rep, unsigned t)
+static struct tier_view view_tier(const struct findings *fs, enum tier t)
 {
-	struct tier_view v = {NULL, NULL, NULL, 0, false};
+	struct tier_view v;
+	struct seen f;
+	size_t end = tier_first[t + 1];
 
-	for (size_t i = 0; i < rep->n_findings; i++) {
-		const struct check_finding *f = &rep->findings[i];
-		unsigned cls = rule_table[f->rule].cls;
-
-		if (tier_of(cls) != t)
-			continue;
-		if (f->result == RULE_UNDECIDED) {
-			if (!v.first_und)
+	v.first.rule = v.first_und.rule = v.first_may.rule = -1;
+	v.alt = 0;
+	v.varies = false;
+	for (size_t i = tier_first[t]; next_finding(fs, i, end, &f); i = (size_t)f.rule + 1) {
+		if (f.result == RULE_UNDECIDED) {
+			if (v.first_und.rule < 0)
 				v.first_und = f;
-		} else if (f->result == RULE_MAYFAIL) {
-			if (!v.first_may)
+		} else if (f.result == RULE_MAYFAIL) {
+			if (v.first_may.rule < 0)
 				v.first_may = f;
-		} else if (!v.first) {
+		} else if (v.first.rule < 0) {
 			v.first = f;
-		} else if (cls == CHECK_CLASS_MSRLOAD) {
+		} else if (t == TIER_MSRLOAD) {
 			/* Entries load in order: the lowest failing index is reported. */
-			if (f->outcome.exit_qualification < v.first->outcome.exit_qualification)
+			if (f.outcome.exit_qualification < v.first.outcome.exit_qualification)
 				v.first = f;
-		} else if (t == TIER_CTLS && f->outcome.vm_instruction_error !=
-		                                 v.first->outcome.vm_instruction_error) {
+		} else if (t == TIER_CTLS &&
+		           f.outcome.vm_instruction_error != v.first.outcome.vm_instruction_error) {
 			/*
 			 * Controls and host state may be checked in either order (SDM 27.2 leaves
 			 * it open).  The instruction's own checks have a fixed order (SDM 27.1):
 			 * the first in table order decides.
 			 */
-			v.alt = f->outcome.vm_instruction_error;
-		} else if (f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
-		           f->outcome.exit_qualification != v.first->outcome.exit_qualification) {
+			v.alt = f.outcome.vm_instruction_error;
+		} else if (f.outcome.kind == OUTCOME_ENTRY_FAILURE &&
+		           f.outcome.exit_qualification != v.first.outcome.exit_qualification) {
 			/* Guest-state checks may be performed in any order (SDM "VM-Entry Failures
 			 * During or After Loading Guest State"). */
 			v.varies = true;
@@ -489,17 +654,16 @@ static struct tier_view view_tier(const struct check_report *rep, unsigned t)
 	 * A check that may fail too (implementation-specific, or undecided) in the same tier may be
 	 * the one the processor reports: its error or qualification is possible as well.
 	 */
-	for (size_t i = 0; v.first && i < rep->n_findings; i++) {
-		const struct check_finding *f = &rep->findings[i];
-
-		if ((f->result != RULE_UNDECIDED && f->result != RULE_MAYFAIL) ||
-		    tier_of(rule_table[f->rule].cls) != t || t == TIER_MSRLOAD)
+	if (v.first.rule < 0 || t == TIER_MSRLOAD)
+		return v;
+	for (size_t i = tier_first[t]; next_finding(fs, i, end, &f); i = (size_t)f.rule + 1) {
+		if (f.result != RULE_UNDECIDED && f.result != RULE_MAYFAIL)
 			continue;
 		if (t == TIER_CTLS &&
-		    f->outcome.vm_instruction_error != v.first->outcome.vm_instruction_error)
-			v.alt = f->outcome.vm_instruction_error;
+		    f.outcome.vm_instruction_error != v.first.outcome.vm_instruction_error)
+			v.alt = f.outcome.vm_instruction_error;
 		if (t == TIER_GUEST &&
-		    f->outcome.exit_qualification != v.first->outcome.exit_qualification)
+		    f.outcome.exit_qualification != v.first.outcome.exit_qualification)
 			v.varies = true;
 	}
 	return v;
@@ -508,166 +672,73 @@ static struct tier_view view_tier(const struct check_report *rep, unsigned t)
 /*
  * Entries load in order: an entry the checker cannot judge that comes before the first
  * failing one may fail first (one at the same index fails anyway).  Returns that entry's
- * finding, or NULL.
+ * finding in *und.
  */
-static const struct check_finding *msrload_undecided_before(const struct check_report *rep,
-                                                            const struct check_finding *first)
+static bool msrload_undecided_before(const struct findings *fs, const struct seen *first,
+                                     struct seen *und)
 {
-	for (size_t i = 0; i < rep->n_findings; i++) {
-		const struct check_finding *f = &rep->findings[i];
+	struct seen f;
 
-		if (f->result == RULE_UNDECIDED && rule_table[f->rule].cls == CHECK_CLASS_MSRLOAD &&
-		    f->outcome.exit_qualification < first->outcome.exit_qualification)
-			return f;
+	for (size_t i = FIRST_MSRLOAD; next_finding(fs, i, N_RULES, &f); i = (size_t)f.rule + 1) {
+		if (f.result == RULE_UNDECIDED &&
+		    f.outcome.exit_qualification < first->outcome.exit_qualification) {
+			*und = f;
+			return true;
+		}
 	}
-	return NULL;
+	return false;
 }
 
-void check_predict(struct check_report *rep)
+void vmcsl_predict(const struct vmcsl_result *res, unsigned assume_passed,
+                   struct vmcsl_prediction *out)
 {
 	const struct check_outcome none = {OUTCOME_SUCCESS, 0, 0, 0, 0, false, 0, 0, 0};
-	const struct check_finding *undecided = NULL, *may = NULL;
+	const struct findings fs = {res, assume_passed};
+	struct seen undecided, may;
 
-	rep->prediction = none;
-	rep->deciding_rule = -1;
-	for (unsigned t = TIER_INSTR; t <= TIER_MSRLOAD; t++) {
-		struct tier_view v = view_tier(rep, t);
+	undecided.rule = may.rule = -1;
+	out->outcome = none;
+	out->rule = -1;
+	for (int t = TIER_INSTR; t < TIER__COUNT; t++) {
+		struct tier_view v = view_tier(&fs, (enum tier)t);
 
-		if (v.first && !undecided && t == TIER_MSRLOAD)
-			undecided = msrload_undecided_before(rep, v.first);
-		if (v.first) {
-			if (undecided) {
-				rep->prediction.kind = OUTCOME_UNDECIDED;
-				rep->deciding_rule = (int16_t)undecided->rule;
+		if (v.first.rule >= 0 && undecided.rule < 0 && t == TIER_MSRLOAD)
+			msrload_undecided_before(&fs, &v.first, &undecided);
+		if (v.first.rule >= 0) {
+			if (undecided.rule >= 0) {
+				out->outcome.kind = OUTCOME_UNDECIDED;
+				out->rule = (int16_t)undecided.rule;
 				return;
 			}
-			if (may) {
+			if (may.rule >= 0) {
 				/* Processors that enforce the earlier check fail there instead. */
-				rep->prediction = may->outcome;
-				rep->prediction.kind = OUTCOME_PROCESSOR_DEPENDENT;
-				rep->prediction.otherwise_kind = v.first->outcome.kind;
-				rep->prediction.otherwise_exit_reason =
-				    v.first->outcome.exit_reason;
-				rep->prediction.otherwise_qualification =
-				    v.first->outcome.exit_qualification;
-				rep->deciding_rule = (int16_t)may->rule;
+				out->outcome = may.outcome;
+				out->outcome.kind = OUTCOME_PROCESSOR_DEPENDENT;
+				out->outcome.otherwise_kind = v.first.outcome.kind;
+				out->outcome.otherwise_exit_reason = v.first.outcome.exit_reason;
+				out->outcome.otherwise_qualification =
+				    v.first.outcome.exit_qualification;
+				out->rule = (int16_t)may.rule;
 				return;
 			}
-			rep->prediction = v.first->outcome;
-			rep->prediction.error_alt = v.alt;
-			rep->prediction.qualification_varies = v.varies;
-			rep->deciding_rule = (int16_t)v.first->rule;
+			out->outcome = v.first.outcome;
+			out->outcome.error_alt = v.alt;
+			out->outcome.qualification_varies = v.varies;
+			out->rule = (int16_t)v.first.rule;
 			return;
 		}
-		if (v.first_und && !undecided)
+		if (v.first_und.rule >= 0 && undecided.rule < 0)
 			undecided = v.first_und;
-		if (v.first_may && !may)
+		if (v.first_may.rule >= 0 && may.rule < 0)
 			may = v.first_may;
 	}
-	if (undecided) {
-		rep->prediction.kind = OUTCOME_UNDECIDED;
-		rep->deciding_rule = (int16_t)undecided->rule;
-	} else if (may) {
-		rep->prediction = may->outcome;
-		rep->prediction.kind = OUTCOME_PROCESSOR_DEPENDENT;
-		rep->prediction.otherwise_kind = OUTCOME_SUCCESS;
-		rep->deciding_rule = (int16_t)may->rule;
+	if (undecided.rule >= 0) {
+		out->outcome.kind = OUTCOME_UNDECIDED;
+		out->rule = (int16_t)undecided.rule;
+	} else if (may.rule >= 0) {
+		out->outcome = may.outcome;
+		out->outcome.kind = OUTCOME_PROCESSOR_DEPENDENT;
+		out->outcome.otherwise_kind = OUTCOME_SUCCESS;
+		out->rule = (int16_t)may.rule;
 	}
-}
-
-/*
- * The VMCS VM entry sees after the VMWRITEs: a field whose VMWRITE failed is not there (a
- * fresh VMCS: 0, known, not written).
- */
-static const struct vmcs_state *vmcs_after_vmwrites(const struct check_report *rep,
-                                                    const struct vmcs_state *orig,
-                                                    struct vmcs_state *copy)
-{
-	bool any = false;
-
-	for (size_t i = 0; i < rep->n_vmwrite; i++)
-		any |= rep->vmwrite[i].result == RULE_FAIL;
-	if (!any)
-		return orig;
-	*copy = *orig;
-	for (size_t i = 0; i < rep->n_vmwrite; i++) {
-		size_t f = (size_t)rep->vmwrite[i].field;
-
-		if (rep->vmwrite[i].result != RULE_FAIL)
-			continue;
-		copy->value[f] = 0;
-		copy->known[f] = 1;
-		copy->written[f] = 0;
-	}
-	return copy;
-}
-
-void check_run(const struct check_input *in, struct check_report *rep)
-{
-	struct check_ctx c;
-	struct check_finding scratch;
-	struct check_input entry_in = *in;
-	struct vmcs_state after;
-
-	c.in = in;
-	c.rep = rep;
-	c.v = in->vmcs->value;
-	effective_controls(&c);
-	for (int k = 0; k < VMX_CTL__COUNT; k++)
-		c.allowed[k] = vmx_caps_allowed(in->caps, (enum vmx_ctl)k);
-	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_passed = 0;
-	rep->n_not_applicable = rep->n_mayfail = rep->n_vmwrite = 0;
-	rep->truncated = false;
-	for (size_t i = 0; i < N_RULES; i++) {
-		struct check_finding *f = rep->n_findings < CHECK_MAX_FINDINGS
-		                              ? &rep->findings[rep->n_findings]
-		                              : &scratch;
-		enum rule_result r;
-
-		if (i > 0 && rule_table[i - 1].cls == CHECK_CLASS_VMWRITE &&
-		    rule_table[i].cls != CHECK_CLASS_VMWRITE) {
-			/* The VMWRITE rules come first; the rest judge what they leave. */
-			entry_in.vmcs = vmcs_after_vmwrites(rep, in->vmcs, &after);
-			c.in = &entry_in;
-			c.v = entry_in.vmcs->value;
-			effective_controls(&c);
-		}
-		f->rule = (uint16_t)i;
-		f->field = -1;
-		f->msr_index = -1;
-		f->message[0] = '\0';
-		f->hint[0] = '\0';
-		c.f = f;
-		c.qualification = 0;
-		r = rule_fn[i](&c, rule_arg[i]);
-		rep->result[i] = (uint8_t)r;
-		switch (r) {
-		case RULE_PASS:
-			rep->n_passed++;
-			continue;
-		case RULE_NA:
-			rep->n_not_applicable++;
-			continue;
-		case RULE_FAIL:
-			rep->n_failed++;
-			break;
-		case RULE_MAYFAIL:
-			rep->n_mayfail++;
-			break;
-		default:
-			rep->n_undecided++;
-			break;
-		}
-		f->result = (uint8_t)r;
-		f->outcome = check_rule_outcome(&rule_table[i]);
-		if (rule_table[i].cls == CHECK_CLASS_MSRLOAD) {
-			f->outcome.exit_qualification = c.qualification;
-			f->msr_index = (int32_t)c.qualification - 1;
-		}
-		if (f == &scratch)
-			rep->truncated = true;
-		else
-			rep->n_findings++;
-	}
-	check_predict(rep);
 }

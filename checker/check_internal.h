@@ -1,9 +1,16 @@
 /*
- * check_internal.h -- what rule predicates see: the context of one run and the helpers that
- * read the VMCS and the capabilities and record findings.  Freestanding.
+ * check_internal.h -- what rule predicates see: the context of one evaluation and the helpers
+ * that read the VMCS and the compiled capabilities and report a finding.  Freestanding.
+ *
+ * A rule runs in one of two modes.  In the fast pass (c->out NULL) it only decides: check_fail()
+ * and the other reporting helpers record the field and return the result, and format nothing.
+ * In render mode (vmcsl_render()) the same code runs again on the same input and the helpers
+ * format the message and hint into the caller's buffers.  A rule therefore computes its
+ * result the same way in both modes, and builds any text only through these helpers (or after
+ * checking check_rendering()).
  *
  * Writing a rule (see the recipe at the top of checker/rules.def):
- *   static enum rule_result rule_fn(struct check_ctx *c, uintptr_t arg)
+ *   enum rule_result rule_fn(struct check_ctx *c, uintptr_t arg)
  *   {
  *           NEED(c, GUEST_CR0);                       // undecidable when the value is unknown
  *           if (!(V(c, GUEST_CR0) & 1))
@@ -18,23 +25,34 @@
 
 #include <stdarg.h>
 
-#include "vmcs_ids.h"
+#include "caps_compiled.h"
+
+/* Where render mode writes. */
+struct check_text {
+	char *message, *hint;
+	size_t message_len, hint_len;
+};
 
 struct check_ctx {
-	const struct check_input *in;
-	const uint64_t *v; /* VMCS values by field index */
+	const uint64_t *v;      /* VMCS values by field index, as VM entry sees them */
+	const uint8_t *known;   /* which of them are known */
+	const uint8_t *written; /* which fields software VMWRITEs */
+	const struct vmentry_env *env;
+	const struct vmcsl_caps *k;
 	/* Effective controls: secondary/tertiary/secondary-exit act as 0 when not activated. */
 	uint64_t pin, proc, proc2, proc3, exit, exit2, entry;
-	/* The capabilities' allowed settings of each control, computed once per run. */
-	struct vmx_allowed allowed[VMX_CTL__COUNT];
-	/* Where the current rule writes its finding; the report (the VMWRITE rule's list). */
-	struct check_finding *f;
-	struct check_report *rep;
-	uint64_t qualification; /* MSR-load rules: 1-based failing entry */
+	/* The fast pass's result: the VMWRITE rules record their fields in res (NULL in render
+	 * mode) and read them back from prev. */
+	struct vmcsl_result *res;
+	const struct vmcsl_result *prev;
+	/* What the current rule reports besides its result. */
+	int field;              /* the field the finding is about, or -1 */
+	uint64_t qualification; /* MSR-load rules: the 1-based entry */
+	struct check_text *out; /* render mode: where the message and hint go; NULL: fast pass */
 };
 
 #define V(c, name)     ((c)->v[VMCS_##name])
-#define KNOWN(c, name) ((c)->in->vmcs->known[VMCS_##name] != 0)
+#define KNOWN(c, name) ((c)->known[VMCS_##name] != 0)
 /* Returns RULE_UNDECIDED from the rule when the field's value is unknown. */
 #define NEED(c, name)                                                                              \
 	do {                                                                                       \
@@ -66,6 +84,12 @@ struct check_ctx {
 /* Control bits by their layout names, e.g. PIN(c, NMI_EXITING). */
 #define BIT(n) (1ull << (n))
 
+/* Whether the rule runs in render mode (text is wanted). */
+static inline bool check_rendering(const struct check_ctx *c)
+{
+	return c->out != NULL;
+}
+
 /* Records a failure about field (an enum vmcs_field_id or -1); returns RULE_FAIL. */
 enum rule_result check_fail(struct check_ctx *c, int field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -77,36 +101,55 @@ enum rule_result check_may_fail(struct check_ctx *c, int field, const char *fmt,
     __attribute__((format(printf, 3, 4)));
 /* Adds the fix hint of the current finding. */
 void check_hint(struct check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Takes back a hint given before (the rule reports something else after all). */
+void check_clear_hint(struct check_ctx *c);
 /* Records that the rule cannot be decided because a field's value is unknown. */
 enum rule_result check_unknown_field(struct check_ctx *c, int field);
 /* Records that the rule cannot be decided for another reason (an unknown capability). */
 enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Allowed settings of a control; *known false when the capability MSR is unknown. */
-struct vmx_allowed check_allowed(const struct check_ctx *c, enum vmx_ctl ctl);
+/* Allowed settings of a control (known false when the capability MSR is unknown). */
+static inline const struct vmx_allowed *check_allowed(const struct check_ctx *c, enum vmx_ctl ctl)
+{
+	return &c->k->ctl[ctl];
+}
 /* MAXPHYADDR, or 0 when unknown. */
-unsigned check_maxphyaddr(const struct check_ctx *c);
-/* Whether addr has no bit at or above MAXPHYADDR (caller checks maxphyaddr is known). */
-bool check_phys_ok(const struct check_ctx *c, uint64_t addr);
-/* Linear-address width: 57 with CR4.LA57 allowed... the caller passes what applies. */
-bool check_canonical(uint64_t addr, unsigned width);
+static inline unsigned check_maxphyaddr(const struct check_ctx *c)
+{
+	return c->k->maxphyaddr;
+}
+/* Whether addr is canonical for width-bit linear addresses (bits 63:width-1 identical). */
+static inline bool check_canonical(uint64_t addr, unsigned width)
+{
+	uint64_t top = addr >> (width - 1);
 
-/* A raw CPUID bit of the capabilities (TRI_UNKNOWN when the leaf is not known). */
-enum tri check_cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
-                         enum cpuid_reg reg, unsigned bit);
+	return top == 0 || top == (~0ull >> (width - 1));
+}
+
+/* A CPUID bit of the capabilities (TRI_UNKNOWN when not known). */
+static inline enum tri check_cpuid_bit(const struct check_ctx *c, enum cpuid_fact f, unsigned bit)
+{
+	return caps_cpuid_bit(c->k, f, bit);
+}
 /*
- * Whether the processor supports Intel 64 architecture, from every fact the input gives:
- * CPUID.80000001H:EDX.LM[29]; the allowed 1-setting of the "IA-32e mode guest" VM-entry or
- * "host address-space size" VM-exit control (only Intel 64 processors allow them); VMLAUNCH
- * executing in IA-32e mode; IA32_VMX_BASIC[48] = 1 (32-bit VMX addresses) rules it out.
+ * Whether the processor supports Intel 64 architecture, from every fact the input gives: what
+ * the capabilities say (vmcsl_caps.intel64), VMLAUNCH executing in IA-32e mode, and
+ * IA32_VMX_BASIC[48] = 1 (32-bit VMX addresses), which rules it out.
  */
-enum tri check_intel64(const struct check_ctx *c);
-/*
- * The widest linear address the processor supports: 57 with 5-level paging (IA32_VMX_CR4_FIXED1
- * allows CR4.LA57, else CPUID.(EAX=07H,ECX=0):ECX.LA57[16]), else 48; 0 when unknown.
- */
-unsigned check_la_width(const struct check_ctx *c);
+static inline enum tri check_intel64(const struct check_ctx *c)
+{
+	if (c->k->intel64 != TRI_UNKNOWN)
+		return (enum tri)c->k->intel64;
+	if (c->env->ia32e_mode)
+		return TRI_YES;
+	return c->k->basic_w32 ? TRI_NO : TRI_UNKNOWN;
+}
+/* The widest linear address the processor supports: 57 or 48; 0 when unknown. */
+static inline unsigned check_la_width(const struct check_ctx *c)
+{
+	return c->k->la_width;
+}
 
 /*
  * Whether v is canonical relative to the processor's widest linear address (check_la_width());
@@ -120,7 +163,6 @@ struct fixed_bits {
 	uint64_t bad;     /* TRI_NO: the bits that break the rule */
 	uint64_t unknown; /* TRI_UNKNOWN: the bits whose requirement is unknown */
 	uint64_t msr;     /* the known bits of the MSR, for messages */
-	bool msr_known;   /* every bit of the MSR is known */
 };
 /*
  * A control-register value against IA32_VMX_CR0_FIXED0/CR4_FIXED0 (every bit they set must be
@@ -163,6 +205,9 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 size_t check_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 size_t check_snprintf(char *buf, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The canonical name of field id ("?" when there is none). */
+const char *check_field_name(int id);
 
 /* The predicate type and the name of each rule's function. */
 typedef enum rule_result (*check_fn)(struct check_ctx *c, uintptr_t arg);

@@ -216,7 +216,7 @@ static const char *activation_note(const struct check_ctx *c, unsigned ctl)
 static enum rule_result phys_check(struct check_ctx *c, uint64_t addr, bool *ok, unsigned *limit)
 {
 	unsigned m = check_maxphyaddr(c);
-	enum tri w32 = vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
+	enum tri w32 = caps_msr_bit(c->k, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
 
 	*limit = m;
 	*ok = true;
@@ -274,7 +274,7 @@ enum rule_result rule_ctls_reserved(struct check_ctx *c, uintptr_t arg)
 	    (ctl == VMX_CTL_PROC3 && !(c->proc & ACTIVATE_TERTIARY)) ||
 	    (ctl == VMX_CTL_EXIT2 && !(c->exit & ACTIVATE_EXIT2)))
 		return RULE_NA;
-	a = check_allowed(c, (enum vmx_ctl)ctl);
+	a = *check_allowed(c, (enum vmx_ctl)ctl);
 	v = ctl_value(c, ctl);
 	/*
 	 * The secondary, tertiary and secondary VM-exit controls have no default1 bits: their
@@ -392,7 +392,7 @@ static enum rule_result addr_gate(struct check_ctx *c, uintptr_t arg)
 	NEED_CTL(c, ADDR_CTL(arg));
 	if (!ctl_bit(c, ADDR_CTL(arg), ADDR_BIT(arg)))
 		return RULE_NA;
-	if (!c->in->vmcs->known[field])
+	if (!c->known[field])
 		return check_unknown_field(c, field);
 	return RULE_PASS;
 }
@@ -474,11 +474,11 @@ static enum rule_result area_gate(struct check_ctx *c, uintptr_t arg)
 {
 	int count = AREA_COUNT(arg), addr = AREA_ADDR(arg);
 
-	if (!c->in->vmcs->known[count])
+	if (!c->known[count])
 		return check_unknown_field(c, count);
 	if (c->v[count] == 0)
 		return RULE_NA;
-	if (!c->in->vmcs->known[addr])
+	if (!c->known[addr])
 		return check_unknown_field(c, addr);
 	return RULE_PASS;
 }

@@ -63,7 +63,7 @@ static bool is_software_event(unsigned type)
 /* An IA32_VMX_BASIC / IA32_VMX_MISC bit, or RULE_UNDECIDED (recorded) when unknown. */
 static enum rule_result caps_bit(struct check_ctx *c, enum vmx_msr_id msr, unsigned bit, bool *set)
 {
-	enum tri t = vmx_caps_msr_bit(c->in->caps, msr, bit);
+	enum tri t = caps_msr_bit(c->k, msr, bit);
 
 	if (t == TRI_UNKNOWN)
 		return check_undecided(c, "cannot decide: %s is unknown for these capabilities",
@@ -97,7 +97,7 @@ enum rule_result rule_ctls_evt_type(struct check_ctx *c, uintptr_t arg)
 	}
 	if (e.type != L_INTR_INFO__V_OTHER_EVENT)
 		return RULE_PASS;
-	a = check_allowed(c, VMX_CTL_PROC);
+	a = *check_allowed(c, VMX_CTL_PROC);
 	switch (vmx_allowed_may_be_1(&a, L_PROC__MONITOR_TRAP_FLAG)) {
 	case TRI_UNKNOWN:
 		return check_undecided(
@@ -184,7 +184,7 @@ enum rule_result rule_ctls_evt_other_vector(struct check_ctx *c, uintptr_t arg)
 	if (e.vector == OTHER_MTF)
 		return RULE_PASS;
 	if (e.vector == OTHER_SYSCALL || e.vector == OTHER_SYSENTER) {
-		fred = vmx_caps_msr_bit(c->in->caps, VMX_MSR_CR4_FIXED1, L_CR4__FRED);
+		fred = caps_msr_bit(c->k, VMX_MSR_CR4_FIXED1, L_CR4__FRED);
 		/* Without a FRED guest the vector fails whether or not the CPU has FRED. */
 		if (fred == TRI_UNKNOWN) {
 			NEED(c, VM_ENTRY_CONTROLS);
@@ -246,8 +246,7 @@ enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
 	if (e.deliver || e.vector > 31 || !((ERROR_CODE_VECTORS >> e.vector) & 1u))
 		return RULE_PASS;
 	/* IA32_VMX_BASIC[56] first: with it the mode does not matter. */
-	if (vmx_caps_msr_bit(c->in->caps, VMX_MSR_BASIC,
-	                     L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE) == TRI_YES)
+	if (caps_msr_bit(c->k, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE) == TRI_YES)
 		return RULE_PASS;
 	NEED_UG(c);
 	if (UG(c))

@@ -23,7 +23,6 @@ static enum rule_result need_proc2(struct check_ctx *c)
  */
 enum rule_result rule_ctls_cr3_target_count(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmx_caps *caps = c->in->caps;
 	uint64_t n, max;
 
 	(void)arg;
@@ -39,7 +38,7 @@ enum rule_result rule_ctls_cr3_target_count(struct check_ctx *c, uintptr_t arg)
 		                  "any processor reports (IA32_VMX_MISC[24:16])",
 		                  (unsigned long long)n);
 	}
-	if (!vmx_caps_msr_bits(caps, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
+	if (!caps_msr_bits(c->k, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
 		return check_undecided(c, "cannot decide: IA32_VMX_MISC is unknown for these "
 		                          "capabilities");
 	max = BITS_GET(max, L_MSR_MISC, CR3_TARGET_COUNT);
@@ -112,11 +111,11 @@ enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg
 	/* A threshold of 0 exceeds no VTPR: the page's contents do not matter. */
 	if (thr == 0)
 		return RULE_PASS;
-	if (!c->in->env->vtpr_known)
+	if (!c->env->vtpr_known)
 		return check_undecided(c,
 		                       "cannot decide: VTPR (offset 80H of the virtual-APIC page) "
 		                       "is not given (memory: virtual_apic: {vtpr: ...})");
-	vtpr_hi = c->in->env->vtpr >> 4;
+	vtpr_hi = c->env->vtpr >> 4;
 	if (thr <= vtpr_hi)
 		return RULE_PASS;
 	check_hint(
@@ -126,7 +125,7 @@ enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg
 	    vtpr_hi, (unsigned long long)(thr << 4));
 	return check_fail(c, VMCS_TPR_THRESHOLD,
 	                  "TPR_THRESHOLD[3:0] = %llu exceeds VTPR[7:4] = %u (VTPR = 0x%x)",
-	                  (unsigned long long)thr, vtpr_hi, c->in->env->vtpr);
+	                  (unsigned long long)thr, vtpr_hi, c->env->vtpr);
 }
 
 /*
@@ -188,7 +187,7 @@ static enum rule_result eptp_gate(struct check_ctx *c)
 /* An IA32_VMX_EPT_VPID_CAP bit, or RULE_UNDECIDED (recorded) when the MSR is unknown. */
 static enum rule_result ept_cap(struct check_ctx *c, unsigned bit, bool *set)
 {
-	enum tri t = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP, bit);
+	enum tri t = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, bit);
 
 	if (t == TRI_UNKNOWN)
 		return check_undecided(c,
@@ -224,10 +223,8 @@ enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
 			return RULE_PASS;
 	}
 	/* For the hint: what this CPU reports, where known. */
-	uc = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) ==
-	     TRI_YES;
-	wb = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) ==
-	     TRI_YES;
+	uc = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) == TRI_YES;
+	wb = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) == TRI_YES;
 	check_hint(c,
 	           "set EPT_POINTER bits 2:0 to %s, the memory type this CPU reports for EPT "
 	           "paging structures",
@@ -270,10 +267,8 @@ enum rule_result rule_ctls_eptp_walk(struct check_ctx *c, uintptr_t arg)
 		if (four || five)
 			return RULE_PASS;
 	}
-	four = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP,
-	                        L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
-	five = vmx_caps_msr_bit(c->in->caps, VMX_MSR_EPT_VPID_CAP,
-	                        L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
+	four = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
+	five = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
 	check_hint(c, "EPTP bits 5:3 hold the page-walk length minus 1: write %s",
 	           four   ? "3 (0x18) for 4-level EPT"
 	           : five ? "4 (0x20) for 5-level EPT"
@@ -370,7 +365,6 @@ enum rule_result rule_ctls_eptp_reserved(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmx_caps *caps = c->in->caps;
 	enum rule_result r = need_proc2(c);
 	uint64_t v, allowed;
 
@@ -383,10 +377,10 @@ enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
 	v = V(c, VM_FUNCTION_CONTROL);
 	if (v == 0)
 		return RULE_PASS;
-	if (!vmx_caps_msr_bits(caps, VMX_MSR_VMFUNC, v, &allowed)) {
+	if (!caps_msr_bits(c->k, VMX_MSR_VMFUNC, v, &allowed)) {
 		/* A bit the MSR is known to clear fails whatever the rest says. */
-		allowed = caps->msr[VMX_MSR_VMFUNC] & vmx_caps_msr_known(caps, VMX_MSR_VMFUNC);
-		if (!(v & vmx_caps_msr_known(caps, VMX_MSR_VMFUNC) & ~allowed))
+		allowed = c->k->msr[VMX_MSR_VMFUNC];
+		if (!(v & c->k->msr_known[VMX_MSR_VMFUNC] & ~allowed))
 			return check_undecided(c, "cannot decide: IA32_VMX_VMFUNC is unknown for "
 			                          "these capabilities");
 	}

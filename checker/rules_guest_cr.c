@@ -247,15 +247,14 @@ enum rule_result rule_guest_cr_cr4_cet_wp(struct check_ctx *c, uintptr_t arg)
 /* IA32_DEBUGCTL bits whose existence a CPUID flag reports (SDM Vol. 4, IA32_DEBUGCTL). */
 static const struct debugctl_feature {
 	uint64_t mask;
-	uint32_t leaf, sub;
-	enum cpuid_reg reg;
+	enum cpuid_fact reg;
 	unsigned bit;
 	const char *what;
 } debugctl_features[] = {
-    {BIT(2), 7, 0, CPUID_ECX, 24, "bus-lock detection, CPUID.(EAX=07H,ECX=0):ECX[24]"},
-    {0x7c0, 1, 0, CPUID_EDX, 21, "the debug store, CPUID.01H:EDX[21]"},
-    {0x1800, 1, 0, CPUID_ECX, 15, "PDCM, CPUID.01H:ECX[15]"},
-    {BIT(15), 7, 0, CPUID_EBX, 11, "RTM, CPUID.(EAX=07H,ECX=0):EBX[11]"},
+    {BIT(2), CF_7_0_ECX, 24, "bus-lock detection, CPUID.(EAX=07H,ECX=0):ECX[24]"},
+    {0x7c0, CF_1_0_EDX, 21, "the debug store, CPUID.01H:EDX[21]"},
+    {0x1800, CF_1_0_ECX, 15, "PDCM, CPUID.01H:ECX[15]"},
+    {BIT(15), CF_7_0_EBX, 11, "RTM, CPUID.(EAX=07H,ECX=0):EBX[11]"},
 };
 
 /*
@@ -289,7 +288,7 @@ enum rule_result rule_guest_cr_debugctl_reserved(struct check_ctx *c, uintptr_t 
 
 		if (!(v & f->mask))
 			continue;
-		t = check_cpuid_bit(c, f->leaf, f->sub, f->reg, f->bit);
+		t = check_cpuid_bit(c, f->reg, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_DEBUGCTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -397,7 +396,7 @@ enum rule_result rule_guest_cr_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 		maybe = v & 0x000fffff00000000ull;
 	}
 	if (bad & lam_bits) {
-		enum tri lam = check_cpuid_bit(c, 7, 1, CPUID_EAX, 26);
+		enum tri lam = check_cpuid_bit(c, CF_7_1_EAX, 26);
 
 		if (lam == TRI_YES) {
 			bad &= ~lam_bits;
@@ -471,7 +470,7 @@ enum rule_result rule_guest_cr_msr_canonical(struct check_ctx *c, uintptr_t arg)
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
-	if (!c->in->vmcs->known[arg])
+	if (!c->known[arg])
 		return check_unknown_field(c, (int)arg);
 	v = c->v[arg];
 	/* Canonical at 48 bits is canonical everywhere; otherwise it matters only on Intel 64. */
@@ -591,7 +590,7 @@ enum rule_result rule_guest_cr_efer_reserved(struct check_ctx *c, uintptr_t arg)
 		                  (unsigned long long)v, (unsigned long long)(v & ~defined));
 	}
 	if (v & BITMASK(L_EFER, NXE)) {
-		t = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
+		t = check_cpuid_bit(c, CF_80000001_0_EDX, 20);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bit 11 (NXE) of GUEST_IA32_EFER: this CPU reports no "
 			              "execute-disable support (CPUID.80000001H:EDX[20] = 0)");
@@ -752,21 +751,21 @@ enum rule_result rule_guest_cr_bndcfgs_canonical(struct check_ctx *c, uintptr_t 
  */
 static const struct rtit_feature {
 	uint64_t mask;
-	enum cpuid_reg reg;
+	enum cpuid_fact reg;
 	unsigned bit;
 	const char *what;
 } rtit_features[] = {
-    {BIT(7), CPUID_EBX, 0, "CR3 filtering (CPUID.(EAX=14H,ECX=0):EBX[0])"},
-    {BIT(1) | (0xfull << 19) | (0xfull << 24), CPUID_EBX, 1,
+    {BIT(7), CF_14_0_EBX, 0, "CR3 filtering (CPUID.(EAX=14H,ECX=0):EBX[0])"},
+    {BIT(1) | (0xfull << 19) | (0xfull << 24), CF_14_0_EBX, 1,
      "configurable PSB and cycle-accurate mode (CPUID.(EAX=14H,ECX=0):EBX[1])"},
-    {0xffffull << 32, CPUID_EBX, 2, "IP filtering (CPUID.(EAX=14H,ECX=0):EBX[2])"},
-    {BIT(9) | (0xfull << 14), CPUID_EBX, 3, "MTC (CPUID.(EAX=14H,ECX=0):EBX[3])"},
-    {BIT(12) | BIT(5), CPUID_EBX, 4, "PTWRITE (CPUID.(EAX=14H,ECX=0):EBX[4])"},
-    {BIT(4), CPUID_EBX, 5, "power event trace (CPUID.(EAX=14H,ECX=0):EBX[5])"},
-    {BIT(31), CPUID_EBX, 7, "event trace (CPUID.(EAX=14H,ECX=0):EBX[7])"},
-    {BIT(55), CPUID_EBX, 8, "TNT disable (CPUID.(EAX=14H,ECX=0):EBX[8])"},
-    {BIT(8), CPUID_ECX, 0, "ToPA output (CPUID.(EAX=14H,ECX=0):ECX[0])"},
-    {BIT(6), CPUID_ECX, 3, "trace transport output (CPUID.(EAX=14H,ECX=0):ECX[3])"},
+    {0xffffull << 32, CF_14_0_EBX, 2, "IP filtering (CPUID.(EAX=14H,ECX=0):EBX[2])"},
+    {BIT(9) | (0xfull << 14), CF_14_0_EBX, 3, "MTC (CPUID.(EAX=14H,ECX=0):EBX[3])"},
+    {BIT(12) | BIT(5), CF_14_0_EBX, 4, "PTWRITE (CPUID.(EAX=14H,ECX=0):EBX[4])"},
+    {BIT(4), CF_14_0_EBX, 5, "power event trace (CPUID.(EAX=14H,ECX=0):EBX[5])"},
+    {BIT(31), CF_14_0_EBX, 7, "event trace (CPUID.(EAX=14H,ECX=0):EBX[7])"},
+    {BIT(55), CF_14_0_EBX, 8, "TNT disable (CPUID.(EAX=14H,ECX=0):EBX[8])"},
+    {BIT(8), CF_14_0_ECX, 0, "ToPA output (CPUID.(EAX=14H,ECX=0):ECX[0])"},
+    {BIT(6), CF_14_0_ECX, 3, "trace transport output (CPUID.(EAX=14H,ECX=0):ECX[3])"},
 };
 
 /*
@@ -803,7 +802,7 @@ enum rule_result rule_guest_cr_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 		checked |= f->mask;
 		if (!(v & f->mask))
 			continue;
-		t = check_cpuid_bit(c, 0x14, 0, f->reg, f->bit);
+		t = check_cpuid_bit(c, f->reg, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_RTIT_CTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -820,7 +819,7 @@ enum rule_result rule_guest_cr_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 			unsigned n;
 			uint64_t ok;
 
-			if (!vmx_caps_cpuid_reg(c->in->caps, 0x14, 1, CPUID_EAX, &eax)) {
+			if (!caps_cpuid_reg(c->k, CF_14_1_EAX, &eax)) {
 				if (!unknown)
 					unknown = "the number of address ranges "
 					          "(CPUID.(EAX=14H,ECX=1):EAX[2:0])";
@@ -940,7 +939,7 @@ enum rule_result rule_guest_cr_lbr_ctl(struct check_ctx *c, uintptr_t arg)
 
 		if (!(v & f->mask))
 			continue;
-		t = check_cpuid_bit(c, 0x1c, 0, CPUID_EBX, f->bit);
+		t = check_cpuid_bit(c, CF_1C_0_EBX, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_LBR_CTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -1111,7 +1110,7 @@ enum rule_result rule_guest_cr_fred_stack(struct check_ctx *c, uintptr_t arg)
 		unsigned w;
 		enum tri t;
 
-		if (!c->in->vmcs->known[fields[i]])
+		if (!c->known[fields[i]])
 			return check_unknown_field(c, fields[i]);
 		v = c->v[fields[i]];
 		if (!canon) {

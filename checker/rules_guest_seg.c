@@ -68,7 +68,7 @@ static const char *fname(int id)
 /* NEED() for a field given by id. */
 #define NEED_ID(c, id)                                                                             \
 	do {                                                                                       \
-		if (!(c)->in->vmcs->known[(id)])                                                   \
+		if (!(c)->known[(id)])                                                             \
 			return check_unknown_field((c), (id));                                     \
 	} while (0)
 
@@ -736,7 +736,7 @@ enum rule_result rule_guest_seg_p(struct check_ctx *c, uintptr_t arg)
 static enum rule_result ar_reserved_found(struct check_ctx *c, const struct seg *s, uint64_t ar,
                                           uint64_t reserved, const char *bits)
 {
-	if (c->in->env->values_read_back)
+	if (c->env->values_read_back)
 		return check_fail(c, s->ar, "%s = 0x%llx sets reserved bits %s (0x%llx)",
 		                  fname(s->ar), (unsigned long long)ar, bits,
 		                  (unsigned long long)(ar & reserved));

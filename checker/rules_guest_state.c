@@ -84,7 +84,7 @@ enum rule_result rule_guest_state_rip_high(struct check_ctx *c, uintptr_t arg)
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
-	if (!c->in->vmcs->known[arg])
+	if (!c->known[arg])
 		return check_unknown_field(c, (int)arg);
 	v = c->v[arg];
 	/* A value below 4 GBytes passes in every mode and on every processor. */
@@ -125,7 +125,7 @@ enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t a
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
-	if (!c->in->vmcs->known[arg])
+	if (!c->known[arg])
 		return check_unknown_field(c, (int)arg);
 	v = c->v[arg];
 	/* Bits 63:47 identical satisfies every linear-address width, in any mode. */
@@ -305,7 +305,7 @@ enum rule_result rule_guest_state_activity_supported(struct check_ctx *c, uintpt
 	}
 	if (s == L_ACTIVITY__V_ACTIVE)
 		return RULE_PASS;
-	t = vmx_caps_msr_bit(c->in->caps, VMX_MSR_MISC, (unsigned)(5 + s));
+	t = caps_msr_bit(c->k, VMX_MSR_MISC, (unsigned)(5 + s));
 	if (t == TRI_UNKNOWN)
 		return check_undecided(c,
 		                       "cannot decide whether the %s activity state is supported: "
@@ -660,7 +660,7 @@ enum rule_result rule_guest_state_intr_enclave(struct check_ctx *c, uintptr_t ar
 		}
 		return RULE_PASS;
 	}
-	sgx = check_cpuid_bit(c, 7, 0, CPUID_EBX, 2);
+	sgx = check_cpuid_bit(c, CF_7_0_EBX, 2);
 	if (sgx == TRI_UNKNOWN)
 		return check_undecided(
 		    c,
@@ -773,7 +773,7 @@ enum rule_result rule_guest_state_pdbg_rtm(struct check_ctx *c, uintptr_t arg)
 		return RULE_PASS;
 	}
 	if (arg == 1) {
-		rtm = check_cpuid_bit(c, 7, 0, CPUID_EBX, 11);
+		rtm = check_cpuid_bit(c, CF_7_0_EBX, 11);
 		if (rtm == TRI_UNKNOWN)
 			return check_undecided(c,
 			                       "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "
@@ -866,7 +866,7 @@ enum rule_result rule_guest_state_link_address(struct check_ctx *c, uintptr_t ar
  */
 enum rule_result rule_guest_state_link_current(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmentry_env *e = c->in->env;
+	const struct vmentry_env *e = c->env;
 	uint64_t p, basic;
 
 	(void)arg;
@@ -883,10 +883,10 @@ enum rule_result rule_guest_state_link_current(struct check_ctx *c, uintptr_t ar
 		                  "VMCS_LINK_POINTER = 0x%llx is the current-VMCS pointer",
 		                  (unsigned long long)p);
 	}
-	if (e->link_known && (!e->link_is_vmcs || e->link_shadow ||
-	                      (vmx_caps_msr_bits(c->in->caps, VMX_MSR_BASIC,
-	                                         BITMASK(L_MSR_BASIC, REVISION_ID), &basic) &&
-	                       e->link_revision != BITS_GET(basic, L_MSR_BASIC, REVISION_ID))))
+	if (e->link_known &&
+	    (!e->link_is_vmcs || e->link_shadow ||
+	     (caps_msr_bits(c->k, VMX_MSR_BASIC, BITMASK(L_MSR_BASIC, REVISION_ID), &basic) &&
+	      e->link_revision != BITS_GET(basic, L_MSR_BASIC, REVISION_ID))))
 		return RULE_PASS;
 	return check_undecided(c,
 	                       "cannot decide whether VMCS_LINK_POINTER = 0x%llx is the current "
@@ -902,7 +902,7 @@ enum rule_result rule_guest_state_link_current(struct check_ctx *c, uintptr_t ar
  */
 enum rule_result rule_guest_state_link_region(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmentry_env *e = c->in->env;
+	const struct vmentry_env *e = c->env;
 	uint64_t p, basic;
 	bool shadowing;
 
@@ -925,8 +925,7 @@ enum rule_result rule_guest_state_link_region(struct check_ctx *c, uintptr_t arg
 			    "VMCS_LINK_POINTER = 0x%llx does not reference a VMCS region",
 			    (unsigned long long)p);
 		}
-		if (!vmx_caps_msr_bits(c->in->caps, VMX_MSR_BASIC,
-		                       BITMASK(L_MSR_BASIC, REVISION_ID), &basic))
+		if (!caps_msr_bits(c->k, VMX_MSR_BASIC, BITMASK(L_MSR_BASIC, REVISION_ID), &basic))
 			return check_undecided(c,
 			                       "cannot decide: IA32_VMX_BASIC (the VMCS revision "
 			                       "identifier) is unknown");
@@ -989,7 +988,7 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 {
 	static const int fields[4] = {VMCS_GUEST_PDPTR0, VMCS_GUEST_PDPTR1, VMCS_GUEST_PDPTR2,
 	                              VMCS_GUEST_PDPTR3};
-	const struct vmentry_env *e = c->in->env;
+	const struct vmentry_env *e = c->env;
 	uint64_t pdpte[4];
 	unsigned m = check_maxphyaddr(c);
 	bool ept, maybe_unchecked = false;
@@ -1009,7 +1008,7 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	if (arg == 1) {
 		for (int i = 0; i < 4; i++) {
-			if (!c->in->vmcs->known[fields[i]])
+			if (!c->known[fields[i]])
 				unknown_field = fields[i];
 			pdpte[i] = c->v[fields[i]];
 		}
@@ -1039,7 +1038,7 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 		uint64_t bad;
 		char name[40];
 
-		if (arg == 1 && !c->in->vmcs->known[fields[i]])
+		if (arg == 1 && !c->known[fields[i]])
 			continue;
 		bad = pdpte_reserved(pdpte[i], m ? m : 52);
 		if (arg)

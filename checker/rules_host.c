@@ -23,7 +23,7 @@
 /* Returns RULE_UNDECIDED (through check_unknown_field) when field id is unknown, else PASS. */
 static enum rule_result need_id(struct check_ctx *c, int id)
 {
-	if (!c->in->vmcs->known[id])
+	if (!c->known[id])
 		return check_unknown_field(c, id);
 	return RULE_PASS;
 }
@@ -258,7 +258,7 @@ enum rule_result rule_host_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 	high = v & (~0ull << 52);
 	mid = v & 0x000fffff00000000ull;
 	if (high & lam) {
-		enum tri t = vmx_caps_cpuid_bit(c->in->caps, 7, 1, CPUID_EAX, 26);
+		enum tri t = check_cpuid_bit(c, CF_7_1_EAX, 26);
 
 		if (t == TRI_YES)
 			high &= ~lam;
@@ -491,7 +491,7 @@ enum rule_result rule_host_efer_reserved(struct check_ctx *c, uintptr_t arg)
 	v = V(c, HOST_IA32_EFER);
 	bad = v & ~defined;
 	if (v & BITMASK(L_EFER, NXE)) {
-		t = vmx_caps_cpuid_bit(c->in->caps, 0x80000001u, 0, CPUID_EDX, 20);
+		t = check_cpuid_bit(c, CF_80000001_0_EDX, 20);
 		if (t == TRI_NO)
 			bad |= BITMASK(L_EFER, NXE);
 		else if (t == TRI_UNKNOWN)
@@ -750,7 +750,7 @@ enum rule_result rule_host_as_outside_ia32e(struct check_ctx *c, uintptr_t arg)
 	const char *ctl = entry ? "\"IA-32e mode guest\"" : "\"host address-space size\"";
 	enum rule_result r;
 
-	if (c->in->env->ia32e_mode)
+	if (c->env->ia32e_mode)
 		return RULE_NA;
 	if ((r = need_id(c, id)) != RULE_PASS)
 		return r;
@@ -774,7 +774,7 @@ enum rule_result rule_host_as_outside_ia32e(struct check_ctx *c, uintptr_t arg)
 enum rule_result rule_host_as_in_ia32e(struct check_ctx *c, uintptr_t arg)
 {
 	(void)arg;
-	if (!c->in->env->ia32e_mode)
+	if (!c->env->ia32e_mode)
 		return RULE_NA;
 	NEED(c, VM_EXIT_CONTROLS);
 	if (!(V(c, VM_EXIT_CONTROLS) & BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE))) {

@@ -5,60 +5,26 @@
 #include "rules.h"
 
 /*
- * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
- * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
- * the control (or capability) that introduces it.
+ * Records a VMWRITE that fails (or may) with error 12 ([0]) or 13 ([1]) in the fast pass's
+ * result; render mode has the result already.
  */
-static enum tri exists_by(const struct check_ctx *c, uint16_t x)
+static void add_vmwrite(struct check_ctx *c, size_t field, enum rule_result result, int which)
 {
-	static const int8_t ctl_of[VMCS_X_KIND__COUNT] = {
-	    [VMCS_X_KIND_NONE] = -1,
-	    [VMCS_X_KIND_ALWAYS] = -1,
-	    [VMCS_X_KIND_PIN] = VMX_CTL_PIN,
-	    [VMCS_X_KIND_PROC] = VMX_CTL_PROC,
-	    [VMCS_X_KIND_PROC2] = VMX_CTL_PROC2,
-	    [VMCS_X_KIND_PROC3] = VMX_CTL_PROC3,
-	    [VMCS_X_KIND_EXIT] = VMX_CTL_EXIT,
-	    [VMCS_X_KIND_EXIT2] = VMX_CTL_EXIT2,
-	    [VMCS_X_KIND_ENTRY] = VMX_CTL_ENTRY,
-	    [VMCS_X_KIND_MISC] = -1,
-	    [VMCS_X_KIND_EPTVPID] = -1,
-	    [VMCS_X_KIND_VMFUNC] = -1,
-	};
-	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
-	const struct vmx_allowed *a;
+	uint64_t *set;
 
-	if (kind >= VMCS_X_KIND__COUNT || ctl_of[kind] < 0) {
-		/* Rare kinds (capability-MSR bits): the generic answer. */
-		struct vmcs_field_info probe = {0};
-
-		probe.exists[0] = x;
-		probe.exists[1] = VMCS_EXISTS(VMCS_X_KIND_NONE, 0);
-		return vmx_caps_field_exists(c->in->caps, &probe);
-	}
-	a = &c->allowed[ctl_of[kind]];
-	return vmx_allowed_may_be_1(a, VMCS_EXISTS_BIT(x));
-}
-
-/* Records a VMWRITE that fails (or may) in the report's list, under the current rule. */
-static void add_vmwrite(struct check_ctx *c, size_t field, enum rule_result result, uint8_t error)
-{
-	struct check_vmwrite *w = &c->rep->vmwrite[c->rep->n_vmwrite++];
-
-	w->field = (int16_t)field;
-	w->result = (uint8_t)result;
-	w->error = error;
-	w->rule = c->f->rule;
+	if (!c->res)
+		return;
+	set = result == RULE_FAIL ? c->res->vmwrite_fail[which] : c->res->vmwrite_undecided[which];
+	set[field / 64] |= 1ull << (field % 64);
 }
 
 /* Whether a field's VMWRITE fails for lack of the field (the first VMWRITE rule's list). */
 static bool listed_missing(const struct check_ctx *c, size_t field)
 {
-	for (size_t k = 0; k < c->rep->n_vmwrite; k++) {
-		if ((size_t)c->rep->vmwrite[k].field == field && c->rep->vmwrite[k].error == 12)
-			return true;
-	}
-	return false;
+	uint64_t bit = 1ull << (field % 64);
+
+	return ((c->prev->vmwrite_fail[0][field / 64] | c->prev->vmwrite_undecided[0][field / 64]) &
+	        bit) != 0;
 }
 
 /*
@@ -70,7 +36,6 @@ static bool listed_missing(const struct check_ctx *c, size_t field)
  */
 enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmcs_state *s = c->in->vmcs;
 	int first = -1, missing = 0, unknown = -1;
 	char names[200];
 	size_t len = 0;
@@ -78,22 +43,14 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 	(void)arg;
 	names[0] = '\0';
 	for (size_t i = 0; i < VMCS_FIELD__COUNT; i++) {
-		const struct vmcs_field_info *f;
-		enum tri t, t2;
+		enum tri t;
 
-		if (!s->written[i])
+		if (!c->written[i])
 			continue;
-		f = vmcs_field_at(i);
-		t = exists_by(c, f->exists[0]);
-		if (t != TRI_YES && VMCS_EXISTS_KIND(f->exists[1]) != VMCS_X_KIND_NONE) {
-			t2 = exists_by(c, f->exists[1]);
-			t = t2 == TRI_YES ? TRI_YES : t == TRI_UNKNOWN ? TRI_UNKNOWN : t2;
-		}
-		if (t == TRI_UNKNOWN && vmx_caps_field_index_beyond(c->in->caps, f))
-			t = TRI_NO;
+		t = caps_field_exists(c->k, i);
 		if (t == TRI_YES)
 			continue;
-		add_vmwrite(c, i, t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 12);
+		add_vmwrite(c, i, t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 0);
 		if (t == TRI_UNKNOWN) {
 			if (unknown < 0)
 				unknown = (int)i;
@@ -101,9 +58,9 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 		}
 		if (first < 0)
 			first = (int)i;
-		if (missing++ < 4 && len < sizeof(names)) {
+		if (missing++ < 4 && len < sizeof(names) && check_rendering(c)) {
 			len += check_snprintf(names + len, sizeof(names) - len, "%s%s",
-			                      missing > 1 ? ", " : "", f->name);
+			                      missing > 1 ? ", " : "", check_field_name((int)i));
 		}
 	}
 	if (first >= 0) {
@@ -132,17 +89,16 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmcs_state *s = c->in->vmcs;
-	enum tri any = vmx_caps_msr_bit(c->in->caps, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
+	enum tri any = caps_msr_bit(c->k, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
 	int first = -1, n = 0;
 
 	(void)arg;
 	if (any == TRI_YES)
 		return RULE_PASS;
 	for (size_t i = 0; i < VMCS_FIELD__COUNT; i++) {
-		if (!s->written[i] || vmcs_field_at(i)->type != VMCS_T_RO || listed_missing(c, i))
+		if (!c->written[i] || vmcs_field_at(i)->type != VMCS_T_RO || listed_missing(c, i))
 			continue;
-		add_vmwrite(c, i, any == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 13);
+		add_vmwrite(c, i, any == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 1);
 		if (first < 0)
 			first = (int)i;
 		n++;
@@ -167,7 +123,7 @@ enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_instr_launch_state(struct check_ctx *c, uintptr_t arg)
 {
-	const struct vmentry_env *e = c->in->env;
+	const struct vmentry_env *e = c->env;
 
 	if (e->instruction != arg)
 		return RULE_NA;
@@ -187,7 +143,7 @@ enum rule_result rule_instr_launch_state(struct check_ctx *c, uintptr_t arg)
 enum rule_result rule_instr_mov_ss(struct check_ctx *c, uintptr_t arg)
 {
 	(void)arg;
-	if (c->in->env->mov_ss_blocking) {
+	if (c->env->mov_ss_blocking) {
 		check_hint(c, "do not execute VMLAUNCH/VMRESUME right after MOV SS or POP SS");
 		return check_fail(c, -1, "VM entry attempted while events are blocked by MOV SS");
 	}

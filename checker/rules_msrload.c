@@ -34,7 +34,7 @@ enum msr_entry { ENT_WRMSR, ENT_NEVER, ENT_SMM, ENT_MAY_REFUSE };
 
 /* What enumerates an MSR: the rows of MSR_EXISTS. */
 enum msr_exists {
-#define MSR_EXISTS(id, leaf, subleaf, reg, bit, how) id,
+#define MSR_EXISTS(id, reg, bit, how) id,
 #include "msr_arch.def"
 	EX__COUNT
 };
@@ -68,16 +68,15 @@ enum msr_row {
 };
 
 struct msr_exists_info {
-	uint32_t leaf, subleaf;
-	int8_t reg; /* enum cpuid_reg, or -1: not one CPUID bit */
+	uint8_t reg; /* enum cpuid_fact, or CF_NONE: not one CPUID bit */
 	uint8_t bit;
 	const char *how;
 };
 
-#define CPUID_NONE (-1)
+#define CF_NONE CF__COUNT
 
 static const struct msr_exists_info exists_info[EX__COUNT] = {
-#define MSR_EXISTS(id, leaf, subleaf, reg, bit, how) [id] = {leaf, subleaf, CPUID_##reg, bit, how},
+#define MSR_EXISTS(id, reg, bit, how) [id] = {reg, bit, how},
 #include "msr_arch.def"
 };
 
@@ -168,9 +167,7 @@ static enum tri tri_or(enum tri a, enum tri b)
 /* Whether the allowed-1 settings of a control field permit bit; UNKNOWN when not reported. */
 static enum tri control_may_be_1(const struct check_ctx *c, enum vmx_ctl ctl, unsigned bit)
 {
-	struct vmx_allowed a = check_allowed(c, ctl);
-
-	return vmx_allowed_may_be_1(&a, bit);
+	return caps_may_be_1(c->k, ctl, bit);
 }
 
 /* t, or else YES when a VMX capability implies the MSR (fallback), else UNKNOWN. */
@@ -203,7 +200,7 @@ static enum tri wrmsr_canonical(const struct check_ctx *c, uint64_t v)
 /* NO when CPUID.01H:EDX.MTRR is 0; else UNKNOWN: IA32_MTRRCAP is not in the capabilities. */
 static enum tri mtrr_cap_dependent(const struct check_ctx *c)
 {
-	return check_cpuid_bit(c, 1, 0, CPUID_EDX, 12) == TRI_NO ? TRI_NO : TRI_UNKNOWN;
+	return check_cpuid_bit(c, CF_1_0_EDX, 12) == TRI_NO ? TRI_NO : TRI_UNKNOWN;
 }
 
 /*
@@ -220,19 +217,19 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
 	case EX_VMX:
 		return TRI_YES;
 	case EX_PAT:
-		return or_implied(check_cpuid_bit(c, 1, 0, CPUID_EDX, 16),
+		return or_implied(check_cpuid_bit(c, CF_1_0_EDX, 16),
 		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_PAT));
 	case EX_EFER:
 		return or_implied(
-		    tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20), check_intel64(c)),
+		    tri_or(check_cpuid_bit(c, CF_80000001_0_EDX, 20), check_intel64(c)),
 		    control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_EFER));
 	case EX_LM:
 		return check_intel64(c);
 	case EX_TSC_AUX:
-		return tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 27),
-		              check_cpuid_bit(c, 7, 0, CPUID_ECX, 22));
+		return tri_or(check_cpuid_bit(c, CF_80000001_0_EDX, 27),
+		              check_cpuid_bit(c, CF_7_0_ECX, 22));
 	case EX_MPX:
-		return or_implied(check_cpuid_bit(c, 7, 0, CPUID_EBX, 14),
+		return or_implied(check_cpuid_bit(c, CF_7_0_EBX, 14),
 		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_BNDCFGS));
 	case EX_MTRR_FIXED:
 	case EX_MTRR_VAR:
@@ -240,12 +237,12 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
 	case EX_PERFMON:
 		/* version ID CPUID.0AH:EAX[7:0] > 0: NO only when all eight bits are known 0 */
 		for (unsigned b = 0; b < 8; b++)
-			t = tri_or(t, check_cpuid_bit(c, 0xA, 0, CPUID_EAX, b));
+			t = tri_or(t, check_cpuid_bit(c, CF_A_0_EAX, b));
 		return t;
 	default:
-		if (x->reg == CPUID_NONE)
+		if (x->reg == CF_NONE)
 			return TRI_UNKNOWN;
-		return check_cpuid_bit(c, x->leaf, x->subleaf, (enum cpuid_reg)x->reg, x->bit);
+		return check_cpuid_bit(c, (enum cpuid_fact)x->reg, x->bit);
 	}
 }
 
@@ -315,13 +312,12 @@ static const entry_fn all_entry_fns[] = {
  */
 static enum rule_result entry_status(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n)
 {
-	struct check_finding scratch, *saved = c->f;
+	struct check_text *out = c->out;
 	uint64_t qual = c->qualification;
+	int field = c->field;
 	enum rule_result st = RULE_PASS;
 
-	scratch.field = -1;
-	scratch.message[0] = scratch.hint[0] = '\0';
-	c->f = &scratch;
+	c->out = NULL;
 	for (size_t i = 0; i < sizeof(all_entry_fns) / sizeof(all_entry_fns[0]); i++) {
 		enum rule_result r = all_entry_fns[i](c, e, n);
 
@@ -332,7 +328,8 @@ static enum rule_result entry_status(struct check_ctx *c, const struct vmx_msr_e
 		if (r == RULE_UNDECIDED)
 			st = RULE_UNDECIDED;
 	}
-	c->f = saved;
+	c->out = out;
+	c->field = field;
 	c->qualification = qual;
 	return st;
 }
@@ -344,7 +341,7 @@ static enum rule_result entry_status(struct check_ctx *c, const struct vmx_msr_e
  */
 static bool entry_reached(struct check_ctx *c, uint32_t i)
 {
-	const struct vmentry_env *env = c->in->env;
+	const struct vmentry_env *env = c->env;
 	char lbl[80], lbl2[80];
 
 	for (uint32_t j = 0; j < i; j++) {
@@ -355,7 +352,7 @@ static bool entry_reached(struct check_ctx *c, uint32_t i)
 		if (st != RULE_UNDECIDED)
 			continue;
 		c->qualification = (uint64_t)j + 1;
-		c->f->hint[0] = '\0';
+		check_clear_hint(c);
 		check_undecided(
 		    c,
 		    "entry %u, %s, would fail this check, but whether VM entry gets there "
@@ -373,7 +370,7 @@ static bool entry_reached(struct check_ctx *c, uint32_t i)
  */
 static enum rule_result scan_area(struct check_ctx *c, entry_fn fn)
 {
-	const struct vmentry_env *env = c->in->env;
+	const struct vmentry_env *env = c->env;
 	uint32_t count;
 	bool checked = false;
 
@@ -383,7 +380,7 @@ static enum rule_result scan_area(struct check_ctx *c, entry_fn fn)
 		return RULE_NA;
 	if (!env->msr_load_known) {
 		c->qualification = 1;
-		c->f->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
+		c->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
 		return check_undecided(c,
 		                       "cannot decide: VM_ENTRY_MSR_LOAD_COUNT = %u but the "
 		                       "contents of the VM-entry MSR-load area are not given",
@@ -394,7 +391,7 @@ static enum rule_result scan_area(struct check_ctx *c, entry_fn fn)
 
 		c->qualification = (uint64_t)i + 1;
 		if (i >= env->n_msr_load) {
-			c->f->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
+			c->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
 			return check_undecided(
 			    c,
 			    "cannot decide: VM_ENTRY_MSR_LOAD_COUNT = %u but the "
@@ -611,7 +608,7 @@ static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vm
 	if (v & EFER_LME)
 		lm = check_intel64(c);
 	if (v & EFER_NXE)
-		nx = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
+		nx = check_cpuid_bit(c, CF_80000001_0_EDX, 20);
 	if (lm == TRI_NO || nx == TRI_NO) {
 		const char *bit = lm == TRI_NO ? "LME (bit 8)" : "NXE (bit 11)";
 
@@ -775,7 +772,8 @@ static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_ms
 static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uint64_t v,
                         uint64_t *rsvd, char *why, size_t n)
 {
-	const struct vmx_cpuid_leaf *l;
+	const struct vmcsl_cpuid_fact *ecx = &c->k->cpuid[CF_D_1_ECX],
+	                              *edx = &c->k->cpuid[CF_D_1_EDX];
 	uint64_t r = m->rsvd;
 
 	check_snprintf(why, n, "reserved (SDM Vol. 4, Table 2-2)");
@@ -801,7 +799,7 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 			}
 		}
 		if (m->value == VAL_APIC_BASE) {
-			enum tri x2 = check_cpuid_bit(c, 1, 0, CPUID_ECX, 21);
+			enum tri x2 = check_cpuid_bit(c, CF_1_0_ECX, 21);
 
 			if (x2 == TRI_NO)
 				r |= APIC_BASE_EXTD;
@@ -821,8 +819,7 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 	case VAL_XSS:
 		/* Vol. 1 "Extended Supervisor State": bit i may be 1 only if
 		 * CPUID.(EAX=0DH,ECX=1):EDX:ECX[i] = 1 */
-		l = vmx_caps_cpuid(c->in->caps, 0xD, 1);
-		if (!l || (l->known & 0xC) != 0xC) {
+		if (!ecx->present || !edx->present) {
 			if (!v) {
 				*rsvd = 0;
 				return true;
@@ -833,11 +830,11 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 			               "unknown");
 			return false;
 		}
-		r = ~(((uint64_t)l->reg[CPUID_EDX] << 32) | l->reg[CPUID_ECX]);
+		r = ~(((uint64_t)edx->reg_value << 32) | ecx->reg_value);
 		check_snprintf(why, n,
 		               "which CPUID.(EAX=0DH,ECX=1):EDX:ECX = 0x%x:0x%x does not enumerate "
 		               "as IA32_XSS bits",
-		               l->reg[CPUID_EDX], l->reg[CPUID_ECX]);
+		               edx->reg_value, ecx->reg_value);
 		break;
 	default:
 		*rsvd = 0;
@@ -956,8 +953,8 @@ enum rule_result rule_msrload_count_recommended(struct check_ctx *c, uintptr_t a
 	count = V(c, VM_ENTRY_MSR_LOAD_COUNT);
 	if (count <= 512)
 		return count ? RULE_PASS : RULE_NA;
-	c->f->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
-	if (!vmx_caps_msr_bits(c->in->caps, VMX_MSR_MISC, BITMASK(L_MSR_MISC, MAX_MSR_LIST), &misc))
+	c->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
+	if (!caps_msr_bits(c->k, VMX_MSR_MISC, BITMASK(L_MSR_MISC, MAX_MSR_LIST), &misc))
 		return check_undecided(
 		    c,
 		    "cannot decide: VM_ENTRY_MSR_LOAD_COUNT = %llu may exceed the "

@@ -16,8 +16,8 @@
  *                may be 0; a guest that ran passed every check.
  *
  * Each piece of evidence is kept with the line it comes from and the checks it decided.  The
- * diagnosis is the checker's prediction (check_predict()) on the findings the outcome leaves:
- * findings of the classes the log shows passed are taken out.
+ * diagnosis is the checker's prediction on what the outcome leaves: vmcsl_predict() with the
+ * classes the log shows passed assumed passed.
  */
 #ifndef DIAGNOSE_DIAGNOSE_H
 #define DIAGNOSE_DIAGNOSE_H

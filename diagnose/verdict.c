@@ -268,16 +268,16 @@ static int finding_index(const struct diagnosis *g, int rule)
 	return -1;
 }
 
-/* The log's outcome against the prediction on what it leaves (filtered). */
-static void compare(struct diagnosis *g, const struct dump *d, struct check_report *filtered)
+/* The log's outcome against the prediction on what it leaves. */
+static void compare(struct diagnosis *g, const struct dump *d, const struct vmcsl_prediction *left)
 {
 	const struct dump_verdict *v = &d->observed;
 	const struct check_finding *c = contradiction(g);
 	const char *assumed = "";
 	int k;
 
-	g->outcome = filtered->prediction;
-	g->rule = filtered->deciding_rule;
+	g->outcome = left->outcome;
+	g->rule = left->rule;
 	g->agree = -1;
 	if (v->kind == VERDICT_NONE) {
 		snprintf(g->why, sizeof(g->why), "the log states no outcome for this dump");
@@ -373,21 +373,6 @@ static void compare(struct diagnosis *g, const struct dump *d, struct check_repo
 	         "(an erratum, a state the dump does not show)");
 }
 
-/* The report without the findings of the classes the outcome shows passed. */
-static void filter(const struct diagnosis *g, struct check_report *out)
-{
-	size_t k = 0;
-
-	*out = g->rep;
-	for (size_t i = 0; i < g->rep.n_findings; i++) {
-		if (g->ev.passed & CLS(check_rule_at(g->rep.findings[i].rule)->cls))
-			continue;
-		out->findings[k++] = g->rep.findings[i];
-	}
-	out->n_findings = k;
-	check_predict(out);
-}
-
 void diagnose_dump(const struct dump *d, const struct dump_facts *facts,
                    const struct processor *proc, struct diagnosis *g)
 {
@@ -396,6 +381,7 @@ void diagnose_dump(const struct dump *d, const struct dump_facts *facts,
 	uint8_t *bare = malloc(CHECK_MAX_RULES), *proved = malloc(CHECK_MAX_RULES);
 	int16_t *by_item = malloc(CHECK_MAX_RULES * sizeof(int16_t));
 	bool host_too = !(d->observed.kind == VERDICT_VMFAIL_VALID && d->observed.vm_error == 8);
+	struct vmcsl_prediction left;
 
 	if (!caps || !scratch || !bare || !proved || !by_item)
 		abort();
@@ -428,8 +414,9 @@ void diagnose_dump(const struct dump *d, const struct dump_facts *facts,
 	memcpy(proved, scratch->result, CHECK_MAX_RULES);
 	attribute(g, d, scratch, by_item);
 	classify(g, d, bare, proved, by_item);
-	filter(g, scratch);
-	compare(g, d, scratch);
+	/* The prediction on what the outcome leaves: its classes passed. */
+	vmcsl_predict(&g->rep.core, g->ev.passed, &left);
+	compare(g, d, &left);
 	free(by_item);
 	free(proved);
 	free(bare);

@@ -349,10 +349,57 @@ enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field
  */
 bool vmx_caps_field_index_beyond(const struct vmx_caps *c, const struct vmcs_field_info *f);
 
-/* ---- The state VM entry reads: VMCS contents plus the memory and processor state ---- */
+/* ---- Capabilities compiled once per processor ---- */
 
 /* Capacity of per-field arrays; the field table has fewer rows (a static assert checks). */
 #define VMCS_FIELD_CAPACITY 256
+/* 64-bit words of a bitset over the field table. */
+#define VMCSL_FIELD_WORDS (VMCS_FIELD_CAPACITY / 64)
+/* The CPUID registers the checks read (capsdb/cpuid_facts.def). */
+#define VMCSL_CPUID_FACTS 18
+
+/*
+ * One CPUID register as the checks read it: bit by bit (value where known) and as a whole
+ * (reg_value when reg_known).  A leaf beyond the maximum the processor reports reads as 0,
+ * known; a register known but for some bits answers those bits unknown and is unknown as a
+ * whole.  present: the capsdb entry lists the register itself.
+ */
+struct vmcsl_cpuid_fact {
+	uint32_t value, known;
+	uint32_t reg_value;
+	uint8_t reg_known, present;
+};
+
+/*
+ * The capabilities of one processor in the form the checks read, computed once by
+ * vmcsl_caps_compile() from a struct vmx_caps: the allowed settings of every control word,
+ * the CR0/CR4 fixed bits with what FIXED0 and FIXED1 imply of each other, which fields exist,
+ * MAXPHYADDR, the linear-address width, what the capabilities say of Intel 64, and the CPUID
+ * registers the checks read.  Every member is private to the checker; the struct is public
+ * only so that callers can allocate it (no heap; at most 1280 bytes, a static assert checks).
+ */
+struct vmcsl_caps {
+	struct vmx_allowed ctl[VMX_CTL__COUNT];
+	uint64_t msr[VMX_MSR__COUNT];       /* value under msr_known (an absent MSR reads 0) */
+	uint64_t msr_known[VMX_MSR__COUNT]; /* bits known: all for a present or absent MSR */
+	/* CR0_FIXED0, CR0_FIXED1, CR4_FIXED0, CR4_FIXED1: value and known bits, the other MSR of
+	 * each pair applied (a bit FIXED0 sets is set in FIXED1, one FIXED1 clears is clear in
+	 * FIXED0). */
+	uint64_t fixed[4], fixed_known[4];
+	uint64_t field_exists[VMCSL_FIELD_WORDS];  /* the field surely exists */
+	uint64_t field_unknown[VMCSL_FIELD_WORDS]; /* whether it exists is unknown */
+	struct vmcsl_cpuid_fact cpuid[VMCSL_CPUID_FACTS];
+	uint8_t maxphyaddr; /* CPUID.80000008H:EAX[7:0] when known and at most 52, else 0 */
+	uint8_t la_width;   /* 57 with 5-level paging, 48 without, 0 unknown */
+	/* Intel 64 support as the capabilities alone tell it (enum tri; TRI_UNKNOWN when they do
+	 * not), and whether IA32_VMX_BASIC[48] (32-bit VMX addresses) is known to be 1. */
+	uint8_t intel64, basic_w32;
+};
+
+/* Compiles raw capabilities (never fails: what raw does not say stays unknown). */
+void vmcsl_caps_compile(const struct vmx_caps *raw, struct vmcsl_caps *out);
+
+/* ---- The state VM entry reads: VMCS contents plus the memory and processor state ---- */
 
 /*
  * VMCS contents by field index (vmcs_field_index()).  A configuration gives every field a
@@ -468,6 +515,91 @@ const struct check_rule *check_rule_by_id(const char *id, size_t len);
 /* The outcome a rule's failure produces (for CHECK_CLASS_MSRLOAD the qualification is 0). */
 struct check_outcome check_rule_outcome(const struct check_rule *r);
 
+/* ---- The fast pass: every rule's result and the prediction, no strings ---- */
+
+#define VMCSL_MAX_RULES  384 /* capacity of the rule table (a static assert checks) */
+#define VMCSL_RULE_WORDS (VMCSL_MAX_RULES / 64)
+/* Capacity for the rules of CHECK_CLASS_MSRLOAD, which report an MSR-load entry. */
+#define VMCSL_MAX_MSRLOAD_RULES 16
+
+/* The outcome of a VM entry and the rule that decides it (-1 when none). */
+struct vmcsl_prediction {
+	struct check_outcome outcome;
+	int16_t rule;
+};
+
+/*
+ * What the fast pass found, by rule index (table order): a rule is in at most one of fail,
+ * undecided, mayfail and na; a rule in none passed.  The VMWRITEs that fail or may fail, by
+ * field index, for VM-instruction error 12 ([0]: the field does not exist) and 13 ([1]: the
+ * field is read-only).  A failing or undecided rule of CHECK_CLASS_MSRLOAD gives the 1-based
+ * MSR-load entry it is about (vmcsl_rule_msr_entry()).  sizeof() is at most 512 bytes (a
+ * static assert checks): it fits a kernel stack.
+ */
+struct vmcsl_result {
+	uint64_t fail[VMCSL_RULE_WORDS];
+	uint64_t undecided[VMCSL_RULE_WORDS];
+	uint64_t mayfail[VMCSL_RULE_WORDS];
+	uint64_t na[VMCSL_RULE_WORDS];
+	uint64_t vmwrite_fail[2][VMCSL_FIELD_WORDS];
+	uint64_t vmwrite_undecided[2][VMCSL_FIELD_WORDS];
+	uint32_t msr_entry[VMCSL_MAX_MSRLOAD_RULES];
+	struct vmcsl_prediction prediction;
+};
+
+/* The input of the fast pass: the VMCS, the rest of the entry's state, compiled capabilities. */
+struct vmcsl_input {
+	const struct vmcs_state *vmcs;
+	const struct vmentry_env *env;
+	const struct vmcsl_caps *caps;
+};
+
+/*
+ * Evaluates every rule on in and fills *out (the prediction included: vmcsl_predict() with no
+ * class assumed).  Formats no string, allocates nothing, touches no global state: callers on
+ * several processors may run it at once.  Uses about 2.5 KiB more stack only when a written
+ * field's VMWRITE fails (VM entry then reads the VMCS without that field).
+ */
+void vmcsl_check(const struct vmcsl_input *in, struct vmcsl_result *out);
+
+/*
+ * The rule's result in res: RULE_PASS, RULE_FAIL, RULE_NA, RULE_UNDECIDED or RULE_MAYFAIL.
+ */
+enum rule_result vmcsl_rule_result(const struct vmcsl_result *res, size_t rule);
+
+/*
+ * Sets a rule's result in res (and, for a rule of CHECK_CLASS_MSRLOAD, its 1-based entry): for
+ * callers that model a processor deviating from the SDM and want the prediction that follows.
+ */
+void vmcsl_result_set(struct vmcsl_result *res, size_t rule, enum rule_result r,
+                      uint32_t msr_entry);
+
+/*
+ * The MSR-load entry (1-based) a failing or undecided rule of CHECK_CLASS_MSRLOAD is about; 0
+ * for any other rule.
+ */
+uint32_t vmcsl_rule_msr_entry(const struct vmcsl_result *res, size_t rule);
+
+/*
+ * The prediction on res when the checks of the classes in assume_passed (bit 1 << class) are
+ * taken as passed (a log showing a later failure proves them passed): the first failing class
+ * tier's outcome, with the other VM-instruction error the SDM allows and whether another
+ * qualification may be reported; an undecided earlier check makes it undecided; an earlier
+ * implementation-specific one makes it processor-dependent.
+ */
+void vmcsl_predict(const struct vmcsl_result *res, unsigned assume_passed,
+                   struct vmcsl_prediction *out);
+
+/*
+ * The message and fix hint of one rule (not passed in res), formatted into the caller's
+ * buffers (NUL-terminated, truncated to their size): the rule is evaluated again in render
+ * mode on the same input.  *field gets the field the message is about (-1: none).  Returns the
+ * rule's result, which equals vmcsl_rule_result(res, rule).
+ */
+enum rule_result vmcsl_render(const struct vmcsl_input *in, const struct vmcsl_result *res,
+                              size_t rule, char *message, size_t message_len, char *hint,
+                              size_t hint_len, int *field);
+
 #define CHECK_MSG_MAX      320
 #define CHECK_MAX_FINDINGS 256
 #define CHECK_MAX_RULES    512
@@ -507,6 +639,7 @@ struct check_report {
 	/* Written fields whose VMWRITE fails or may fail, in field-table order. */
 	size_t n_vmwrite;
 	struct check_vmwrite vmwrite[VMCS_FIELD_CAPACITY];
+	struct vmcsl_result core; /* the fast pass's result the report was rendered from */
 };
 
 /* The input of a check: the VMCS, the processor's capabilities, and the rest of the state. */
@@ -523,6 +656,12 @@ struct check_input {
  * about 3 KiB of stack when a VMWRITE fails.
  */
 void check_run(const struct check_input *in, struct check_report *report);
+/*
+ * check_run() with in->caps already compiled into *compiled (vmcsl_caps_compile()): what a
+ * caller checking many VMCSs on one processor runs, compiling the capabilities once.
+ */
+void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *compiled,
+                        struct check_report *report);
 
 /*
  * Computes rep->prediction and rep->deciding_rule from rep->findings (check_run() ends with

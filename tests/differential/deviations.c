@@ -21,16 +21,6 @@ static int rule_index(const char *id, size_t len)
 	return -1;
 }
 
-/* The first rule of a class: what a finding becomes when Bochs reports it in that class. */
-static int stand_in(unsigned cls)
-{
-	for (size_t i = 0; i < check_rule_count(); i++) {
-		if (check_rule_at(i)->cls == cls)
-			return (int)i;
-	}
-	return -1;
-}
-
 static unsigned class_of_outcome(const struct check_outcome *o)
 {
 	if (o->kind == OUTCOME_VMFAIL_VALID)
@@ -38,6 +28,25 @@ static unsigned class_of_outcome(const struct check_outcome *o)
 		       : o->vm_instruction_error == 7 ? CHECK_CLASS_CTLS
 		                                      : CHECK_CLASS_INSTR;
 	return o->exit_reason == 34 ? CHECK_CLASS_MSRLOAD : CHECK_CLASS_GUEST;
+}
+
+/*
+ * The first rule whose own outcome is o (the MSR-load entry aside): what a finding becomes when
+ * Bochs reports it so.  The prediction reads a rule's outcome from the rule.
+ */
+static int stand_in(const struct check_outcome *o)
+{
+	unsigned cls = class_of_outcome(o);
+
+	for (size_t i = 0; i < check_rule_count(); i++) {
+		const struct check_rule *r = check_rule_at(i);
+		struct check_outcome ro = check_rule_outcome(r);
+
+		if (r->cls == cls && ro.vm_instruction_error == o->vm_instruction_error &&
+		    (cls == CHECK_CLASS_MSRLOAD || ro.exit_qualification == o->exit_qualification))
+			return (int)i;
+	}
+	return -1;
 }
 
 static bool parse_outcome(const char *s, struct check_outcome *o)
@@ -249,10 +258,11 @@ static void drop(struct check_report *rep, size_t i)
 	rep->n_findings--;
 }
 
-static bool add(struct check_report *rep, unsigned cls, const struct check_outcome *o)
+static bool add(struct check_report *rep, const struct check_outcome *o)
 {
 	struct check_finding *f;
-	int r = stand_in(cls);
+	unsigned cls = class_of_outcome(o);
+	int r = stand_in(o);
 
 	if (r < 0 || rep->n_findings >= CHECK_MAX_FINDINGS)
 		return false;
@@ -340,7 +350,7 @@ size_t dev_apply(const struct deviation *d, size_t n, const char *model, const s
 			if (f->result == RULE_UNDECIDED)
 				continue;
 			applied[k] = true;
-			f->rule = (uint16_t)stand_in(class_of_outcome(&x->reports));
+			f->rule = (uint16_t)stand_in(&x->reports);
 			f->result = RULE_FAIL;
 			f->outcome.kind = x->reports.kind;
 			f->outcome.vm_instruction_error = x->reports.vm_instruction_error;
@@ -354,7 +364,7 @@ size_t dev_apply(const struct deviation *d, size_t n, const char *model, const s
 		struct check_outcome o;
 
 		if (d[k].kind == DEV_EXTRA && for_model(&d[k], model) &&
-		    extra_fails(&d[k], c, &o) && add(rep, class_of_outcome(&o), &o))
+		    extra_fails(&d[k], c, &o) && add(rep, &o))
 			applied[k] = true;
 	}
 	for (size_t k = 0; k < n; k++)

@@ -1,0 +1,133 @@
+/*
+ * report.c -- the host-side report of a check: every finding with its message and hint, the
+ * VMWRITEs that fail, the counts.  Built from the core's fast pass (vmcsl_check()) and
+ * vmcsl_render() of the rules someone will read; the report is large (every message of every
+ * finding) and belongs to hosted callers, not to the freestanding core.
+ */
+#include <string.h>
+
+#include "vmcslint.h"
+
+/* The VMWRITE list of the report: error 12 fields, then error 13 fields, in field order. */
+static void list_vmwrites(struct check_report *rep, const struct vmcsl_result *res)
+{
+	rep->n_vmwrite = 0;
+	for (int e = 0; e < 2; e++) {
+		for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
+			uint64_t fail = res->vmwrite_fail[e][w];
+			uint64_t any = fail | res->vmwrite_undecided[e][w];
+
+			for (; any; any &= any - 1) {
+				unsigned b = (unsigned)__builtin_ctzll(any);
+				struct check_vmwrite *x = &rep->vmwrite[rep->n_vmwrite++];
+
+				x->field = (int16_t)(w * 64 + (int)b);
+				x->result = (fail >> b) & 1u ? RULE_FAIL : RULE_UNDECIDED;
+				x->error = e ? 13 : 12;
+				x->rule = (uint16_t)e; /* VMWRITE-FIELD-EXISTS, VMWRITE-READ-ONLY */
+			}
+		}
+	}
+}
+
+/* A finding of rule i rendered into *f. */
+static void render(const struct vmcsl_input *ci, const struct vmcsl_result *res, size_t i,
+                   enum rule_result r, struct check_finding *f)
+{
+	int field;
+	uint32_t entry = vmcsl_rule_msr_entry(res, i);
+
+	f->rule = (uint16_t)i;
+	f->result = (uint8_t)r;
+	f->outcome = check_rule_outcome(check_rule_at(i));
+	f->msr_index = -1;
+	if (check_rule_at(i)->cls == CHECK_CLASS_MSRLOAD) {
+		f->outcome.exit_qualification = entry;
+		f->msr_index = (int32_t)entry - 1;
+	}
+	vmcsl_render(ci, res, i, f->message, sizeof(f->message), f->hint, sizeof(f->hint), &field);
+	f->field = (int16_t)field;
+}
+
+void check_run(const struct check_input *in, struct check_report *rep)
+{
+	struct vmcsl_caps compiled;
+
+	vmcsl_caps_compile(in->caps, &compiled);
+	check_run_compiled(in, &compiled, rep);
+}
+
+void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *compiled,
+                        struct check_report *rep)
+{
+	struct vmcsl_input ci = {in->vmcs, in->env, compiled};
+	const struct vmcsl_result *res = &rep->core;
+	size_t nr = check_rule_count();
+
+	vmcsl_check(&ci, &rep->core);
+	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_mayfail = 0;
+	rep->n_not_applicable = 0;
+	rep->truncated = false;
+	for (size_t w = 0; w * 64 < nr; w++) {
+		uint64_t fail = res->fail[w], und = res->undecided[w], may = res->mayfail[w];
+		uint64_t na = res->na[w], any = fail | und | may;
+		size_t n = nr - w * 64 < 64 ? nr - w * 64 : 64;
+
+		/* RULE_PASS 0, RULE_FAIL 1, RULE_NA 2, RULE_UNDECIDED 3, RULE_MAYFAIL 4 */
+		for (size_t b = 0; b < n; b++)
+			rep->result[w * 64 + b] =
+			    (uint8_t)(((fail >> b) & 1u) | (((na >> b) & 1u) << 1) |
+			              (((und >> b) & 1u) * 3) | (((may >> b) & 1u) << 2));
+		rep->n_failed += (size_t)__builtin_popcountll(fail);
+		rep->n_undecided += (size_t)__builtin_popcountll(und);
+		rep->n_mayfail += (size_t)__builtin_popcountll(may);
+		rep->n_not_applicable += (size_t)__builtin_popcountll(na);
+		for (; any; any &= any - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(any);
+
+			if (rep->n_findings >= CHECK_MAX_FINDINGS) {
+				rep->truncated = true;
+				continue;
+			}
+			render(&ci, res, i, (enum rule_result)rep->result[i],
+			       &rep->findings[rep->n_findings++]);
+		}
+	}
+	rep->n_passed =
+	    nr - rep->n_failed - rep->n_undecided - rep->n_mayfail - rep->n_not_applicable;
+	list_vmwrites(rep, res);
+	rep->prediction = res->prediction.outcome;
+	rep->deciding_rule = res->prediction.rule;
+}
+
+/*
+ * Sets a finding's rule in the core result.  A rule found twice (a caller added one) keeps the
+ * worse result, and of two MSR-load entries the one the processor meets first.
+ */
+static void put_finding(struct vmcsl_result *res, const struct check_finding *f)
+{
+	enum rule_result had = vmcsl_rule_result(res, f->rule);
+	uint32_t q = (uint32_t)f->outcome.exit_qualification,
+	         e = vmcsl_rule_msr_entry(res, f->rule);
+
+	if (had == RULE_FAIL && f->result != RULE_FAIL)
+		return;
+	if (had == RULE_FAIL ||
+	    (f->result != RULE_FAIL && (had == RULE_UNDECIDED || had == RULE_MAYFAIL)))
+		q = e < q ? e : q;
+	vmcsl_result_set(res, f->rule, (enum rule_result)f->result, q);
+}
+
+void check_predict(struct check_report *rep)
+{
+	struct vmcsl_result *res = &rep->core;
+
+	for (size_t i = 0; i < check_rule_count(); i++)
+		if (vmcsl_rule_result(res, i) != RULE_NA)
+			vmcsl_result_set(res, i, RULE_PASS, 0);
+	for (size_t i = 0; i < rep->n_findings; i++)
+		put_finding(res, &rep->findings[i]);
+	vmcsl_predict(res, 0, &res->prediction);
+	rep->prediction = res->prediction.outcome;
+	rep->deciding_rule = res->prediction.rule;
+}
