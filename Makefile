@@ -30,7 +30,8 @@ CPUID_LIBS := $(shell pkg-config --libs libcpuid 2>/dev/null || echo -lcpuid)
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 # The freestanding core: no heap, no stdio (checked by `make check-core`).
-CORE_SRCS := $(filter-out fields/gen_names.c,$(wildcard fields/*.c capsdb/*.c checker/*.c))
+CORE_SRCS := $(filter-out fields/gen_names.c checker/gen_rules.c,\
+                           $(wildcard fields/*.c capsdb/*.c checker/*.c))
 # Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
 # file I/O, output formats.
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
@@ -44,7 +45,7 @@ DEFAULT_CAPS := capsdb/cpus/bochs-corei7_skylake_x.yaml
 # The differential test's corpus, deviations and runner (tests/differential/), shared by the
 # suite and `make differential`.
 DIFF_SRCS := $(filter-out tests/differential/main.c,$(wildcard tests/differential/*.c))
-TEST_SRCS := $(wildcard tests/*.c) $(DIFF_SRCS)
+TEST_SRCS := $(filter-out tests/fieldreads.c,$(wildcard tests/*.c)) $(DIFF_SRCS)
 
 # $(call objs,VARIANT_DIR,SRCS)
 objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
@@ -59,7 +60,7 @@ SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
 .PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
-        check-format check-core help differential
+        check-format check-core help differential fieldreads
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -78,6 +79,16 @@ $(O)/gen/field_names.h: fields/gen_names.c fields/vmcs_fields.def fields/vmcs_de
 	$(Q)$(O)/gen-names > $@.tmp && mv $@.tmp $@
 $(O)/obj/fields/fields.o $(O)/san/obj/fields/fields.o $(O)/fuzz/obj/fields/fields.o: \
 		$(O)/gen/field_names.h
+# The rule table of checker/rules.def with the fields each data row reads derived from the row.
+$(O)/gen/rule_table.h: checker/gen_rules.c checker/row_fields.c $(wildcard checker/*.def) \
+		checker/rows.h checker/check_internal.h checker/sdm_sections.h capsdb/caps_compiled.h \
+		fields/vmcs_fields.def fields/vmcs_layouts.def fields/vmcs_ids.h include/vmcslint.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 $(WARN) -Iinclude -Ifields -Icapsdb -Ichecker checker/gen_rules.c \
+		checker/row_fields.c -o $(O)/gen-rules
+	$(Q)$(O)/gen-rules > $@.tmp && mv $@.tmp $@
+$(O)/obj/checker/check.o $(O)/san/obj/checker/check.o $(O)/fuzz/obj/checker/check.o: \
+		$(O)/gen/rule_table.h
 
 $(O)/gen/builtin_caps.c: $(DEFAULT_CAPS) scripts/embed.sh
 	@mkdir -p $(dir $@)
@@ -140,6 +151,22 @@ bench: deps
 	@$(MAKE) --no-print-directory all probe $(O)/vmcslint-bench
 	@sh scripts/bench.sh $(BIN) $(O)/vmcslint-bench
 
+# ---- the fields each check reads, recorded (core built -DCHECK_TRACE_READS), against its rows ----
+$(O)/trace/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC trace $<')
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DCHECK_TRACE_READS -c $< -o $@
+
+$(O)/trace/obj/checker/check.o: $(O)/gen/rule_table.h
+$(O)/trace/obj/fields/fields.o: $(O)/gen/field_names.h
+
+$(O)/vmcslint-fieldreads: $(call objs,$(O)/trace,$(CORE_SRCS) tests/fieldreads.c) $(HOSTLIB)
+	$(Q)$(CC) $(CFLAGS) $(call objs,$(O)/trace,tests/fieldreads.c) $(HOSTLIB) \
+		$(call objs,$(O)/trace,$(CORE_SRCS)) -o $@ $(YAML_LIBS) $(CPUID_LIBS)
+
+fieldreads: $(O)/vmcslint-fieldreads
+	@./$(O)/vmcslint-fieldreads
+
 # ---- the differential test, longer: make differential CASES=N SEED=S [MODELS="a b"] ----
 CASES ?= 10000
 SEED  ?= 0x766d63736c696e74
@@ -159,7 +186,7 @@ demo: deps
 
 # The tests find the binary under test through VMCSLINT (CLI tests) and run from the top.
 test: deps
-	@$(MAKE) --no-print-directory check-format check-core
+	@$(MAKE) --no-print-directory check-format check-core fieldreads
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 
@@ -176,7 +203,7 @@ test-san: $(SBIN) $(STESTBIN) $(O)/gen-schema
 # The core must stay freestanding: compile it with -ffreestanding and no libc headers, without
 # PIC (as a kernel or the probe image builds it), and show that it holds no mutable data.
 CORE_CHECK_O := $(O)/core-check
-check-core: $(O)/gen/field_names.h
+check-core: $(O)/gen/field_names.h $(O)/gen/rule_table.h
 	@rm -rf $(CORE_CHECK_O) && mkdir -p $(CORE_CHECK_O)
 	@for f in $(CORE_SRCS); do \
 		$(CC) -std=c11 $(WARN) -O2 -ffreestanding -nostdinc -fno-pic -fno-pie \

@@ -4,31 +4,28 @@
  * "VM Entries": checks of the instruction, then controls and host state, then guest state,
  * then MSR loading).
  */
-#include "check_internal.h"
 #include "rules.h"
 #include "sdm_sections.h"
 
-#define VMWRITE CHECK_CLASS_VMWRITE
-#define INSTR   CHECK_CLASS_INSTR
-#define CTLS    CHECK_CLASS_CTLS
-#define HOST    CHECK_CLASS_HOST
-#define GUEST   CHECK_CLASS_GUEST
-#define MSRLOAD CHECK_CLASS_MSRLOAD
+/* The rule table, generated from rules.def by checker/gen_rules.c (each row's fields derived). */
+static const struct check_rule rule_table[] = {
+#include "rule_table.h"
+};
+
+/* How each rule is decided: a function, or the engine on a data row. */
+struct rule_impl {
+	check_fn fn;
+	uintptr_t arg;
+	struct row row;
+};
 
 /* clang-format off */
-static const struct check_rule rule_table[] = {
-#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) \
-	{ id, cls, err, qual, section, fields, summary },
-#include "rules.def"
-};
-
-static const check_fn rule_fn[] = {
-#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) fn,
-#include "rules.def"
-};
-
-static const uintptr_t rule_arg[] = {
-#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) (uintptr_t)(arg),
+static const struct rule_impl impl[] = {
+#define RULE(id, cls, err, qual, section, fields, fn_, arg_, summary) \
+	{ .fn = fn_, .arg = (uintptr_t)(arg_) },
+#define ROW(id, cls, qual, section, op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint, \
+            summary) \
+	{ .row = ROW_INIT(op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint) },
 #include "rules.def"
 };
 
@@ -36,22 +33,27 @@ static const uintptr_t rule_arg[] = {
 enum {
 	N_VMWRITE_RULES = 0
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) == VMWRITE)
+#define ROW(id, cls, ...) + ((cls) == VMWRITE)
 #include "rules.def"
 	,
 	FIRST_INSTR = 0
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < INSTR)
+#define ROW(id, cls, ...) + ((cls) < INSTR)
 #include "rules.def"
 	,
 	FIRST_CTLS = 0
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < CTLS)
+#define ROW(id, cls, ...) + ((cls) < CTLS)
 #include "rules.def"
 	,
 	FIRST_GUEST = 0
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < GUEST)
+#define ROW(id, cls, ...) + ((cls) < GUEST)
 #include "rules.def"
 	,
 	FIRST_MSRLOAD = 0
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < MSRLOAD)
+#define ROW(id, cls, ...) + ((cls) < MSRLOAD)
 #include "rules.def"
 };
 /* clang-format on */
@@ -130,13 +132,6 @@ const char *check_outcome_name(unsigned kind)
 	                                                  "undecided",    "processor_dependent"};
 
 	return kind < OUTCOME__COUNT ? names[kind] : "?";
-}
-
-const char *check_field_name(int id)
-{
-	const struct vmcs_field_info *f = id >= 0 ? vmcs_field_at((size_t)id) : NULL;
-
-	return f ? f->name : "?";
 }
 
 /* ---- what rules report ---- */
@@ -341,15 +336,20 @@ enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enu
 static void effective_controls(struct check_ctx *c)
 {
 	const uint64_t *v = c->v;
+	uint64_t *w = c->ctl;
 
-	c->pin = v[VMCS_PIN_BASED_VM_EXEC_CONTROL];
-	c->proc = v[VMCS_CPU_BASED_VM_EXEC_CONTROL];
-	c->exit = v[VMCS_VM_EXIT_CONTROLS];
-	c->entry = v[VMCS_VM_ENTRY_CONTROLS];
+	w[VMX_CTL_PIN] = v[VMCS_PIN_BASED_VM_EXEC_CONTROL];
+	w[VMX_CTL_PROC] = v[VMCS_CPU_BASED_VM_EXEC_CONTROL];
+	w[VMX_CTL_EXIT] = v[VMCS_VM_EXIT_CONTROLS];
+	w[VMX_CTL_ENTRY] = v[VMCS_VM_ENTRY_CONTROLS];
 	/* "activate secondary controls" 0: the secondary controls act as 0 (same for tertiary). */
-	c->proc2 = (c->proc & BIT(31)) ? v[VMCS_SECONDARY_VM_EXEC_CONTROL] : 0;
-	c->proc3 = (c->proc & BIT(17)) ? v[VMCS_TERTIARY_VM_EXEC_CONTROL] : 0;
-	c->exit2 = (c->exit & BIT(31)) ? v[VMCS_SECONDARY_VM_EXIT_CONTROLS] : 0;
+	w[VMX_CTL_PROC2] = (w[VMX_CTL_PROC] & BIT(31)) ? v[VMCS_SECONDARY_VM_EXEC_CONTROL] : 0;
+	w[VMX_CTL_PROC3] = (w[VMX_CTL_PROC] & BIT(17)) ? v[VMCS_TERTIARY_VM_EXEC_CONTROL] : 0;
+	w[VMX_CTL_EXIT2] = (w[VMX_CTL_EXIT] & BIT(31)) ? v[VMCS_SECONDARY_VM_EXIT_CONTROLS] : 0;
+	/* SDM 27.2.1.1: without "enable VM functions" no check reads the VM-function controls. */
+	w[VMX_CTL__COUNT] = (w[VMX_CTL_PROC2] & BITMASK(L_PROC2, ENABLE_VM_FUNCTIONS))
+	                        ? v[VMCS_VM_FUNCTION_CONTROL]
+	                        : 0;
 }
 
 static void ctx_init(struct check_ctx *c, const struct vmcsl_input *in)
@@ -362,6 +362,7 @@ static void ctx_init(struct check_ctx *c, const struct vmcsl_input *in)
 	c->res = NULL;
 	c->prev = NULL;
 	c->out = NULL;
+	c->reads = NULL;
 	effective_controls(c);
 }
 
@@ -406,6 +407,12 @@ static bool has_bit(const uint64_t *set, size_t i)
 	return (set[i / 64] >> (i % 64)) & 1u;
 }
 
+/* Evaluates rule i. */
+static enum rule_result evaluate(struct check_ctx *c, size_t i)
+{
+	return impl[i].fn ? impl[i].fn(c, impl[i].arg) : row_eval(c, &impl[i].row);
+}
+
 /* Runs the rules [from, to) and records their results. */
 static void run_rules(struct check_ctx *c, struct vmcsl_result *res, size_t from, size_t to)
 {
@@ -413,7 +420,7 @@ static void run_rules(struct check_ctx *c, struct vmcsl_result *res, size_t from
 		enum rule_result r;
 
 		c->qualification = 0;
-		r = rule_fn[i](c, rule_arg[i]);
+		r = evaluate(c, i);
 		switch (r) {
 		case RULE_PASS:
 			continue;
@@ -518,7 +525,7 @@ render_after_failed_vmwrites(struct check_ctx *c, const struct vmcsl_result *res
 	uint8_t known[VMCS_FIELD_CAPACITY];
 
 	view_after_vmwrites(c, res, value, known);
-	return rule_fn[rule](c, rule_arg[rule]);
+	return evaluate(c, rule);
 }
 
 enum rule_result vmcsl_render(const struct vmcsl_input *in, const struct vmcsl_result *res,
@@ -544,10 +551,65 @@ enum rule_result vmcsl_render(const struct vmcsl_input *in, const struct vmcsl_r
 	if (rule >= N_VMWRITE_RULES && vmwrites_fail(res))
 		r = render_after_failed_vmwrites(&c, res, rule);
 	else
-		r = rule_fn[rule](&c, rule_arg[rule]);
+		r = evaluate(&c, rule);
 	*field = c.field;
 	return r;
 }
+
+#ifdef CHECK_TRACE_READS
+void check_trace_read(const struct check_ctx *c, int field)
+{
+	if (c->reads && field >= 0 && field < VMCS_FIELD_CAPACITY)
+		c->reads[field / 64] |= 1ull << (field % 64);
+}
+
+void check_trace_ctl(const struct check_ctx *c, unsigned ctl)
+{
+	/* What the effective value rests on: the activating controls, then the word itself. */
+	switch (ctl) {
+	case VMX_CTL_PROC2:
+	case VMX_CTL_PROC3:
+		check_trace_read(c, VMCS_CPU_BASED_VM_EXEC_CONTROL);
+		if (c->ctl[VMX_CTL_PROC] & (ctl == VMX_CTL_PROC2 ? BIT(31) : BIT(17)))
+			check_trace_read(c, ctl_field(ctl));
+		return;
+	case VMX_CTL_EXIT2:
+		check_trace_read(c, VMCS_VM_EXIT_CONTROLS);
+		if (c->ctl[VMX_CTL_EXIT] & BIT(31))
+			check_trace_read(c, VMCS_SECONDARY_VM_EXIT_CONTROLS);
+		return;
+	case VMX_CTL__COUNT:
+		check_trace_ctl(c, VMX_CTL_PROC2);
+		if (c->ctl[VMX_CTL_PROC2] & BITMASK(L_PROC2, ENABLE_VM_FUNCTIONS))
+			check_trace_read(c, VMCS_VM_FUNCTION_CONTROL);
+		return;
+	default:
+		check_trace_read(c, ctl_field(ctl));
+		return;
+	}
+}
+
+void vmcsl_rule_reads(const struct vmcsl_input *in, const struct vmcsl_result *res, size_t rule,
+                      uint64_t reads[VMCSL_FIELD_WORDS])
+{
+	char message[CHECK_MSG_MAX], hint[CHECK_MSG_MAX];
+	struct check_ctx c;
+	struct check_text out = {message, hint, sizeof(message), sizeof(hint)};
+
+	ctx_init(&c, in);
+	c.prev = res;
+	c.out = &out;
+	c.field = -1;
+	c.qualification = 0;
+	for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
+		reads[w] = 0;
+	c.reads = reads;
+	if (rule >= N_VMWRITE_RULES && vmwrites_fail(res))
+		render_after_failed_vmwrites(&c, res, rule);
+	else if (rule < N_RULES)
+		evaluate(&c, rule);
+}
+#endif
 
 /* ---- the prediction ---- */
 

@@ -39,8 +39,14 @@ struct check_ctx {
 	const uint8_t *written; /* which fields software VMWRITEs */
 	const struct vmentry_env *env;
 	const struct vmcsl_caps *k;
-	/* Effective controls: secondary/tertiary/secondary-exit act as 0 when not activated. */
-	uint64_t pin, proc, proc2, proc3, exit, exit2, entry;
+	/*
+	 * Effective control words by enum vmx_ctl (and VMX_CTL__COUNT: the VM-function controls):
+	 * secondary/tertiary/secondary-exit act as 0 when not activated, the VM-function controls
+	 * without "enable VM functions".  Read them with CTL().
+	 */
+	uint64_t ctl[VMX_CTL__COUNT + 1];
+	/* CHECK_TRACE_READS builds: where the fields the rule reads are recorded, or NULL. */
+	uint64_t *reads;
 	/* The fast pass's result: the VMWRITE rules record their fields in res (NULL in render
 	 * mode) and read them back from prev. */
 	struct vmcsl_result *res;
@@ -51,14 +57,33 @@ struct check_ctx {
 	struct check_text *out; /* render mode: where the message and hint go; NULL: fast pass */
 };
 
-#define V(c, name)     ((c)->v[VMCS_##name])
-#define KNOWN(c, name) ((c)->known[VMCS_##name] != 0)
-/* Returns RULE_UNDECIDED from the rule when the field's value is unknown. */
-#define NEED(c, name)                                                                              \
+/*
+ * Every read of the VMCS goes through these, so that a test build (CHECK_TRACE_READS) can
+ * record the fields each rule reads and compare them with what the rule declares.
+ */
+#ifdef CHECK_TRACE_READS
+void check_trace_read(const struct check_ctx *c, int field);
+void check_trace_ctl(const struct check_ctx *c, unsigned ctl);
+#define CHECK_READ(c, id)      check_trace_read((c), (id))
+#define CHECK_READ_CTL(c, ctl) check_trace_ctl((c), (ctl))
+#else
+#define CHECK_READ(c, id)      ((void)0)
+#define CHECK_READ_CTL(c, ctl) ((void)0)
+#endif
+#define VAL(c, id)      (CHECK_READ((c), (id)), (c)->v[id])
+#define KNOWN_ID(c, id) (CHECK_READ((c), (id)), (c)->known[id] != 0)
+#define V(c, name)      VAL((c), VMCS_##name)
+#define KNOWN(c, name)  KNOWN_ID((c), VMCS_##name)
+/* An effective control word: CTL(c, PROC2). */
+#define CTL(c, w)     CTL_ID((c), VMX_CTL_##w)
+#define CTL_ID(c, w_) (CHECK_READ_CTL((c), (w_)), (c)->ctl[w_])
+/* Returns RULE_UNDECIDED from the rule when the value of field id is unknown. */
+#define NEED_ID(c, id)                                                                             \
 	do {                                                                                       \
-		if (!KNOWN(c, name))                                                               \
-			return check_unknown_field((c), VMCS_##name);                              \
+		if (!KNOWN_ID((c), (id)))                                                          \
+			return check_unknown_field((c), (id));                                     \
 	} while (0)
+#define NEED(c, name) NEED_ID((c), VMCS_##name)
 
 /*
  * The "unrestricted guest" VM-execution control as VM entry sees it (0 unless the secondary
@@ -68,10 +93,10 @@ struct check_ctx {
 #define NEED_UG(c)                                                                                 \
 	do {                                                                                       \
 		NEED(c, CPU_BASED_VM_EXEC_CONTROL);                                                \
-		if ((c)->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))                      \
+		if (CTL(c, PROC) & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))                   \
 			NEED(c, SECONDARY_VM_EXEC_CONTROL);                                        \
 	} while (0)
-#define UG(c) (((c)->proc2 & BITMASK(L_PROC2, UNRESTRICTED_GUEST)) != 0)
+#define UG(c) ((CTL(c, PROC2) & BITMASK(L_PROC2, UNRESTRICTED_GUEST)) != 0)
 
 /*
  * Whether VM entry treats the guest as in protected mode: CR0.PE of the guest CR0 field, but
@@ -81,7 +106,6 @@ struct check_ctx {
  */
 #define GUEST_PROTECTED(c) (!UG(c) || (V(c, GUEST_CR0) & BITMASK(L_CR0, PE)) != 0)
 
-/* Control bits by their layout names, e.g. PIN(c, NMI_EXITING). */
 #define BIT(n) (1ull << (n))
 
 /* Whether the rule runs in render mode (text is wanted). */
@@ -125,6 +149,14 @@ static inline bool check_canonical(uint64_t addr, unsigned width)
 	uint64_t top = addr >> (width - 1);
 
 	return top == 0 || top == (~0ull >> (width - 1));
+}
+
+/* v sign-extended from bit width-1: the canonical address nearest in spirit to v. */
+static inline uint64_t check_sign_extend(uint64_t v, unsigned width)
+{
+	uint64_t low = v & (~0ull >> (64 - width));
+
+	return (low >> (width - 1)) ? (low | (~0ull << width)) : low;
 }
 
 /* A CPUID bit of the capabilities (TRI_UNKNOWN when not known). */
@@ -208,6 +240,14 @@ size_t check_snprintf(char *buf, size_t n, const char *fmt, ...)
 
 /* The canonical name of field id ("?" when there is none). */
 const char *check_field_name(int id);
+/* The name of bit `bit` in the layout of field id (a one-bit range), or NULL when it has none. */
+const char *check_bit_name(int id, unsigned bit);
+/*
+ * "bit 7 (NAME), bit 9 (NAME)" for the bits of mask, at most four (then ", ..."), named from
+ * the layout of field id; a bit the layout does not name is called unnamed ("bit 3
+ * (reserved)"), or shown without a name when unnamed is NULL.
+ */
+void check_bit_list(char *buf, size_t n, int id, uint64_t mask, const char *unnamed);
 
 /* The predicate type and the name of each rule's function. */
 typedef enum rule_result (*check_fn)(struct check_ctx *c, uintptr_t arg);

@@ -1,5 +1,6 @@
 /*
- * fmt.c -- a small vsnprintf for findings, so the checker needs no libc.
+ * fmt.c -- a small vsnprintf for findings, so the checker needs no libc, and the names of
+ * fields and bits in messages.
  */
 #include "check_internal.h"
 
@@ -138,4 +139,51 @@ size_t check_snprintf(char *buf, size_t n, const char *fmt, ...)
 	r = check_vsnprintf(buf, n, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+const char *check_field_name(int id)
+{
+	const struct vmcs_field_info *f = id >= 0 ? vmcs_field_at((size_t)id) : NULL;
+
+	return f ? f->name : "?";
+}
+
+const char *check_bit_name(int id, unsigned bit)
+{
+	const struct vmcs_field_info *f = id >= 0 ? vmcs_field_at((size_t)id) : NULL;
+	const struct vmcs_bits_info *b;
+	size_t n = 0;
+
+	if (!f || f->layout == VMCS_LAYOUT_NONE)
+		return NULL;
+	b = vmcs_layout_bits(vmcs_layout_at(f->layout), &n);
+	for (size_t i = 0; b && i < n; i++) {
+		if (b[i].lo == bit && b[i].hi == bit)
+			return b[i].name;
+	}
+	return NULL;
+}
+
+void check_bit_list(char *buf, size_t n, int id, uint64_t mask, const char *unnamed)
+{
+	size_t len = 0;
+	unsigned shown = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64 && len < n; bit++) {
+		const char *name;
+
+		if (!((mask >> bit) & 1u))
+			continue;
+		if (shown == 4) {
+			check_snprintf(buf + len, n - len, ", ...");
+			return;
+		}
+		name = check_bit_name(id, bit);
+		if (!name)
+			name = unnamed;
+		len += check_snprintf(buf + len, n - len, "%sbit %u%s%s%s", shown ? ", " : "", bit,
+		                      name ? " (" : "", name ? name : "", name ? ")" : "");
+		shown++;
+	}
 }

@@ -1,565 +1,718 @@
 /*
- * rules_ctls.c -- SDM 27.2.1 "Checks on VMX Controls" (VMfailValid, VM-instruction error 7):
- * the shapes most checks of the VM-execution, VM-exit and VM-entry control fields share --
- * reserved bits, one control requiring another, the address of a structure a control points
- * at, an MSR area.  Their rows in checker/rules_ctls.def pack what differs into the arg.  The
- * other checks are in rules_ctls_exec.c (27.2.1.1) and rules_ctls_entry.c (27.2.1.3); every
- * check of 27.2.1.2 has one of these shapes.
+ * rules_ctls.c -- SDM 27.2.1 "Checks on VMX Controls" (VMfailValid, VM-instruction error 7)
+ * that are not rows of checker/rules_ctls.def: the CR3-target count, the TPR threshold against
+ * VTPR, the EPTP against IA32_VMX_EPT_VPID_CAP, the VM-function controls, and the fields of
+ * VM-entry event injection (interruption information, exception error code, instruction
+ * length).
  */
 #include "rules.h"
 
-/* ---- reading control vectors ---- */
+#define ENABLE_VMFUNC BITMASK(L_PROC2, ENABLE_VM_FUNCTIONS)
 
-/* Decoding of the args packed by CTL_DEP / CTL_ADDR / CTL_AREA (checker/rules_ctls.def). */
-#define DEP_IF_CTL(a)   ((unsigned)((a)&0xfu))
-#define DEP_THEN_CTL(a) ((unsigned)(((a) >> 4) & 0xfu))
-#define DEP_IF_BIT(a)   ((unsigned)(((a) >> 8) & 0xffu))
-#define DEP_THEN_BIT(a) ((unsigned)(((a) >> 16) & 0xffu))
-#define DEP_WANT(a)     ((unsigned)(((a) >> 24) & 1u))
-#define ADDR_FIELD(a)   ((int)((a)&0xffu))
-#define ADDR_CTL(a)     ((unsigned)(((a) >> 8) & 0xfu))
-#define ADDR_BIT(a)     ((unsigned)(((a) >> 12) & 0xffu))
-#define ADDR_MASK(a)    ((uint64_t)(((a) >> 20) & 0xfffu))
-#define AREA_ADDR(a)    ((int)((a)&0xffu))
-#define AREA_COUNT(a)   ((int)(((a) >> 8) & 0xffu))
-
-#define ACTIVATE_SECONDARY BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS)
-#define ACTIVATE_TERTIARY  BITMASK(L_PROC, ACTIVATE_TERTIARY_CONTROLS)
-#define ACTIVATE_EXIT2     BITMASK(L_EXIT, ACTIVATE_SECONDARY_CONTROLS)
-#define ENABLE_VMFUNC      BITMASK(L_PROC2, ENABLE_VM_FUNCTIONS)
-
-/* The VMCS field holding a control vector (an enum vmx_ctl, or CTL_VMFUNC). */
-static int ctl_field(unsigned ctl)
-{
-	switch (ctl) {
-	case VMX_CTL_PIN:
-		return VMCS_PIN_BASED_VM_EXEC_CONTROL;
-	case VMX_CTL_PROC:
-		return VMCS_CPU_BASED_VM_EXEC_CONTROL;
-	case VMX_CTL_PROC2:
-		return VMCS_SECONDARY_VM_EXEC_CONTROL;
-	case VMX_CTL_PROC3:
-		return VMCS_TERTIARY_VM_EXEC_CONTROL;
-	case VMX_CTL_EXIT:
-		return VMCS_VM_EXIT_CONTROLS;
-	case VMX_CTL_EXIT2:
-		return VMCS_SECONDARY_VM_EXIT_CONTROLS;
-	case VMX_CTL_ENTRY:
-		return VMCS_VM_ENTRY_CONTROLS;
-	default:
-		return VMCS_VM_FUNCTION_CONTROL;
-	}
-}
-
-static const char *field_name(int field)
-{
-	const struct vmcs_field_info *f = vmcs_field_at((size_t)field);
-
-	return f ? f->name : "?";
-}
-
-/*
- * The value the processor acts on: secondary, tertiary and secondary VM-exit controls count
- * as 0 without their activating control (the context already did that), the VM-function
- * controls without "enable VM functions" (SDM 27.2.1.1: no checks are performed on them).
- */
-static uint64_t ctl_value(const struct check_ctx *c, unsigned ctl)
-{
-	switch (ctl) {
-	case VMX_CTL_PIN:
-		return c->pin;
-	case VMX_CTL_PROC:
-		return c->proc;
-	case VMX_CTL_PROC2:
-		return c->proc2;
-	case VMX_CTL_PROC3:
-		return c->proc3;
-	case VMX_CTL_EXIT:
-		return c->exit;
-	case VMX_CTL_EXIT2:
-		return c->exit2;
-	case VMX_CTL_ENTRY:
-		return c->entry;
-	default:
-		return (c->proc2 & ENABLE_VMFUNC) ? V(c, VM_FUNCTION_CONTROL) : 0;
-	}
-}
-
-/* RULE_PASS when every field deciding the effective value of ctl is known. */
-static enum rule_result need_ctl(struct check_ctx *c, unsigned ctl)
-{
-	switch (ctl) {
-	case VMX_CTL_PIN:
-		NEED(c, PIN_BASED_VM_EXEC_CONTROL);
-		break;
-	case VMX_CTL_PROC:
-		NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-		break;
-	case VMX_CTL_PROC2:
-		NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-		if (c->proc & ACTIVATE_SECONDARY)
-			NEED(c, SECONDARY_VM_EXEC_CONTROL);
-		break;
-	case VMX_CTL_PROC3:
-		NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-		if (c->proc & ACTIVATE_TERTIARY)
-			NEED(c, TERTIARY_VM_EXEC_CONTROL);
-		break;
-	case VMX_CTL_EXIT:
-		NEED(c, VM_EXIT_CONTROLS);
-		break;
-	case VMX_CTL_EXIT2:
-		NEED(c, VM_EXIT_CONTROLS);
-		if (c->exit & ACTIVATE_EXIT2)
-			NEED(c, SECONDARY_VM_EXIT_CONTROLS);
-		break;
-	case VMX_CTL_ENTRY:
-		NEED(c, VM_ENTRY_CONTROLS);
-		break;
-	default:
-		NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-		if (!(c->proc & ACTIVATE_SECONDARY))
-			break;
-		NEED(c, SECONDARY_VM_EXEC_CONTROL);
-		if (c->proc2 & ENABLE_VMFUNC)
-			NEED(c, VM_FUNCTION_CONTROL);
-		break;
-	}
-	return RULE_PASS;
-}
-
-#define NEED_CTL(c, ctl)                                                                           \
+/* RULE_PASS when the effective secondary controls (CTL(c, PROC2)) are decided by known fields. */
+#define NEED_PROC2(c)                                                                              \
 	do {                                                                                       \
-		enum rule_result need_ = need_ctl((c), (ctl));                                     \
+		enum rule_result need_ = need_ctl((c), VMX_CTL_PROC2);                             \
 		if (need_ != RULE_PASS)                                                            \
 			return need_;                                                              \
 	} while (0)
 
-/* Whether bit of the effective control vector ctl is 1. */
-static bool ctl_bit(const struct check_ctx *c, unsigned ctl, unsigned bit)
+/*
+ * SDM 27.2.1.1: the CR3-target count must not exceed the number of CR3-target values the
+ * processor supports, IA32_VMX_MISC bits 24:16 (4 on all processors so far).
+ */
+enum rule_result rule_ctls_cr3_target_count(struct check_ctx *c, uintptr_t arg)
 {
-	return bit < 64 && ((ctl_value(c, ctl) >> bit) & 1u);
-}
+	uint64_t n, max;
 
-/* The name of a single-bit control of a control vector, from the layout table. */
-static const char *bit_name_or(unsigned ctl, unsigned bit, const char *unnamed)
-{
-	const struct vmcs_field_info *f = vmcs_field_at((size_t)ctl_field(ctl));
-	const struct vmcs_bits_info *b;
-	size_t n = 0;
-
-	if (!f || f->layout == VMCS_LAYOUT_NONE)
-		return unnamed;
-	b = vmcs_layout_bits(vmcs_layout_at(f->layout), &n);
-	for (size_t i = 0; b && i < n; i++) {
-		if (b[i].lo == bit && b[i].hi == bit)
-			return b[i].name;
+	(void)arg;
+	NEED(c, CR3_TARGET_COUNT);
+	n = V(c, CR3_TARGET_COUNT);
+	if (n == 0)
+		return RULE_PASS;
+	/* IA32_VMX_MISC[24:16] is at most 256 (SDM A.6): a larger count fails everywhere. */
+	if (n > 256) {
+		check_hint(c, "set CR3_TARGET_COUNT to at most 4 (every processor supports 4)");
+		return check_fail(c, VMCS_CR3_TARGET_COUNT,
+		                  "CR3_TARGET_COUNT = %llu exceeds 256, the most CR3-target values "
+		                  "any processor reports (IA32_VMX_MISC[24:16])",
+		                  (unsigned long long)n);
 	}
-	return unnamed;
-}
-
-static const char *bit_name(unsigned ctl, unsigned bit)
-{
-	return bit_name_or(ctl, bit, "reserved");
+	if (!caps_msr_bits(c->k, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
+		return check_undecided(c, "cannot decide: IA32_VMX_MISC is unknown for these "
+		                          "capabilities");
+	max = BITS_GET(max, L_MSR_MISC, CR3_TARGET_COUNT);
+	if (n <= max)
+		return RULE_PASS;
+	check_hint(c, "set CR3_TARGET_COUNT to at most %llu (IA32_VMX_MISC[24:16] on this CPU)",
+	           (unsigned long long)max);
+	return check_fail(
+	    c, VMCS_CR3_TARGET_COUNT,
+	    "CR3_TARGET_COUNT = %llu exceeds the %llu CR3-target values IA32_VMX_MISC "
+	    "reports",
+	    (unsigned long long)n, (unsigned long long)max);
 }
 
 /*
- * "bit 7 (PROCESS_POSTED_INTERRUPTS), bit 9 (...)" for the bits of mask, at most four; bits
- * without a name are called unnamed ("reserved", "default1").
+ * SDM 27.2.1.1: with "use TPR shadow" 1 and both "virtualize APIC accesses" and
+ * "virtual-interrupt delivery" 0, the value of bits 3:0 of the TPR threshold may not exceed
+ * bits 7:4 of VTPR, the byte at offset 80H of the virtual-APIC page (memory VM entry reads).
  */
-static void bits_list(char *buf, size_t n, unsigned ctl, uint64_t mask, const char *unnamed)
+enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg)
 {
-	size_t len = 0;
-	unsigned shown = 0;
+	uint64_t thr;
+	unsigned vtpr_hi;
 
-	buf[0] = '\0';
-	for (unsigned bit = 0; bit < 64 && len < n; bit++) {
-		if (!((mask >> bit) & 1u))
-			continue;
-		if (shown == 4) {
-			check_snprintf(buf + len, n - len, ", ...");
-			return;
-		}
-		len += check_snprintf(buf + len, n - len, "%sbit %u (%s)", shown ? ", " : "", bit,
-		                      bit_name_or(ctl, bit, unnamed));
-		shown++;
-	}
-}
-
-/*
- * " (with ACTIVATE_SECONDARY_CONTROLS, bit 31 of CPU_BASED_VM_EXEC_CONTROL)" when a bit of ctl
- * can only take effect after its activating control is set, else "".
- */
-static const char *activation_note(const struct check_ctx *c, unsigned ctl)
-{
-	if (ctl == VMX_CTL_PROC2 && !(c->proc & ACTIVATE_SECONDARY))
-		return " together with ACTIVATE_SECONDARY_CONTROLS (bit 31 of "
-		       "CPU_BASED_VM_EXEC_CONTROL)";
-	if (ctl == VMX_CTL_PROC3 && !(c->proc & ACTIVATE_TERTIARY))
-		return " together with ACTIVATE_TERTIARY_CONTROLS (bit 17 of "
-		       "CPU_BASED_VM_EXEC_CONTROL)";
-	if (ctl == VMX_CTL_EXIT2 && !(c->exit & ACTIVATE_EXIT2))
-		return " together with ACTIVATE_SECONDARY_CONTROLS (bit 31 of VM_EXIT_CONTROLS)";
-	if (ctl == CTL_VMFUNC && !(c->proc2 & ENABLE_VMFUNC))
-		return " together with ENABLE_VM_FUNCTIONS (bit 13 of SECONDARY_VM_EXEC_CONTROL)";
-	return "";
-}
-
-/*
- * Whether addr is within the physical-address width (SDM: "should not set any bits beyond the
- * processor's physical-address width"; IA32_VMX_BASIC[48] limits the structures a VMCS points
- * at to 32 bits, and is 0 on every processor that supports Intel 64, SDM A.1).  *limit receives
- * the width used.  RULE_UNDECIDED only when what is known does not settle it: an address below
- * 4 GBytes fits every processor, one with a bit at or above 52 fits none (MAXPHYADDR is at most
- * 52), and one beyond a known MAXPHYADDR fails whether the limit is 32 bits or MAXPHYADDR.
- */
-static enum rule_result phys_check(struct check_ctx *c, uint64_t addr, bool *ok, unsigned *limit)
-{
-	unsigned m = check_maxphyaddr(c);
-	enum tri w32 = caps_msr_bit(c->k, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
-
-	*limit = m;
-	*ok = true;
-	if ((addr >> 32) == 0)
+	(void)arg;
+	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
+	if (!(CTL(c, PROC) & BITMASK(L_PROC, USE_TPR_SHADOW)))
+		return RULE_NA;
+	NEED_PROC2(c);
+	if (CTL(c, PROC2) & (BITMASK(L_PROC2, VIRTUALIZE_APIC_ACCESSES) |
+	                     BITMASK(L_PROC2, VIRTUAL_INTERRUPT_DELIVERY)))
+		return RULE_NA;
+	NEED(c, TPR_THRESHOLD);
+	thr = V(c, TPR_THRESHOLD) & 0xf;
+	/* A threshold of 0 exceeds no VTPR: the page's contents do not matter. */
+	if (thr == 0)
 		return RULE_PASS;
-	if (w32 == TRI_UNKNOWN && check_intel64(c) == TRI_YES)
-		w32 = TRI_NO;
-	if (w32 == TRI_YES) {
-		*limit = 32;
-		*ok = false;
-		return RULE_PASS;
-	}
-	if (m && (addr >> m)) {
-		*ok = false;
-		return RULE_PASS;
-	}
-	if (addr >> 52) {
-		*limit = 52;
-		*ok = false;
-		return RULE_PASS;
-	}
-	if (w32 == TRI_UNKNOWN)
+	if (!c->env->vtpr_known)
 		return check_undecided(c,
-		                       "cannot decide whether 0x%llx fits the physical-address "
-		                       "width: IA32_VMX_BASIC (32-bit limit) is unknown",
-		                       (unsigned long long)addr);
-	if (m == 0)
-		return check_undecided(
-		    c,
-		    "cannot decide whether 0x%llx fits the physical-address width: "
-		    "MAXPHYADDR (CPUID.80000008H:EAX[7:0]) is unknown for these "
-		    "capabilities",
-		    (unsigned long long)addr);
+		                       "cannot decide: VTPR (offset 80H of the virtual-APIC page) "
+		                       "is not given (memory: virtual_apic: {vtpr: ...})");
+	vtpr_hi = c->env->vtpr >> 4;
+	if (thr <= vtpr_hi)
+		return RULE_PASS;
+	check_hint(
+	    c,
+	    "lower TPR_THRESHOLD[3:0] to at most %u, or raise VTPR to at least 0x%llx before "
+	    "VM entry",
+	    vtpr_hi, (unsigned long long)(thr << 4));
+	return check_fail(c, VMCS_TPR_THRESHOLD,
+	                  "TPR_THRESHOLD[3:0] = %llu exceeds VTPR[7:4] = %u (VTPR = 0x%x)",
+	                  (unsigned long long)thr, vtpr_hi, c->env->vtpr);
+}
+
+/* Applies an EPTP rule: "enable EPT" is 1 and the EPTP is known. */
+static enum rule_result eptp_gate(struct check_ctx *c)
+{
+	enum rule_result r = need_ctl(c, VMX_CTL_PROC2);
+
+	if (r != RULE_PASS)
+		return r;
+	if (!(CTL(c, PROC2) & BITMASK(L_PROC2, ENABLE_EPT)))
+		return RULE_NA;
+	NEED(c, EPT_POINTER);
 	return RULE_PASS;
 }
 
-/* ---- table-driven rules, shared by the three sections ---- */
-
-/*
- * SDM 27.2.1.1 / 27.2.1.2 / 27.2.1.3: reserved bits of the pin-based, primary and secondary
- * (when activated) and tertiary (when activated) processor-based VM-execution controls, of the
- * primary and secondary (when activated) VM-exit controls and of the VM-entry controls must be
- * set as the capability MSRs report (Appendix A: the TRUE MSRs when IA32_VMX_BASIC[55] is 1).
- */
-enum rule_result rule_ctls_reserved(struct check_ctx *c, uintptr_t arg)
+/* An IA32_VMX_EPT_VPID_CAP bit, or RULE_UNDECIDED (recorded) when the MSR is unknown. */
+static enum rule_result ept_cap(struct check_ctx *c, unsigned bit, bool *set)
 {
-	unsigned ctl = (unsigned)arg;
-	int field = ctl_field(ctl);
-	struct vmx_allowed a;
-	uint64_t v, extra, missing;
-	char set[160], clr[160];
+	enum tri t = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, bit);
 
-	NEED_CTL(c, ctl);
-	if ((ctl == VMX_CTL_PROC2 && !(c->proc & ACTIVATE_SECONDARY)) ||
-	    (ctl == VMX_CTL_PROC3 && !(c->proc & ACTIVATE_TERTIARY)) ||
-	    (ctl == VMX_CTL_EXIT2 && !(c->exit & ACTIVATE_EXIT2)))
-		return RULE_NA;
-	a = *check_allowed(c, (enum vmx_ctl)ctl);
-	v = ctl_value(c, ctl);
-	/*
-	 * The secondary, tertiary and secondary VM-exit controls have no default1 bits: their
-	 * capability MSRs report allowed-1 settings only (SDM A.3.3, A.3.4, A.4.2), so 0 is allowed
-	 * whatever they say.
-	 */
-	if (!a.known && v == 0 &&
-	    (ctl == VMX_CTL_PROC2 || ctl == VMX_CTL_PROC3 || ctl == VMX_CTL_EXIT2))
-		return RULE_PASS;
-	if (!a.known)
-		return check_undecided(
-		    c,
-		    "cannot decide the allowed settings of %s: %s is unknown for "
-		    "these capabilities",
-		    field_name(field), vmx_msr_name(a.msr));
-	extra = v & ~a.may_be_1 & ~a.may_unknown;
-	missing = a.must_be_1 & ~v;
-	if (!extra && !missing) {
-		if (v & a.may_unknown) {
-			bits_list(clr, sizeof(clr), ctl, v & a.may_unknown, "reserved");
-			return check_undecided(c,
-			                       "cannot decide whether %s = 0x%llx may set %s: what "
-			                       "%s allows there is unknown",
-			                       field_name(field), (unsigned long long)v, clr,
-			                       vmx_msr_name(a.msr));
-		}
-		if (!(a.must_unknown & ~v))
-			return RULE_PASS;
-		bits_list(set, sizeof(set), ctl, a.must_unknown & ~v, "default1");
+	if (t == TRI_UNKNOWN)
 		return check_undecided(c,
-		                       "cannot decide whether %s = 0x%llx may clear %s: whether %s "
-		                       "requires them is unknown",
-		                       field_name(field), (unsigned long long)v, set,
-		                       vmx_msr_name(a.msr));
-	}
-	bits_list(clr, sizeof(clr), ctl, extra, "reserved");
-	bits_list(set, sizeof(set), ctl, missing, "default1");
-	if (extra && missing) {
-		check_hint(c, "clear %s and set %s of %s, as %s requires on this CPU", clr, set,
-		           field_name(field), vmx_msr_name(a.msr));
-		return check_fail(
-		    c, field,
-		    "%s = 0x%llx: bits 0x%llx must be 0 and bits 0x%llx must be 1 per %s "
-		    "(must be 1: 0x%llx, may be 1: 0x%llx)",
-		    field_name(field), (unsigned long long)v, (unsigned long long)extra,
-		    (unsigned long long)missing, vmx_msr_name(a.msr),
-		    (unsigned long long)a.must_be_1, (unsigned long long)a.may_be_1);
-	}
-	if (extra) {
-		check_hint(c, "clear %s of %s: %s does not allow the 1-setting on this CPU", clr,
-		           field_name(field), vmx_msr_name(a.msr));
-		return check_fail(
-		    c, field,
-		    "%s = 0x%llx sets bits 0x%llx that %s does not allow to be 1 (may be "
-		    "1: 0x%llx)",
-		    field_name(field), (unsigned long long)v, (unsigned long long)extra,
-		    vmx_msr_name(a.msr), (unsigned long long)a.may_be_1);
-	}
-	check_hint(c, "set %s of %s: %s requires the 1-setting on this CPU", set, field_name(field),
-	           vmx_msr_name(a.msr));
-	return check_fail(c, field,
-	                  "%s = 0x%llx clears bits 0x%llx that %s requires to be 1 (must be 1: "
-	                  "0x%llx)",
-	                  field_name(field), (unsigned long long)v, (unsigned long long)missing,
-	                  vmx_msr_name(a.msr), (unsigned long long)a.must_be_1);
+		                       "cannot decide: IA32_VMX_EPT_VPID_CAP is unknown for these "
+		                       "capabilities");
+	*set = t == TRI_YES;
+	return RULE_PASS;
 }
 
 /*
- * SDM 27.2.1.1 / 27.2.1.2: a control that needs another: when bit if_bit of one control vector
- * is 1, bit then_bit of another must be 1 (e.g. "virtual NMIs" needs "NMI exiting") or, for
- * pairs that exclude each other, 0 ("virtualize x2APIC mode" and "virtualize APIC accesses").
+ * SDM 27.2.1.1: with "enable EPT" 1, the EPT memory type (EPTP bits 2:0) must be one that
+ * IA32_VMX_EPT_VPID_CAP reports: UC (0) if bit 8 is 1, WB (6) if bit 14 is 1.
  */
-enum rule_result rule_ctls_dep(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
 {
-	unsigned ic = DEP_IF_CTL(arg), ib = DEP_IF_BIT(arg);
-	unsigned tc = DEP_THEN_CTL(arg), tb = DEP_THEN_BIT(arg);
-	unsigned want = DEP_WANT(arg);
-	int tf = ctl_field(tc);
+	enum rule_result r = eptp_gate(c);
+	uint64_t eptp = V(c, EPT_POINTER), type;
+	bool uc = false, wb = false;
 
-	if (need_ctl(c, ic) != RULE_PASS) {
-		/* The first control unknown: the rule holds when the second has the wanted bit. */
-		if (need_ctl(c, tc) == RULE_PASS && (unsigned)ctl_bit(c, tc, tb) == want)
+	(void)arg;
+	if (r != RULE_PASS)
+		return r;
+	type = BITS_GET(eptp, L_EPTP, MEMORY_TYPE);
+	/* Only the capability bit of the type used decides; any other type fails everywhere. */
+	if (type == L_EPTP__V_UC || type == L_EPTP__V_WB) {
+		r = ept_cap(c,
+		            type == L_EPTP__V_UC ? L_MSR_EPT_VPID_CAP__MEMTYPE_UC
+		                                 : L_MSR_EPT_VPID_CAP__MEMTYPE_WB,
+		            type == L_EPTP__V_UC ? &uc : &wb);
+		if (r != RULE_PASS)
+			return r;
+		if (uc || wb)
 			return RULE_PASS;
-		return need_ctl(c, ic);
 	}
-	if (!ctl_bit(c, ic, ib))
-		return RULE_NA;
-	NEED_CTL(c, tc);
-	if ((unsigned)ctl_bit(c, tc, tb) == want)
+	/* For the hint: what this CPU reports, where known. */
+	uc = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) == TRI_YES;
+	wb = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) == TRI_YES;
+	check_hint(c,
+	           "set EPT_POINTER bits 2:0 to %s, the memory type this CPU reports for EPT "
+	           "paging structures",
+	           wb   ? "6 (WB)"
+	           : uc ? "0 (UC)"
+	                : "a type IA32_VMX_EPT_VPID_CAP reports");
+	return check_fail(c, VMCS_EPT_POINTER,
+	                  "EPT_POINTER = 0x%llx selects memory type %llu; IA32_VMX_EPT_VPID_CAP "
+	                  "allows %s%s%s",
+	                  (unsigned long long)eptp, (unsigned long long)type, uc ? "UC (0)" : "",
+	                  uc && wb ? " and " : "",
+	                  wb   ? "WB (6)"
+	                  : uc ? ""
+	                       : "no type");
+}
+
+/*
+ * SDM 27.2.1.1: with "enable EPT" 1, EPTP bits 5:3 (page-walk length minus 1) must give a
+ * length the processor supports: 3 (4 levels) if IA32_VMX_EPT_VPID_CAP[6] is 1, 4 (5 levels)
+ * if bit 7 is 1.
+ */
+enum rule_result rule_ctls_eptp_walk(struct check_ctx *c, uintptr_t arg)
+{
+	enum rule_result r = eptp_gate(c);
+	uint64_t eptp = V(c, EPT_POINTER), len;
+	bool four = false, five = false;
+
+	(void)arg;
+	if (r != RULE_PASS)
+		return r;
+	len = BITS_GET(eptp, L_EPTP, PAGE_WALK_LENGTH_MINUS_1);
+	/* Only 4- and 5-level walks exist (SDM A.10): the capability bit of the length used
+	 * decides. */
+	if (len == 3 || len == 4) {
+		r = ept_cap(
+		    c, len == 3 ? L_MSR_EPT_VPID_CAP__PAGE_WALK_4 : L_MSR_EPT_VPID_CAP__PAGE_WALK_5,
+		    len == 3 ? &four : &five);
+		if (r != RULE_PASS)
+			return r;
+		if (four || five)
+			return RULE_PASS;
+	}
+	four = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
+	five = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
+	check_hint(c, "EPTP bits 5:3 hold the page-walk length minus 1: write %s",
+	           four   ? "3 (0x18) for 4-level EPT"
+	           : five ? "4 (0x20) for 5-level EPT"
+	                  : "a length the CPU reports");
+	return check_fail(c, VMCS_EPT_POINTER,
+	                  "EPT_POINTER = 0x%llx gives a page-walk length of %llu levels; "
+	                  "IA32_VMX_EPT_VPID_CAP reports %s%s%s",
+	                  (unsigned long long)eptp, (unsigned long long)(len + 1), four ? "4" : "",
+	                  four && five ? " and " : "",
+	                  five   ? "5"
+	                  : four ? ""
+	                         : "none");
+}
+
+/*
+ * SDM 27.2.1.1: with "enable EPT" 1, EPTP bit 6 (accessed and dirty flags) must be 0 when
+ * IA32_VMX_EPT_VPID_CAP[21] is 0, and bit 7 (supervisor shadow-stack control) when
+ * IA32_VMX_EPT_VPID_CAP[23] is 0.  arg: the EPTP bit.
+ */
+enum rule_result rule_ctls_eptp_cap(struct check_ctx *c, uintptr_t arg)
+{
+	bool ad = arg == L_EPTP__ENABLE_ACCESSED_DIRTY;
+	unsigned cap =
+	    ad ? L_MSR_EPT_VPID_CAP__ACCESSED_DIRTY : L_MSR_EPT_VPID_CAP__SUPERVISOR_SHADOW_STACK;
+	const char *what = ad ? "EPT accessed/dirty flags" : "EPT supervisor shadow-stack control";
+	enum rule_result r = eptp_gate(c);
+	uint64_t eptp = V(c, EPT_POINTER);
+	bool ok = false;
+
+	if (r != RULE_PASS)
+		return r;
+	if (!(eptp & BIT(arg)))
 		return RULE_PASS;
-	if (want) {
-		check_hint(c, "set %s (bit %u of %s)%s, or clear %s (bit %u of %s)",
-		           bit_name(tc, tb), tb, field_name(tf), activation_note(c, tc),
-		           bit_name(ic, ib), ib, field_name(ctl_field(ic)));
-		return check_fail(c, tf,
-		                  "%s (bit %u of %s = 0x%llx) is 1 but %s (bit %u of %s = 0x%llx) "
-		                  "is 0",
-		                  bit_name(ic, ib), ib, field_name(ctl_field(ic)),
-		                  (unsigned long long)ctl_value(c, ic), bit_name(tc, tb), tb,
-		                  field_name(tf), (unsigned long long)ctl_value(c, tc));
-	}
-	check_hint(c, "clear %s (bit %u of %s) or %s (bit %u of %s): they cannot both be 1",
-	           bit_name(tc, tb), tb, field_name(tf), bit_name(ic, ib), ib,
-	           field_name(ctl_field(ic)));
-	return check_fail(c, tf, "%s (bit %u) and %s (bit %u) are both 1 (%s = 0x%llx)",
-	                  bit_name(ic, ib), ib, bit_name(tc, tb), tb, field_name(tf),
-	                  (unsigned long long)ctl_value(c, tc));
-}
-
-/* Applies an address rule: its control bit is 1 and the address is known. */
-static enum rule_result addr_gate(struct check_ctx *c, uintptr_t arg)
-{
-	int field = ADDR_FIELD(arg);
-
-	NEED_CTL(c, ADDR_CTL(arg));
-	if (!ctl_bit(c, ADDR_CTL(arg), ADDR_BIT(arg)))
-		return RULE_NA;
-	if (!c->known[field])
-		return check_unknown_field(c, field);
-	return RULE_PASS;
-}
-
-/*
- * SDM 27.2.1.1: when a control that uses a structure in memory is 1, the low bits of the
- * structure's address must be 0: bits 11:0 of the I/O-bitmap, MSR-bitmap, virtual-APIC,
- * APIC-access, PML, SPPTP, EPTP-list, VMREAD/VMWRITE-bitmap, #VE-information and PASID-directory
- * addresses; bits 5:0 of the posted-interrupt descriptor address; bits 2:0 of the PID-pointer
- * table address; bits 2:0 and 11:5 of the HLATP (bits 4:3 hold its PWT and PCD).
- */
-enum rule_result rule_ctls_addr_align(struct check_ctx *c, uintptr_t arg)
-{
-	enum rule_result r = addr_gate(c, arg);
-	int field = ADDR_FIELD(arg);
-	uint64_t mask = ADDR_MASK(arg), v;
-	unsigned ctl = ADDR_CTL(arg), bit = ADDR_BIT(arg);
-
-	if (r != RULE_PASS)
-		return r;
-	v = c->v[field];
-	if (!(v & mask))
-		return RULE_PASS;
-	if (((mask + 1) & mask) == 0) {
-		check_hint(c, "align %s to %llu bytes (e.g. 0x%llx), or clear %s",
-		           field_name(field), (unsigned long long)(mask + 1),
-		           (unsigned long long)(v & ~mask), bit_name(ctl, bit));
-		return check_fail(
-		    c, field,
-		    "%s = 0x%llx is not %llu-byte aligned (bits 0x%llx must be 0) while "
-		    "%s (bit %u of %s) is 1",
-		    field_name(field), (unsigned long long)v, (unsigned long long)(mask + 1),
-		    (unsigned long long)mask, bit_name(ctl, bit), bit, field_name(ctl_field(ctl)));
-	}
-	check_hint(c, "clear bits 0x%llx of %s (e.g. 0x%llx)", (unsigned long long)(v & mask),
-	           field_name(field), (unsigned long long)(v & ~mask));
-	return check_fail(c, field,
-	                  "%s = 0x%llx sets reserved bits 0x%llx (bits 0x%llx must be 0) while %s "
-	                  "(bit %u of %s) is 1",
-	                  field_name(field), (unsigned long long)v, (unsigned long long)(v & mask),
-	                  (unsigned long long)mask, bit_name(ctl, bit), bit,
-	                  field_name(ctl_field(ctl)));
-}
-
-/* Fails an address beyond the physical-address width limit (bits limit and up set). */
-static enum rule_result fail_width(struct check_ctx *c, int field, uint64_t addr, unsigned limit)
-{
-	check_hint(c, "use a physical address below 0x%llx (%u-bit physical-address width) for %s",
-	           (unsigned long long)(1ull << limit), limit, field_name(field));
-	return check_fail(c, field,
-	                  "%s = 0x%llx sets bits at or above bit %u, beyond the processor's "
-	                  "physical-address width",
-	                  field_name(field), (unsigned long long)addr, limit);
-}
-
-/*
- * SDM 27.2.1.1: when a control that uses a structure in memory is 1, the structure's address
- * must not set bits beyond the processor's physical-address width (I/O and MSR bitmaps,
- * virtual-APIC and APIC-access pages, posted-interrupt descriptor, PML buffer, SPPT, EPTP list,
- * VMREAD/VMWRITE bitmaps, #VE information area, PASID directories, HLATP, PID-pointer table).
- */
-enum rule_result rule_ctls_addr_width(struct check_ctx *c, uintptr_t arg)
-{
-	enum rule_result r = addr_gate(c, arg);
-	int field = ADDR_FIELD(arg);
-	unsigned limit;
-	bool ok;
-
-	if (r != RULE_PASS)
-		return r;
-	r = phys_check(c, c->v[field], &ok, &limit);
-	if (r != RULE_PASS || ok)
-		return r;
-	return fail_width(c, field, c->v[field], limit);
-}
-
-/* Applies an MSR-area rule: the count is not 0 and the address is known. */
-static enum rule_result area_gate(struct check_ctx *c, uintptr_t arg)
-{
-	int count = AREA_COUNT(arg), addr = AREA_ADDR(arg);
-
-	if (!c->known[count])
-		return check_unknown_field(c, count);
-	if (c->v[count] == 0)
-		return RULE_NA;
-	if (!c->known[addr])
-		return check_unknown_field(c, addr);
-	return RULE_PASS;
-}
-
-/*
- * SDM 27.2.1.2 / 27.2.1.3: when the VM-exit MSR-store, VM-exit MSR-load or VM-entry MSR-load
- * count is not 0, the lower 4 bits of the area's address must be 0 (16-byte entries).
- */
-enum rule_result rule_ctls_area_align(struct check_ctx *c, uintptr_t arg)
-{
-	enum rule_result r = area_gate(c, arg);
-	int addr = AREA_ADDR(arg);
-	uint64_t v = c->v[addr];
-
-	if (r != RULE_PASS)
-		return r;
-	if (!(v & 0xf))
-		return RULE_PASS;
-	check_hint(c, "align %s to 16 bytes (e.g. 0x%llx), or set %s to 0", field_name(addr),
-	           (unsigned long long)(v & ~0xfull), field_name(AREA_COUNT(arg)));
-	return check_fail(c, addr,
-	                  "%s = 0x%llx is not 16-byte aligned (bits 3:0 must be 0) with %s = %llu",
-	                  field_name(addr), (unsigned long long)v, field_name(AREA_COUNT(arg)),
-	                  (unsigned long long)c->v[AREA_COUNT(arg)]);
-}
-
-/*
- * SDM 27.2.1.2 / 27.2.1.3: when the count of an MSR area is not 0, its address must not set
- * bits beyond the processor's physical-address width.
- */
-enum rule_result rule_ctls_area_width(struct check_ctx *c, uintptr_t arg)
-{
-	enum rule_result r = area_gate(c, arg);
-	int addr = AREA_ADDR(arg);
-	unsigned limit;
-	bool ok;
-
-	if (r != RULE_PASS)
-		return r;
-	r = phys_check(c, c->v[addr], &ok, &limit);
-	if (r != RULE_PASS || ok)
-		return r;
-	return fail_width(c, addr, c->v[addr], limit);
-}
-
-/*
- * SDM 27.2.1.2 / 27.2.1.3: when the count of an MSR area is not 0, the address of its last
- * byte (address + count * 16 - 1, computed without truncation) must not set bits beyond the
- * processor's physical-address width.
- */
-enum rule_result rule_ctls_area_last(struct check_ctx *c, uintptr_t arg)
-{
-	enum rule_result r = area_gate(c, arg);
-	int addr = AREA_ADDR(arg), count = AREA_COUNT(arg);
-	uint64_t base = c->v[addr], span = c->v[count] * 16 - 1, last;
-	unsigned limit;
-	bool ok;
-
-	if (r != RULE_PASS)
-		return r;
-	if (base > ~0ull - span) {
-		check_hint(c,
-		           "lower %s or %s so that the area ends below the physical-address width",
-		           field_name(addr), field_name(count));
-		return check_fail(c, addr,
-		                  "the MSR area at %s = 0x%llx with %s = %llu entries runs past "
-		                  "2^64",
-		                  field_name(addr), (unsigned long long)base, field_name(count),
-		                  (unsigned long long)c->v[count]);
-	}
-	last = base + span;
-	r = phys_check(c, last, &ok, &limit);
+	r = ept_cap(c, cap, &ok);
 	if (r != RULE_PASS || ok)
 		return r;
 	check_hint(c,
-	           "lower %s or %s so that the last byte (address + count * 16 - 1) is below "
-	           "0x%llx",
-	           field_name(addr), field_name(count), (unsigned long long)(1ull << limit));
-	return check_fail(c, addr,
-	                  "the last byte of the MSR area (%s = 0x%llx, %s = %llu) is at 0x%llx, "
-	                  "beyond the %u-bit physical-address width",
-	                  field_name(addr), (unsigned long long)base, field_name(count),
-	                  (unsigned long long)c->v[count], (unsigned long long)last, limit);
+	           "clear EPT_POINTER bit %u: this CPU has no %s (IA32_VMX_EPT_VPID_CAP[%u] is 0)",
+	           (unsigned)arg, what, cap);
+	return check_fail(c, VMCS_EPT_POINTER,
+	                  "EPT_POINTER = 0x%llx enables %s (bit %u), which IA32_VMX_EPT_VPID_CAP "
+	                  "does not report",
+	                  (unsigned long long)eptp,
+	                  ad ? "EPT accessed/dirty flags" : "supervisor shadow-stack control",
+	                  (unsigned)arg);
+}
+
+/*
+ * SDM 27.2.1.1: with "enable VM functions" 1, the VM-function controls must not set bits that
+ * IA32_VMX_VMFUNC reports as reserved (with the control 0 they are not checked).
+ */
+enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
+{
+	enum rule_result r = need_ctl(c, VMX_CTL_PROC2);
+	uint64_t v, allowed;
+
+	(void)arg;
+	if (r != RULE_PASS)
+		return r;
+	if (!(CTL(c, PROC2) & ENABLE_VMFUNC))
+		return RULE_NA;
+	NEED(c, VM_FUNCTION_CONTROL);
+	v = V(c, VM_FUNCTION_CONTROL);
+	if (v == 0)
+		return RULE_PASS;
+	if (!caps_msr_bits(c->k, VMX_MSR_VMFUNC, v, &allowed)) {
+		/* A bit the MSR is known to clear fails whatever the rest says. */
+		allowed = c->k->msr[VMX_MSR_VMFUNC];
+		if (!(v & c->k->msr_known[VMX_MSR_VMFUNC] & ~allowed))
+			return check_undecided(c, "cannot decide: IA32_VMX_VMFUNC is unknown for "
+			                          "these capabilities");
+	}
+	if (!(v & ~allowed))
+		return RULE_PASS;
+	check_hint(c,
+	           "clear bits 0x%llx of VM_FUNCTION_CONTROL: IA32_VMX_VMFUNC (0x%llx) does not "
+	           "offer those VM functions",
+	           (unsigned long long)(v & ~allowed), (unsigned long long)allowed);
+	return check_fail(c, VMCS_VM_FUNCTION_CONTROL,
+	                  "VM_FUNCTION_CONTROL = 0x%llx enables VM functions 0x%llx that "
+	                  "IA32_VMX_VMFUNC reports as reserved",
+	                  (unsigned long long)v, (unsigned long long)(v & ~allowed));
+}
+
+/*
+ * Names the layout table does not have yet (FRED specification, "VMX interactions"): bit 13 of
+ * the VM-entry interruption-information field marks a nested exception, and IA32_VMX_BASIC[58]
+ * reports that VM entry accepts it.
+ */
+#define INTR_INFO_NESTED_EXCEPTION BIT(13)
+#define BASIC_NESTED_EXCEPTION     58
+
+/* Exceptions that push an error code (#DF, #TS, #NP, #SS, #GP, #PF, #AC): SDM 27.2.1.3. */
+#define VEC_DF 8
+#define VEC_AC 17
+#define ERROR_CODE_VECTORS                                                                         \
+	(BIT(VEC_DF) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | BIT(14) | BIT(VEC_AC))
+/* Other events (type 7): 0 is a pending MTF VM exit; FRED adds 1 (SYSCALL), 2 (SYSENTER). */
+#define OTHER_MTF      0
+#define OTHER_SYSCALL  1
+#define OTHER_SYSENTER 2
+/* Instruction lengths VM entry accepts for software events (an instruction is 1-15 bytes). */
+#define MAX_INSTR_LEN 15
+
+static const char *const type_name[8] = {
+    "external interrupt", "reserved type 1",    "NMI",
+    "hardware exception", "software interrupt", "privileged software exception",
+    "software exception", "other event",
+};
+
+/* The event VM entry injects. */
+struct evt {
+	uint64_t info;
+	unsigned type, vector;
+	bool deliver; /* deliver-error-code bit */
+};
+
+/* RULE_PASS with *e filled when an event is injected (valid bit 1), else RULE_NA/UNDECIDED. */
+static enum rule_result evt_read(struct check_ctx *c, struct evt *e)
+{
+	*e = (struct evt){0, 0, 0, false};
+	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
+	e->info = V(c, VM_ENTRY_INTR_INFO_FIELD);
+	if (!(e->info & BITMASK(L_INTR_INFO, VALID)))
+		return RULE_NA;
+	e->type = (unsigned)BITS_GET(e->info, L_INTR_INFO, TYPE);
+	e->vector = (unsigned)BITS_GET(e->info, L_INTR_INFO, VECTOR);
+	e->deliver = (e->info & BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)) != 0;
+	return RULE_PASS;
+}
+
+/* Reads the injected event into e; returns RULE_NA / RULE_UNDECIDED from the rule when VM entry
+ * injects none or the field is unknown. */
+#define EVT(c, e)                                                                                  \
+	do {                                                                                       \
+		enum rule_result evt_ = evt_read((c), &(e));                                       \
+		if (evt_ != RULE_PASS)                                                             \
+			return evt_;                                                               \
+	} while (0)
+
+static bool is_software_event(unsigned type)
+{
+	return type == L_INTR_INFO__V_SOFTWARE_INTERRUPT ||
+	       type == L_INTR_INFO__V_PRIVILEGED_SOFTWARE_EXCEPTION ||
+	       type == L_INTR_INFO__V_SOFTWARE_EXCEPTION;
+}
+
+/* An IA32_VMX_BASIC / IA32_VMX_MISC bit, or RULE_UNDECIDED (recorded) when unknown. */
+static enum rule_result caps_bit(struct check_ctx *c, enum vmx_msr_id msr, unsigned bit, bool *set)
+{
+	enum tri t = caps_msr_bit(c->k, msr, bit);
+
+	if (t == TRI_UNKNOWN)
+		return check_undecided(c, "cannot decide: %s is unknown for these capabilities",
+		                       vmx_msr_name(msr));
+	*set = t == TRI_YES;
+	return RULE_PASS;
+}
+
+/*
+ * SDM 27.2.1.3: the interruption type of an injected event is not reserved: type 1 never
+ * exists, type 7 (other event) only on processors that support the 1-setting of the "monitor
+ * trap flag" VM-execution control.
+ */
+enum rule_result rule_ctls_evt_type(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	struct vmx_allowed a;
+
+	(void)arg;
+	EVT(c, e);
+	if (e.type == 1) {
+		check_hint(c, "use a defined interruption type in bits 10:8 (0 external interrupt, "
+		              "2 NMI, 3 hardware exception, 4-6 software events)");
+		return check_fail(
+		    c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+		    "VM_ENTRY_INTR_INFO_FIELD = 0x%llx injects an event of the reserved "
+		    "interruption type 1",
+		    (unsigned long long)e.info);
+	}
+	if (e.type != L_INTR_INFO__V_OTHER_EVENT)
+		return RULE_PASS;
+	a = *check_allowed(c, VMX_CTL_PROC);
+	switch (vmx_allowed_may_be_1(&a, L_PROC__MONITOR_TRAP_FLAG)) {
+	case TRI_UNKNOWN:
+		return check_undecided(
+		    c,
+		    "cannot decide whether type 7 is reserved: whether %s allows "
+		    "\"monitor trap flag\" is unknown",
+		    vmx_msr_name(a.msr));
+	case TRI_YES:
+		return RULE_PASS;
+	default:
+		break;
+	}
+	check_hint(c, "do not inject type 7 (other event) on this CPU: it has no monitor trap "
+	              "flag, so no MTF VM exit can be pending");
+	return check_fail(
+	    c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	    "VM_ENTRY_INTR_INFO_FIELD = 0x%llx injects type 7 (other event), reserved "
+	    "because %s does not allow \"monitor trap flag\"",
+	    (unsigned long long)e.info, vmx_msr_name(a.msr));
+}
+
+/* SDM 27.2.1.3: an injected hardware exception has a vector of at most 31. */
+enum rule_result rule_ctls_evt_hw_vector(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+
+	(void)arg;
+	EVT(c, e);
+	if (e.type != L_INTR_INFO__V_HARDWARE_EXCEPTION)
+		return RULE_NA;
+	if (e.vector <= 31)
+		return RULE_PASS;
+	check_hint(c,
+	           "hardware exceptions use vectors 0-31; inject vector %u as an external "
+	           "interrupt (type 0) or software interrupt (type 4) instead",
+	           e.vector);
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx injects a hardware exception with "
+	                  "vector %u (above 31)",
+	                  (unsigned long long)e.info, e.vector);
+}
+
+/*
+ * SDM 27.2.1.3: an injected "other event" has vector 0 (a pending MTF VM exit).  FRED
+ * specification: vectors 1 (SYSCALL) and 2 (SYSENTER) are also allowed on a processor that
+ * supports FRED when the guest will run with FRED enabled ("IA-32e mode guest" 1 and CR4.FRED
+ * 1 in the guest CR4 field).
+ */
+enum rule_result rule_ctls_evt_other_vector(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	enum tri fred = TRI_NO;
+
+	(void)arg;
+	EVT(c, e);
+	if (e.type != L_INTR_INFO__V_OTHER_EVENT)
+		return RULE_NA;
+	if (e.vector == OTHER_MTF)
+		return RULE_PASS;
+	if (e.vector == OTHER_SYSCALL || e.vector == OTHER_SYSENTER) {
+		fred = caps_msr_bit(c->k, VMX_MSR_CR4_FIXED1, L_CR4__FRED);
+		/* Without a FRED guest the vector fails whether or not the CPU has FRED. */
+		if (fred == TRI_UNKNOWN) {
+			NEED(c, VM_ENTRY_CONTROLS);
+			NEED(c, GUEST_CR4);
+			if ((CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) &&
+			    (V(c, GUEST_CR4) & BITMASK(L_CR4, FRED)))
+				return check_undecided(c, "cannot decide whether this CPU supports "
+				                          "FRED: IA32_VMX_CR4_FIXED1 is unknown");
+			fred = TRI_YES; /* the FRED wording below names the reason */
+		}
+		if (fred == TRI_YES) {
+			NEED(c, VM_ENTRY_CONTROLS);
+			NEED(c, GUEST_CR4);
+			if ((CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) &&
+			    (V(c, GUEST_CR4) & BITMASK(L_CR4, FRED)))
+				return RULE_PASS;
+			check_hint(c,
+			           "inject SYSCALL/SYSENTER (other event, vector %u) only into a "
+			           "FRED guest: set IA32E_MODE_GUEST and CR4.FRED (bit 32) in "
+			           "GUEST_CR4",
+			           e.vector);
+			return check_fail(
+			    c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+			    "VM_ENTRY_INTR_INFO_FIELD = 0x%llx injects other event %u "
+			    "(%s) into a guest without FRED (IA-32e mode guest %u, "
+			    "GUEST_CR4.FRED %u)",
+			    (unsigned long long)e.info, e.vector,
+			    e.vector == OTHER_SYSCALL ? "SYSCALL" : "SYSENTER",
+			    (CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? 1u : 0u,
+			    (V(c, GUEST_CR4) & BITMASK(L_CR4, FRED)) ? 1u : 0u);
+		}
+	}
+	check_hint(c, "an injected other event (type 7) needs vector 0 (a pending MTF VM exit)%s",
+	           fred == TRI_YES ? ", or 1/2 (SYSCALL/SYSENTER) for a FRED guest" : "");
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx injects other event %u, a vector this "
+	                  "CPU does not define for type 7",
+	                  (unsigned long long)e.info, e.vector);
+}
+
+/*
+ * SDM 27.2.1.3: the deliver-error-code bit must be 1 when the event is a hardware exception,
+ * bit 0 (PE) of the guest CR0 field is 1, IA32_VMX_BASIC[56] is 0, and the vector is #DF,
+ * #TS, #NP, #SS, #GP, #PF or #AC.  "PE is 1" is the guest's effective protected mode: with
+ * "unrestricted guest" 0 the processor takes PE as 1 for this check whatever the field holds
+ * (GUEST_PROTECTED; the CR0 field itself is a guest-state check, made later).
+ */
+enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	enum rule_result r;
+	bool any = false;
+
+	(void)arg;
+	EVT(c, e);
+	if (e.type != L_INTR_INFO__V_HARDWARE_EXCEPTION)
+		return RULE_NA;
+	if (e.deliver || e.vector > 31 || !((ERROR_CODE_VECTORS >> e.vector) & 1u))
+		return RULE_PASS;
+	/* IA32_VMX_BASIC[56] first: with it the mode does not matter. */
+	if (caps_msr_bit(c->k, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE) == TRI_YES)
+		return RULE_PASS;
+	NEED_UG(c);
+	if (UG(c))
+		NEED(c, GUEST_CR0);
+	if (!GUEST_PROTECTED(c))
+		return RULE_PASS;
+	r = caps_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE, &any);
+	if (r != RULE_PASS || any)
+		return r;
+	check_hint(c,
+	           "set bit 11 (deliver error code) of VM_ENTRY_INTR_INFO_FIELD (0x%llx) and put "
+	           "the error code in VM_ENTRY_EXCEPTION_ERROR_CODE",
+	           (unsigned long long)(e.info | BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)));
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx injects exception %u, which pushes an "
+	                  "error code in protected mode, without deliver-error-code "
+	                  "(IA32_VMX_BASIC[56] is 0)",
+	                  (unsigned long long)e.info, e.vector);
+}
+
+/* SDM 27.2.1.3: the deliver-error-code bit must be 0 when the event is not a hardware exception. */
+enum rule_result rule_ctls_evt_ec_not_hw(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+
+	(void)arg;
+	EVT(c, e);
+	if (!e.deliver)
+		return RULE_NA;
+	if (e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION)
+		return RULE_PASS;
+	check_hint(c,
+	           "clear bit 11 (deliver error code) of VM_ENTRY_INTR_INFO_FIELD (0x%llx): only "
+	           "hardware exceptions push error codes",
+	           (unsigned long long)(e.info & ~BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)));
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx delivers an error code with a %s "
+	                  "(type %u)",
+	                  (unsigned long long)e.info, type_name[e.type & 7], e.type);
+}
+
+/*
+ * SDM 27.2.1.3: the deliver-error-code bit must be 0 when bit 0 (PE) of the guest CR0 field is
+ * 0 (real-address mode: no error codes are pushed).  As for the check above, PE counts as 0
+ * only under "unrestricted guest"; without it the processor takes the guest as protected.
+ */
+enum rule_result rule_ctls_evt_ec_real_mode(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+
+	(void)arg;
+	EVT(c, e);
+	if (!e.deliver)
+		return RULE_NA;
+	NEED_UG(c);
+	if (UG(c))
+		NEED(c, GUEST_CR0);
+	if (GUEST_PROTECTED(c))
+		return RULE_PASS;
+	check_hint(c,
+	           "clear bit 11 (deliver error code) of VM_ENTRY_INTR_INFO_FIELD (0x%llx): a "
+	           "real-mode guest (GUEST_CR0.PE 0 under unrestricted guest) takes exceptions "
+	           "without error codes",
+	           (unsigned long long)(e.info & ~BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)));
+	return check_fail(
+	    c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	    "VM_ENTRY_INTR_INFO_FIELD = 0x%llx delivers an error code to a real-mode guest "
+	    "(GUEST_CR0 = 0x%llx has PE clear, \"unrestricted guest\" is 1)",
+	    (unsigned long long)e.info, (unsigned long long)V(c, GUEST_CR0));
+}
+
+/*
+ * SDM 27.2.1.3: unless IA32_VMX_BASIC[56] is 1, the deliver-error-code bit must be 0 for a
+ * hardware exception with vector 0-7, 9, 15, 16 or 18-31 (exceptions without error codes).
+ */
+enum rule_result rule_ctls_evt_ec_vector(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	enum rule_result r;
+	bool any = false;
+
+	(void)arg;
+	EVT(c, e);
+	if (!e.deliver || e.type != L_INTR_INFO__V_HARDWARE_EXCEPTION)
+		return RULE_NA;
+	if (e.vector > 31 || ((ERROR_CODE_VECTORS >> e.vector) & 1u))
+		return RULE_PASS;
+	r = caps_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE, &any);
+	if (r != RULE_PASS || any)
+		return r;
+	check_hint(c,
+	           "clear bit 11 (deliver error code) of VM_ENTRY_INTR_INFO_FIELD (0x%llx): "
+	           "exception %u has no error code and IA32_VMX_BASIC[56] is 0 on this CPU",
+	           (unsigned long long)(e.info & ~BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)),
+	           e.vector);
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx delivers an error code with exception "
+	                  "%u, which has none (only 8, 10-14 and 17 do)",
+	                  (unsigned long long)e.info, e.vector);
+}
+
+/*
+ * SDM 27.2.1.3: the reserved bits 30:12 of the VM-entry interruption-information field are 0
+ * (bit 13, the FRED nested-exception bit, is checked by rule_ctls_evt_nested).
+ */
+enum rule_result rule_ctls_evt_reserved(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	const uint64_t defined = BITMASK(L_INTR_INFO, VECTOR) | BITMASK(L_INTR_INFO, TYPE) |
+	                         BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE) |
+	                         BITMASK(L_INTR_INFO, VALID) | INTR_INFO_NESTED_EXCEPTION;
+	const uint64_t reserved = 0xffffffffull & ~defined;
+
+	(void)arg;
+	EVT(c, e);
+	if (!(e.info & reserved))
+		return RULE_PASS;
+	check_hint(c, "clear bits 0x%llx of VM_ENTRY_INTR_INFO_FIELD (e.g. 0x%llx)%s",
+	           (unsigned long long)(e.info & reserved),
+	           (unsigned long long)(e.info & ~reserved),
+	           (e.info & BITMASK(L_INTR_INFO, NMI_UNBLOCKING_DUE_TO_IRET))
+	               ? ": bit 12 (NMI unblocking due to IRET) exists only in VM-exit information"
+	               : "");
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx sets reserved bits 0x%llx (bits 30:14 "
+	                  "and 12 must be 0)",
+	                  (unsigned long long)e.info, (unsigned long long)(e.info & reserved));
+}
+
+/*
+ * FRED specification (VM-entry checks on event injection): bit 13 of the VM-entry
+ * interruption-information field (nested exception) may be 1 only if IA32_VMX_BASIC[58] is 1
+ * and the event is a hardware exception; otherwise it is a reserved bit of SDM 27.2.1.3.
+ */
+enum rule_result rule_ctls_evt_nested(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	enum rule_result r;
+	bool ok = false;
+
+	(void)arg;
+	EVT(c, e);
+	if (!(e.info & INTR_INFO_NESTED_EXCEPTION))
+		return RULE_NA;
+	/* Only a hardware exception may be marked nested, whatever IA32_VMX_BASIC[58] says. */
+	if (e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION) {
+		r = caps_bit(c, VMX_MSR_BASIC, BASIC_NESTED_EXCEPTION, &ok);
+		if (r != RULE_PASS)
+			return r;
+	} else {
+		ok = true; /* the message then names the type, the reason on every CPU */
+	}
+	if (ok && e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION)
+		return RULE_PASS;
+	check_hint(c, "clear bit 13 of VM_ENTRY_INTR_INFO_FIELD (0x%llx)%s",
+	           (unsigned long long)(e.info & ~INTR_INFO_NESTED_EXCEPTION),
+	           ok ? ": only a hardware exception can be a nested exception"
+	              : ": this CPU has no VMX nested-exception support (IA32_VMX_BASIC[58] is 0)");
+	return check_fail(c, VMCS_VM_ENTRY_INTR_INFO_FIELD,
+	                  "VM_ENTRY_INTR_INFO_FIELD = 0x%llx sets bit 13 (nested exception) %s",
+	                  (unsigned long long)e.info,
+	                  ok ? "for an event that is not a hardware exception"
+	                     : "but IA32_VMX_BASIC[58] is 0, so the bit is reserved");
+}
+
+/*
+ * SDM 27.2.1.3: for an injected software interrupt, privileged software exception or software
+ * exception, the VM-entry instruction length is in the range 0-15.  FRED specification: the
+ * same holds for an injected SYSCALL or SYSENTER (other event, vector 1 or 2).
+ */
+enum rule_result rule_ctls_evt_len_max(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	uint64_t len;
+
+	(void)arg;
+	EVT(c, e);
+	if (!is_software_event(e.type) &&
+	    !(e.type == L_INTR_INFO__V_OTHER_EVENT &&
+	      (e.vector == OTHER_SYSCALL || e.vector == OTHER_SYSENTER)))
+		return RULE_NA;
+	NEED(c, VM_ENTRY_INSTRUCTION_LEN);
+	len = V(c, VM_ENTRY_INSTRUCTION_LEN);
+	if (len <= MAX_INSTR_LEN)
+		return RULE_PASS;
+	check_hint(c, "set VM_ENTRY_INSTRUCTION_LEN to the length of the instruction that raised "
+	              "the event (1-15; typically VM_EXIT_INSTRUCTION_LEN)");
+	return check_fail(c, VMCS_VM_ENTRY_INSTRUCTION_LEN,
+	                  "VM_ENTRY_INSTRUCTION_LEN = %llu for an injected %s: at most %u allowed",
+	                  (unsigned long long)len, type_name[e.type & 7], MAX_INSTR_LEN);
+}
+
+/*
+ * SDM 27.2.1.3: for an injected software interrupt, privileged software exception or software
+ * exception, an instruction length of 0 is allowed only if IA32_VMX_MISC[30] is 1.
+ */
+enum rule_result rule_ctls_evt_len_zero(struct check_ctx *c, uintptr_t arg)
+{
+	struct evt e;
+	enum rule_result r;
+	bool zero_ok = false;
+
+	(void)arg;
+	EVT(c, e);
+	if (!is_software_event(e.type))
+		return RULE_NA;
+	NEED(c, VM_ENTRY_INSTRUCTION_LEN);
+	if (V(c, VM_ENTRY_INSTRUCTION_LEN) != 0)
+		return RULE_PASS;
+	r = caps_bit(c, VMX_MSR_MISC, L_MSR_MISC__ZERO_LENGTH_INJECTION, &zero_ok);
+	if (r != RULE_PASS || zero_ok)
+		return r;
+	check_hint(c, "set VM_ENTRY_INSTRUCTION_LEN to the length of the instruction (1-15): this "
+	              "CPU does not accept length 0 (IA32_VMX_MISC[30] is 0)");
+	return check_fail(
+	    c, VMCS_VM_ENTRY_INSTRUCTION_LEN,
+	    "VM_ENTRY_INSTRUCTION_LEN = 0 for an injected %s, but IA32_VMX_MISC[30] is "
+	    "0",
+	    type_name[e.type & 7]);
 }

@@ -63,16 +63,7 @@ static const char *fname(int id)
 	return vmcs_field_at((size_t)id)->name;
 }
 
-/* Field values by id. */
-#define VID(c, id) ((c)->v[(id)])
-/* NEED() for a field given by id. */
-#define NEED_ID(c, id)                                                                             \
-	do {                                                                                       \
-		if (!(c)->known[(id)])                                                             \
-			return check_unknown_field((c), (id));                                     \
-	} while (0)
-
-#define IA32E(c)      (((c)->entry & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0)
+#define IA32E(c)      ((CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0)
 #define V8086(c)      ((V(c, GUEST_RFLAGS) & BITMASK(L_RFLAGS, VM)) != 0)
 #define NEED_V8086(c) NEED(c, GUEST_RFLAGS)
 
@@ -111,92 +102,16 @@ static enum rule_result ar_checks_apply(struct check_ctx *c, const struct seg *s
 	if (is_tr(s))
 		return RULE_PASS;
 	if (is_ldtr(s))
-		return AR_UNUSABLE(VID(c, s->ar)) ? RULE_NA : RULE_PASS;
+		return AR_UNUSABLE(VAL(c, s->ar)) ? RULE_NA : RULE_PASS;
 	NEED_V8086(c);
 	if (V8086(c))
 		return RULE_NA;
-	if (!is_cs(s) && AR_UNUSABLE(VID(c, s->ar)))
+	if (!is_cs(s) && AR_UNUSABLE(VAL(c, s->ar)))
 		return RULE_NA;
 	return RULE_PASS;
-}
-
-/*
- * The canonical test of the guest base addresses (FS, GS, TR, LDTR, GDTR, IDTR), done only on
- * processors that support Intel 64.  Canonical is relative to the linear-address width the
- * processor supports: 57 bits on processors with 5-level paging (CR4.LA57 may be 1 in VMX
- * operation: IA32_VMX_CR4_FIXED1 bit 12), else 48.  The guest's own CR4.LA57 does not narrow it:
- * these registers accept such bases whatever the paging mode (WRMSR to FS.base, LGDT), and KVM
- * models the VMX base-field checks the same way (is_noncanonical_base_address).
- */
-static enum rule_result base_canonical(struct check_ctx *c, const struct seg *s)
-{
-	uint64_t base = VID(c, s->base), mask, fixed;
-	enum tri i64 = check_intel64(c), t;
-	unsigned width;
-
-	if (i64 == TRI_NO)
-		return RULE_NA;
-	t = check_canonical_max(c, base, &width);
-	if (t == TRI_YES)
-		return RULE_PASS;
-	if (t == TRI_UNKNOWN)
-		return check_undecided(
-		    c,
-		    "cannot decide whether %s = 0x%llx is canonical: it is with "
-		    "57-bit but not with 48-bit linear addresses, and whether the "
-		    "processor supports 5-level paging is unknown",
-		    fname(s->base), (unsigned long long)base);
-	if (i64 == TRI_UNKNOWN)
-		return check_undecided(
-		    c,
-		    "cannot decide whether %s = 0x%llx must be canonical: whether "
-		    "the processor supports Intel 64 is unknown",
-		    fname(s->base), (unsigned long long)base);
-	mask = (1ull << width) - 1;
-	fixed = base & mask;
-	if ((fixed >> (width - 1)) & 1)
-		fixed |= ~mask;
-	check_hint(c, "make %s canonical: bits 63:%u must all equal bit %u (e.g. 0x%llx)",
-	           fname(s->base), width, width - 1, (unsigned long long)fixed);
-	return check_fail(c, s->base,
-	                  "%s base %s = 0x%llx is not canonical (%u-bit linear "
-	                  "addresses: bits 63:%u must equal bit %u)",
-	                  s->name, fname(s->base), (unsigned long long)base, width, width,
-	                  width - 1);
 }
 
 /* ---- 27.3.1.2: selector fields ---- */
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": the TI flag (bit 2) of the TR selector must
- * be 0, and that of the LDTR selector when LDTR is usable: both live in the GDT. */
-enum rule_result rule_guest_seg_selector_ti(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	unsigned sel;
-
-	if (is_ldtr(s)) {
-		NEED_ID(c, s->ar);
-		if (AR_UNUSABLE(VID(c, s->ar)))
-			return RULE_NA;
-	}
-	NEED_ID(c, s->sel);
-	sel = SEL16(VID(c, s->sel));
-	if (sel & SEL_TI) {
-		check_hint(c,
-		           "use a GDT selector for %s: clear bit 2 (TI) of %s (0x%04x), the %s "
-		           "descriptor lives in the GDT%s",
-		           s->name, fname(s->sel), sel & ~SEL_TI, s->name,
-		           is_ldtr(s)
-		               ? ", or mark LDTR unusable (bit 16 of GUEST_LDTR_AR_BYTES) when "
-		                 "the guest has no LDT"
-		               : "");
-		return check_fail(c, s->sel,
-		                  "%s = 0x%04x has TI (bit 2) set: the %s selector must "
-		                  "refer to the GDT",
-		                  fname(s->sel), sel, s->name);
-	}
-	return RULE_PASS;
-}
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": unless the guest will be virtual-8086 or
  * "unrestricted guest" is 1, the RPL of the SS selector must equal the RPL of the CS selector
@@ -245,13 +160,13 @@ enum rule_result rule_guest_seg_base_v8086(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	NEED_ID(c, s->sel);
 	NEED_ID(c, s->base);
-	want = (uint64_t)SEL16(VID(c, s->sel)) << 4;
-	base = VID(c, s->base);
+	want = (uint64_t)SEL16(VAL(c, s->sel)) << 4;
+	base = VAL(c, s->base);
 	if (base != want) {
 		check_hint(c,
 		           "set %s to 0x%llx (selector 0x%04x shifted left 4 bits), as the "
 		           "virtual-8086 guest would compute it",
-		           fname(s->base), (unsigned long long)want, SEL16(VID(c, s->sel)));
+		           fname(s->base), (unsigned long long)want, SEL16(VAL(c, s->sel)));
 		return check_fail(c, s->base,
 		                  "virtual-8086 guest (RFLAGS.VM = 1): %s = 0x%llx, but must be "
 		                  "%s << 4 = 0x%llx",
@@ -261,108 +176,9 @@ enum rule_result rule_guest_seg_base_v8086(struct check_ctx *c, uintptr_t arg)
 	return RULE_PASS;
 }
 
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": on processors that support Intel 64, the bases
- * of TR, FS and GS must be canonical (FS and GS even when unusable: their bases are always loaded),
- * and that of LDTR when LDTR is usable. */
-enum rule_result rule_guest_seg_base_canonical(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-
-	if (is_ldtr(s)) {
-		NEED_ID(c, s->ar);
-		if (AR_UNUSABLE(VID(c, s->ar)))
-			return RULE_NA;
-	}
-	NEED_ID(c, s->base);
-	return base_canonical(c, s);
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": on processors that support Intel 64, bits 63:32
- * of the CS base must be 0, and those of the SS, DS and ES bases when the register is usable. */
-enum rule_result rule_guest_seg_base_upper(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	uint64_t base;
-	enum tri i64;
-
-	if (!is_cs(s)) {
-		NEED_ID(c, s->ar);
-		if (AR_UNUSABLE(VID(c, s->ar)))
-			return RULE_NA;
-	}
-	i64 = check_intel64(c);
-	if (i64 == TRI_NO)
-		return RULE_NA;
-	NEED_ID(c, s->base);
-	base = VID(c, s->base);
-	if ((base >> 32) == 0)
-		return RULE_PASS;
-	if (i64 == TRI_UNKNOWN)
-		return check_undecided(c,
-		                       "cannot decide whether bits 63:32 of %s = 0x%llx matter: "
-		                       "whether the processor supports Intel 64 is unknown",
-		                       fname(s->base), (unsigned long long)base);
-	check_hint(c, "clear bits 63:32 of %s (0x%llx); only FS and GS have 64-bit bases%s",
-	           fname(s->base), (unsigned long long)(base & 0xffffffffull),
-	           is_cs(s) ? "" : ", or mark the register unusable (bit 16 of its access rights)");
-	return check_fail(c, s->base, "%s = 0x%llx has bits 63:32 set; the %s base is 32 bits wide",
-	                  fname(s->base), (unsigned long long)base, s->name);
-}
-
 /* ---- 27.3.1.2: limit fields ---- */
 
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": when the guest will be virtual-8086, the limit
- * of CS, SS, DS, ES, FS and GS must be 0000FFFFH. */
-enum rule_result rule_guest_seg_limit_v8086(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	uint64_t lim;
-
-	NEED_V8086(c);
-	if (!V8086(c))
-		return RULE_NA;
-	NEED_ID(c, s->limit);
-	lim = VID(c, s->limit);
-	if (lim != 0xffff) {
-		check_hint(c,
-		           "set %s to 0xffff; a segment with another limit (e.g. 4 GiB \"unreal "
-		           "mode\" limits) cannot run in virtual-8086 mode: emulate it, or use "
-		           "unrestricted guest",
-		           fname(s->limit));
-		return check_fail(
-		    c, s->limit,
-		    "virtual-8086 guest (RFLAGS.VM = 1): %s = 0x%llx, but must be 0xffff",
-		    fname(s->limit), (unsigned long long)lim);
-	}
-	return RULE_PASS;
-}
-
 /* ---- 27.3.1.2: access-rights fields of CS, SS, DS, ES, FS, GS ---- */
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": when the guest will be virtual-8086, the access
- * rights of CS, SS, DS, ES, FS and GS must be exactly 000000F3H (present, DPL 3, accessed
- * read/write data, all else 0). */
-enum rule_result rule_guest_seg_ar_v8086(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	uint64_t ar;
-
-	NEED_V8086(c);
-	if (!V8086(c))
-		return RULE_NA;
-	NEED_ID(c, s->ar);
-	ar = VID(c, s->ar);
-	if (ar != 0xf3) {
-		check_hint(c,
-		           "set %s to 0xf3 (type 3, S = 1, DPL = 3, P = 1; G, D/B, L, AVL and "
-		           "unusable 0): virtual-8086 segments are always of this form",
-		           fname(s->ar));
-		return check_fail(
-		    c, s->ar, "virtual-8086 guest (RFLAGS.VM = 1): %s = 0x%llx, but must be 0xf3",
-		    fname(s->ar), (unsigned long long)ar);
-	}
-	return RULE_PASS;
-}
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the CS type must be
  * 9, 11, 13 or 15 (accessed code); with "unrestricted guest" 1, type 3 (accessed read/write
@@ -431,81 +247,6 @@ enum rule_result rule_guest_seg_ss_type(struct check_ctx *c, uintptr_t arg)
 	                  (unsigned long long)ar, type);
 }
 
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a usable DS, ES, FS
- * or GS must have the accessed bit (type bit 0) set. */
-enum rule_result rule_guest_seg_type_accessed(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	uint64_t ar;
-
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED_ID(c, s->ar);
-	ar = VID(c, s->ar);
-	if (AR_UNUSABLE(ar))
-		return RULE_NA;
-	if (!(AR_TYPE(ar) & 1)) {
-		check_hint(c, "set bit 0 (accessed) of %s: 0x%llx", fname(s->ar),
-		           (unsigned long long)(ar | 1u));
-		return check_fail(c, s->ar,
-		                  "%s = 0x%llx: usable %s has type %u with the accessed bit clear",
-		                  fname(s->ar), (unsigned long long)ar, s->name, AR_TYPE(ar));
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, when a usable DS,
- * ES, FS or GS holds a code segment (type bit 3), that segment must be readable (type bit 1). */
-enum rule_result rule_guest_seg_type_readable(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	uint64_t ar;
-
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED_ID(c, s->ar);
-	ar = VID(c, s->ar);
-	if (AR_UNUSABLE(ar) || !(AR_TYPE(ar) & 8))
-		return RULE_NA;
-	if (!(AR_TYPE(ar) & 2)) {
-		check_hint(c,
-		           "set bit 1 (readable) of %s (0x%llx): a data segment register may hold "
-		           "only a readable code segment",
-		           fname(s->ar), (unsigned long long)(ar | 2u));
-		return check_fail(c, s->ar,
-		                  "%s = 0x%llx: usable %s holds an execute-only code segment "
-		                  "(type %u)",
-		                  fname(s->ar), (unsigned long long)ar, s->name, AR_TYPE(ar));
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": bit 4 (S) of the access rights must be 1 for
- * CS, and for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode); it must be 0 for TR, and
- * for LDTR when usable. */
-enum rule_result rule_guest_seg_s(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	enum rule_result r = ar_checks_apply(c, s);
-	bool system = is_tr(s) || is_ldtr(s);
-	uint64_t ar;
-
-	if (r != RULE_PASS)
-		return r;
-	ar = VID(c, s->ar);
-	if (AR_S(ar) != (system ? 0u : 1u)) {
-		check_hint(c, "%s bit 4 (S) of %s: 0x%llx", system ? "clear" : "set", fname(s->ar),
-		           (unsigned long long)(system ? ar & ~0x10ull : ar | 0x10u));
-		return check_fail(c, s->ar, "%s = 0x%llx has S = %u: %s must be %s", fname(s->ar),
-		                  (unsigned long long)ar, AR_S(ar), s->name,
-		                  system ? "a system segment (S = 0)"
-		                         : "a code or data segment (S = 1)");
-	}
-	return RULE_PASS;
-}
-
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, if the CS type is 3
  * (possible only under "unrestricted guest"), the CS DPL must be 0. */
 enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
@@ -532,66 +273,45 @@ enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
 	return RULE_PASS;
 }
 
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a non-conforming CS
- * (type 9 or 11) must have the DPL of SS (the CPL). */
-enum rule_result rule_guest_seg_cs_dpl_nonconforming(struct check_ctx *c, uintptr_t arg)
+/*
+ * SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a non-conforming
+ * CS (type 9 or 11, arg 9) must have the DPL of SS (the CPL), a conforming CS (type 13 or 15,
+ * arg 13) a DPL not above it.
+ */
+enum rule_result rule_guest_seg_cs_dpl(struct check_ctx *c, uintptr_t arg)
 {
+	bool conforming = arg == 13;
 	uint64_t cs, ss;
 
-	(void)arg;
 	NEED_V8086(c);
 	if (V8086(c))
 		return RULE_NA;
 	NEED(c, GUEST_CS_AR_BYTES);
 	cs = V(c, GUEST_CS_AR_BYTES);
-	if (AR_TYPE(cs) != 9 && AR_TYPE(cs) != 11)
+	if ((AR_TYPE(cs) & ~2u) != arg)
 		return RULE_NA;
 	NEED(c, GUEST_SS_AR_BYTES);
 	ss = V(c, GUEST_SS_AR_BYTES);
-	if (AR_DPL(cs) != AR_DPL(ss)) {
+	if (conforming ? AR_DPL(cs) <= AR_DPL(ss) : AR_DPL(cs) == AR_DPL(ss))
+		return RULE_PASS;
+	if (conforming)
+		check_hint(c,
+		           "lower the DPL (bits 6:5) of GUEST_CS_AR_BYTES to at most SS.DPL = %u "
+		           "(e.g. 0x%llx)",
+		           AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)));
+	else
 		check_hint(
 		    c,
 		    "make CS.DPL and SS.DPL equal (both the guest's CPL): set the DPL (bits "
 		    "6:5) of GUEST_CS_AR_BYTES to %u (0x%llx) or that of GUEST_SS_AR_BYTES to %u",
 		    AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)),
 		    AR_DPL(cs));
-		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
-		                  "non-conforming CS (type %u) has DPL %u but SS.DPL is %u "
-		                  "(GUEST_CS_AR_BYTES = 0x%llx, GUEST_SS_AR_BYTES = 0x%llx)",
-		                  AR_TYPE(cs), AR_DPL(cs), AR_DPL(ss), (unsigned long long)cs,
-		                  (unsigned long long)ss);
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, a conforming CS
- * (type 13 or 15) must not have a DPL greater than the DPL of SS. */
-enum rule_result rule_guest_seg_cs_dpl_conforming(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t cs, ss;
-
-	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED(c, GUEST_CS_AR_BYTES);
-	cs = V(c, GUEST_CS_AR_BYTES);
-	if (AR_TYPE(cs) != 13 && AR_TYPE(cs) != 15)
-		return RULE_NA;
-	NEED(c, GUEST_SS_AR_BYTES);
-	ss = V(c, GUEST_SS_AR_BYTES);
-	if (AR_DPL(cs) > AR_DPL(ss)) {
-		check_hint(c,
-		           "lower the DPL (bits 6:5) of GUEST_CS_AR_BYTES to at most SS.DPL = %u "
-		           "(e.g. 0x%llx)",
-		           AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)));
-		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
-		                  "conforming CS (type %u) has DPL %u, greater than SS.DPL = %u "
-		                  "(GUEST_CS_AR_BYTES = 0x%llx, GUEST_SS_AR_BYTES = 0x%llx)",
-		                  AR_TYPE(cs), AR_DPL(cs), AR_DPL(ss), (unsigned long long)cs,
-		                  (unsigned long long)ss);
-	}
-	return RULE_PASS;
+	return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+	                  "%s CS (type %u) has DPL %u, %s SS.DPL = %u (GUEST_CS_AR_BYTES = 0x%llx, "
+	                  "GUEST_SS_AR_BYTES = 0x%llx)",
+	                  conforming ? "conforming" : "non-conforming", AR_TYPE(cs), AR_DPL(cs),
+	                  conforming ? "greater than" : "but", AR_DPL(ss), (unsigned long long)cs,
+	                  (unsigned long long)ss);
 }
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode and with
@@ -681,11 +401,11 @@ enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 	if (UG(c))
 		return RULE_NA;
 	NEED_ID(c, s->ar);
-	ar = VID(c, s->ar);
+	ar = VAL(c, s->ar);
 	if (AR_UNUSABLE(ar) || AR_TYPE(ar) > 11)
 		return RULE_NA;
 	NEED_ID(c, s->sel);
-	sel = SEL16(VID(c, s->sel));
+	sel = SEL16(VAL(c, s->sel));
 	if (AR_DPL(ar) < SEL_RPL(sel)) {
 		check_hint(
 		    c,
@@ -697,105 +417,6 @@ enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 		    c, s->ar, "%s.DPL = %u (%s = 0x%llx) is less than %s.RPL = %u (%s = 0x%04x)",
 		    s->name, AR_DPL(ar), fname(s->ar), (unsigned long long)ar, s->name,
 		    SEL_RPL(sel), fname(s->sel), sel);
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": bit 7 (P) of the access rights must be 1 for
- * CS, for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode), for TR, and for LDTR when
- * usable. */
-enum rule_result rule_guest_seg_p(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	enum rule_result r = ar_checks_apply(c, s);
-	uint64_t ar;
-
-	if (r != RULE_PASS)
-		return r;
-	ar = VID(c, s->ar);
-	if (!AR_P(ar)) {
-		check_hint(c, "set bit 7 (P) of %s: 0x%llx%s", fname(s->ar),
-		           (unsigned long long)(ar | 0x80u),
-		           is_cs(s) || is_tr(s)
-		               ? ""
-		               : "; for a null selector mark the register unusable "
-		                 "(bit 16) instead");
-		return check_fail(c, s->ar, "%s = 0x%llx: %s%s is not present (P = 0)",
-		                  fname(s->ar), (unsigned long long)ar,
-		                  is_cs(s) || is_tr(s) ? "" : "usable ", s->name);
-	}
-	return RULE_PASS;
-}
-
-/*
- * A reserved access-rights bit (11:8 or 31:17) that software wrote.  On some processors VMWRITE
- * ignores non-zero values there, VMREAD returns 0 and VM entry treats the bits as 0 (SDM
- * 25.4.1 "Guest Register State"); the others fail the entry.  So the failure is certain only
- * for values read back from a processor that kept them.
- */
-static enum rule_result ar_reserved_found(struct check_ctx *c, const struct seg *s, uint64_t ar,
-                                          uint64_t reserved, const char *bits)
-{
-	if (c->env->values_read_back)
-		return check_fail(c, s->ar, "%s = 0x%llx sets reserved bits %s (0x%llx)",
-		                  fname(s->ar), (unsigned long long)ar, bits,
-		                  (unsigned long long)(ar & reserved));
-	return check_may_fail(c, s->ar,
-	                      "%s = 0x%llx sets reserved bits %s (0x%llx): processors that keep "
-	                      "them fail the entry, those whose VMWRITE drops them enter",
-	                      fname(s->ar), (unsigned long long)ar, bits,
-	                      (unsigned long long)(ar & reserved));
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": access-rights bits 11:8 are reserved and must
- * be 0 for CS, for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode), for TR, and for LDTR
- * when usable. */
-enum rule_result rule_guest_seg_ar_reserved_low(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	enum rule_result r = ar_checks_apply(c, s);
-	uint64_t ar;
-
-	if (r != RULE_PASS)
-		return r;
-	ar = VID(c, s->ar);
-	if (ar & AR_RSVD_11_8) {
-		check_hint(c,
-		           "clear bits 11:8 of %s (0x%llx): the VMCS access-rights format has the "
-		           "descriptor's limit 19:16 nibble removed, so shift the descriptor's "
-		           "high flags down, not copy bytes 5-6 as they are",
-		           fname(s->ar), (unsigned long long)(ar & ~AR_RSVD_11_8));
-		return ar_reserved_found(c, s, ar, AR_RSVD_11_8, "11:8");
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the CS D/B bit must
- * be 0 when the guest will be IA-32e mode and CS.L is 1 (64-bit code). */
-enum rule_result rule_guest_seg_cs_l_db(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t ar;
-
-	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED(c, VM_ENTRY_CONTROLS);
-	if (!IA32E(c))
-		return RULE_NA;
-	NEED(c, GUEST_CS_AR_BYTES);
-	ar = V(c, GUEST_CS_AR_BYTES);
-	if (!AR_L(ar))
-		return RULE_NA;
-	if (AR_DB(ar)) {
-		check_hint(c,
-		           "clear bit 14 (D/B) of GUEST_CS_AR_BYTES (0x%llx) for 64-bit code, or "
-		           "clear bit 13 (L) for compatibility mode",
-		           (unsigned long long)(ar & ~BITMASK(L_AR, DB)));
-		return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
-		                  "GUEST_CS_AR_BYTES = 0x%llx has both L and D/B set in an IA-32e "
-		                  "mode guest",
-		                  (unsigned long long)ar);
 	}
 	return RULE_PASS;
 }
@@ -812,8 +433,8 @@ enum rule_result rule_guest_seg_limit_granularity(struct check_ctx *c, uintptr_t
 	if (r != RULE_PASS)
 		return r;
 	NEED_ID(c, s->limit);
-	ar = VID(c, s->ar);
-	lim = LIM32(VID(c, s->limit));
+	ar = VAL(c, s->ar);
+	lim = LIM32(VAL(c, s->limit));
 	if (AR_G(ar) && (lim & 0xfff) != 0xfff) {
 		check_hint(
 		    c,
@@ -838,28 +459,6 @@ enum rule_result rule_guest_seg_limit_granularity(struct check_ctx *c, uintptr_t
 		                  "(%s = 0x%llx)",
 		                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
 		                  (unsigned long long)ar);
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": access-rights bits 31:17 are reserved and must
- * be 0 for CS, for SS, DS, ES, FS, GS when usable (outside virtual-8086 mode), for TR, and for LDTR
- * when usable. */
-enum rule_result rule_guest_seg_ar_reserved_high(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	enum rule_result r = ar_checks_apply(c, s);
-	uint64_t ar;
-
-	if (r != RULE_PASS)
-		return r;
-	ar = VID(c, s->ar);
-	if (ar & AR_RSVD_31_17) {
-		check_hint(c,
-		           "clear bits 31:17 of %s (0x%llx); only bit 16 (unusable) is defined "
-		           "above bit 15",
-		           fname(s->ar), (unsigned long long)(ar & ~AR_RSVD_31_17));
-		return ar_reserved_found(c, s, ar, AR_RSVD_31_17, "31:17");
 	}
 	return RULE_PASS;
 }
@@ -895,79 +494,4 @@ enum rule_result rule_guest_seg_tr_type(struct check_ctx *c, uintptr_t arg)
 	                           : "3 or 11 (busy 16-bit or 32-bit TSS)");
 }
 
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": TR must be usable: bit 16 of its access rights
- * must be 0. */
-enum rule_result rule_guest_seg_tr_unusable(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t ar;
-
-	(void)arg;
-	NEED(c, GUEST_TR_AR_BYTES);
-	ar = V(c, GUEST_TR_AR_BYTES);
-	if (AR_UNUSABLE(ar)) {
-		check_hint(
-		    c, "clear bit 16 (unusable) of GUEST_TR_AR_BYTES and describe a real busy TSS "
-		       "(e.g. 0x8b with a limit of at least 0x67): even a guest that never "
-		       "switches tasks needs one in the VMCS");
-		return check_fail(c, VMCS_GUEST_TR_AR_BYTES,
-		                  "GUEST_TR_AR_BYTES = 0x%llx marks TR unusable",
-		                  (unsigned long long)ar);
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.2 "Checks on Guest Segment Registers": a usable LDTR must have type 2 (LDT). */
-enum rule_result rule_guest_seg_ldtr_type(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t ar;
-
-	(void)arg;
-	NEED(c, GUEST_LDTR_AR_BYTES);
-	ar = V(c, GUEST_LDTR_AR_BYTES);
-	if (AR_UNUSABLE(ar))
-		return RULE_NA;
-	if (AR_TYPE(ar) != 2) {
-		check_hint(
-		    c,
-		    "set the type (bits 3:0) of GUEST_LDTR_AR_BYTES to 2 (LDT), e.g. 0x%llx, or "
-		    "mark LDTR unusable (0x10000) when the guest has no LDT",
-		    (unsigned long long)((ar & ~0xfull) | 2u));
-		return check_fail(
-		    c, VMCS_GUEST_LDTR_AR_BYTES,
-		    "GUEST_LDTR_AR_BYTES = 0x%llx: usable LDTR has type %u, not 2 (LDT)",
-		    (unsigned long long)ar, AR_TYPE(ar));
-	}
-	return RULE_PASS;
-}
-
 /* ---- 27.3.1.3: GDTR and IDTR ---- */
-
-/* SDM 27.3.1.3 "Checks on Guest Descriptor-Table Registers": on processors that support Intel
- * 64, the GDTR and IDTR base addresses must be canonical. */
-enum rule_result rule_guest_dt_base_canonical(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-
-	NEED_ID(c, s->base);
-	return base_canonical(c, s);
-}
-
-/* SDM 27.3.1.3 "Checks on Guest Descriptor-Table Registers": bits 31:16 of the GDTR and IDTR limit
- * fields must be 0 (the registers hold 16-bit limits). */
-enum rule_result rule_guest_dt_limit(struct check_ctx *c, uintptr_t arg)
-{
-	const struct seg *s = seg_of(arg);
-	uint64_t lim;
-
-	NEED_ID(c, s->limit);
-	lim = VID(c, s->limit);
-	if (lim >> 16) {
-		check_hint(c,
-		           "%s holds a 16-bit limit: at most 0xffff (the table's size in bytes "
-		           "minus 1)",
-		           fname(s->limit));
-		return check_fail(c, s->limit, "%s = 0x%llx sets bits 31:16", fname(s->limit),
-		                  (unsigned long long)lim);
-	}
-	return RULE_PASS;
-}

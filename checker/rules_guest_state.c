@@ -25,7 +25,7 @@
 #define PDBG_EB      BITMASK(L_PENDING_DBG, ENABLED_BREAKPOINT)
 #define DEBUGCTL_BTF (1ull << 1) /* IA32_DEBUGCTL.BTF */
 
-#define ENTRY(c, name) (((c)->entry & BITMASK(L_ENTRY, name)) != 0)
+#define ENTRY(c, name) ((CTL(c, ENTRY) & BITMASK(L_ENTRY, name)) != 0)
 
 /* The VM-entry interruption-information field: whether it injects, and the type. */
 static bool injecting(const struct check_ctx *c, unsigned *type, unsigned *vector)
@@ -72,7 +72,7 @@ static enum rule_result guest_64bit(struct check_ctx *c, bool *is64)
  * SDM 27.3.1.4 (Intel 64 processors): RIP bits 63:32 must be 0 when "IA-32e mode guest" is 0
  * or CS.L is 0.  With "load CET state" = 1 the same holds for SSP.  arg is the field.
  */
-enum rule_result rule_guest_state_rip_high(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_rip_high(struct check_ctx *c, uintptr_t arg)
 {
 	const char *name = vmcs_field_at(arg)->name;
 	enum rule_result r;
@@ -84,9 +84,8 @@ enum rule_result rule_guest_state_rip_high(struct check_ctx *c, uintptr_t arg)
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
-	if (!c->known[arg])
-		return check_unknown_field(c, (int)arg);
-	v = c->v[arg];
+	NEED_ID(c, arg);
+	v = VAL(c, arg);
 	/* A value below 4 GBytes passes in every mode and on every processor. */
 	if (!(v >> 32))
 		return RULE_PASS;
@@ -112,7 +111,7 @@ enum rule_result rule_guest_state_rip_high(struct check_ctx *c, uintptr_t arg)
  * N being the processor's linear-address width (a weaker condition than canonical: bit N-1 may
  * differ).  With "load CET state" = 1 the same holds for SSP.  arg is the field.
  */
-enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_rip_canonical(struct check_ctx *c, uintptr_t arg)
 {
 	const char *name = vmcs_field_at(arg)->name;
 	enum rule_result r;
@@ -125,9 +124,8 @@ enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t a
 		if (!ENTRY(c, LOAD_CET_STATE))
 			return RULE_NA;
 	}
-	if (!c->known[arg])
-		return check_unknown_field(c, (int)arg);
-	v = c->v[arg];
+	NEED_ID(c, arg);
+	v = VAL(c, arg);
 	/* Bits 63:47 identical satisfies every linear-address width, in any mode. */
 	if (check_canonical(v, 48))
 		return RULE_PASS;
@@ -160,82 +158,11 @@ enum rule_result rule_guest_state_rip_canonical(struct check_ctx *c, uintptr_t a
 	return RULE_PASS;
 }
 
-/* SDM 27.3.1.4: RFLAGS bits 63:22, 15, 5 and 3 are reserved and must be 0. */
-enum rule_result rule_guest_state_rflags_reserved(struct check_ctx *c, uintptr_t arg)
-{
-	const uint64_t rsvd = (~0ull << 22) | (1ull << 15) | (1ull << 5) | (1ull << 3);
-	uint64_t v;
-
-	(void)arg;
-	NEED(c, GUEST_RFLAGS);
-	v = V(c, GUEST_RFLAGS);
-	if (v & rsvd) {
-		check_hint(c, "clear bits 0x%llx of GUEST_RFLAGS (use 0x%llx)",
-		           (unsigned long long)(v & rsvd), (unsigned long long)(v & ~rsvd));
-		return check_fail(c, VMCS_GUEST_RFLAGS,
-		                  "GUEST_RFLAGS = 0x%llx sets reserved bit(s) 0x%llx (63:22, 15, "
-		                  "5, 3)",
-		                  (unsigned long long)v, (unsigned long long)(v & rsvd));
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.4: RFLAGS bit 1 is reserved and must be 1. */
-enum rule_result rule_guest_state_rflags_bit1(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t v;
-
-	(void)arg;
-	NEED(c, GUEST_RFLAGS);
-	v = V(c, GUEST_RFLAGS);
-	if (!(v & 2)) {
-		check_hint(c, "set bit 1 of GUEST_RFLAGS (use 0x%llx; 0x2 is the reset value)",
-		           (unsigned long long)(v | 2));
-		return check_fail(c, VMCS_GUEST_RFLAGS,
-		                  "GUEST_RFLAGS = 0x%llx has reserved bit 1 clear",
-		                  (unsigned long long)v);
-	}
-	return RULE_PASS;
-}
-
-/*
- * SDM 27.3.1.4: the VM flag (bit 17) must be 0 if "IA-32e mode guest" is 1 (arg 0) or if
- * CR0.PE is 0 in the CR0 field (arg 1).
- */
-enum rule_result rule_guest_state_rflags_vm(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t v;
-
-	if (arg == 0) {
-		NEED(c, VM_ENTRY_CONTROLS);
-		if (!ENTRY(c, IA32E_MODE_GUEST))
-			return RULE_NA;
-	} else {
-		NEED(c, GUEST_CR0);
-		if (V(c, GUEST_CR0) & CR0_PE)
-			return RULE_NA;
-	}
-	NEED(c, GUEST_RFLAGS);
-	v = V(c, GUEST_RFLAGS);
-	if (v & RFLAGS_VM) {
-		check_hint(c,
-		           "clear bit 17 (VM) of GUEST_RFLAGS (use 0x%llx): virtual-8086 mode "
-		           "exists only in protected mode outside IA-32e mode%s",
-		           (unsigned long long)(v & ~RFLAGS_VM),
-		           arg ? "; a real-mode guest under unrestricted guest runs with VM = 0"
-		               : "");
-		return check_fail(c, VMCS_GUEST_RFLAGS, "GUEST_RFLAGS = 0x%llx has VM = 1 %s",
-		                  (unsigned long long)v,
-		                  arg ? "while GUEST_CR0.PE = 0" : "for an IA-32e mode guest");
-	}
-	return RULE_PASS;
-}
-
 /*
  * SDM 27.3.1.4: the IF flag (bit 9) must be 1 when the VM-entry interruption-information field
  * is valid with interruption type external interrupt.
  */
-enum rule_result rule_guest_state_rflags_if(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_rflags_if(struct check_ctx *c, uintptr_t arg)
 {
 	unsigned type, vector;
 	uint64_t v;
@@ -262,33 +189,13 @@ enum rule_result rule_guest_state_rflags_if(struct check_ctx *c, uintptr_t arg)
 	return RULE_PASS;
 }
 
-/* SDM 27.3.1.4: with "load CET state" = 1, SSP bits 1:0 must be 0. */
-enum rule_result rule_guest_state_ssp_aligned(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t v;
-
-	(void)arg;
-	NEED(c, VM_ENTRY_CONTROLS);
-	if (!ENTRY(c, LOAD_CET_STATE))
-		return RULE_NA;
-	NEED(c, GUEST_SSP);
-	v = V(c, GUEST_SSP);
-	if (v & 3) {
-		check_hint(c, "align GUEST_SSP to 4 bytes (use 0x%llx)",
-		           (unsigned long long)(v & ~3ull));
-		return check_fail(c, VMCS_GUEST_SSP, "GUEST_SSP = 0x%llx has bits 1:0 set",
-		                  (unsigned long long)v);
-	}
-	return RULE_PASS;
-}
-
 /* ---- 27.3.1.5 activity state ---- */
 
 /*
  * SDM 27.3.1.5: the activity-state field must hold 0-3 and name a state the processor
  * supports: HLT, shutdown and wait-for-SIPI are reported by IA32_VMX_MISC bits 6, 7 and 8.
  */
-enum rule_result rule_guest_state_activity_supported(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_activity_supported(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t s;
 	enum tri t;
@@ -324,7 +231,7 @@ enum rule_result rule_guest_state_activity_supported(struct check_ctx *c, uintpt
 }
 
 /* SDM 27.3.1.5: the activity state may not be HLT when SS.DPL (the CPL) is not 0. */
-enum rule_result rule_guest_state_activity_hlt_dpl(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_activity_hlt_dpl(struct check_ctx *c, uintptr_t arg)
 {
 	unsigned dpl;
 
@@ -345,7 +252,7 @@ enum rule_result rule_guest_state_activity_hlt_dpl(struct check_ctx *c, uintptr_
 }
 
 /* SDM 27.3.1.5: blocking by STI or by MOV SS requires the active state. */
-enum rule_result rule_guest_state_activity_blocking(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_activity_blocking(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t s, i;
 
@@ -375,7 +282,7 @@ enum rule_result rule_guest_state_activity_blocking(struct check_ctx *c, uintptr
  * exit (other event, vector 0); shutdown allows NMIs and #MC; wait-for-SIPI allows nothing.
  * arg is the activity state.
  */
-enum rule_result rule_guest_state_activity_event(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_activity_event(struct check_ctx *c, uintptr_t arg)
 {
 	unsigned type, vector;
 	bool ok;
@@ -422,91 +329,14 @@ enum rule_result rule_guest_state_activity_event(struct check_ctx *c, uintptr_t 
 	return RULE_PASS;
 }
 
-/* SDM 27.3.1.5: the activity state may not be wait-for-SIPI when "entry to SMM" is 1. */
-enum rule_result rule_guest_state_activity_smm(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	NEED(c, VM_ENTRY_CONTROLS);
-	if (!ENTRY(c, ENTRY_TO_SMM))
-		return RULE_NA;
-	NEED(c, GUEST_ACTIVITY_STATE);
-	if (V(c, GUEST_ACTIVITY_STATE) == L_ACTIVITY__V_WAIT_FOR_SIPI) {
-		check_hint(c, "use another activity state when returning to SMM");
-		return check_fail(
-		    c, VMCS_GUEST_ACTIVITY_STATE,
-		    "GUEST_ACTIVITY_STATE is wait-for-SIPI with \"entry to SMM\" = 1");
-	}
-	return RULE_PASS;
-}
-
 /* ---- 27.3.1.5 interruptibility state ---- */
-
-/* SDM 27.3.1.5: interruptibility-state bits 31:5 are reserved and must be 0. */
-enum rule_result rule_guest_state_intr_reserved(struct check_ctx *c, uintptr_t arg)
-{
-	const uint64_t rsvd = ~0x1full;
-	uint64_t i;
-
-	(void)arg;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
-	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (i & rsvd) {
-		check_hint(c, "clear bits 0x%llx of GUEST_INTERRUPTIBILITY_INFO (use 0x%llx)",
-		           (unsigned long long)(i & rsvd), (unsigned long long)(i & ~rsvd));
-		return check_fail(
-		    c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-		    "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets reserved bit(s) 0x%llx "
-		    "(31:5)",
-		    (unsigned long long)i, (unsigned long long)(i & rsvd));
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.5: blocking by STI (bit 0) and by MOV SS (bit 1) may not both be 1. */
-enum rule_result rule_guest_state_intr_sti_mov_ss(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t i;
-
-	(void)arg;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
-	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
-	if ((i & (INT_STI | INT_MOV_SS)) == (INT_STI | INT_MOV_SS)) {
-		check_hint(c, "keep one of blocking by STI (bit 0) and by MOV SS (bit 1) in "
-		              "GUEST_INTERRUPTIBILITY_INFO");
-		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets blocking by both STI "
-		                  "and MOV SS",
-		                  (unsigned long long)i);
-	}
-	return RULE_PASS;
-}
-
-/* SDM 27.3.1.5: blocking by STI must be 0 when RFLAGS.IF is 0 in the RFLAGS field. */
-enum rule_result rule_guest_state_intr_sti_if(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (!(V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_STI))
-		return RULE_NA;
-	NEED(c, GUEST_RFLAGS);
-	if (!(V(c, GUEST_RFLAGS) & RFLAGS_IF)) {
-		check_hint(c, "clear blocking by STI in GUEST_INTERRUPTIBILITY_INFO, or set "
-		              "GUEST_RFLAGS.IF: the STI shadow exists only after STI set IF");
-		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by STI while "
-		                  "GUEST_RFLAGS = 0x%llx has IF = 0",
-		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO),
-		                  (unsigned long long)V(c, GUEST_RFLAGS));
-	}
-	return RULE_PASS;
-}
 
 /*
  * SDM 27.3.1.5: injecting an external interrupt (arg 0) requires blocking by STI and by MOV SS
  * to be 0; injecting an NMI (arg 2) requires blocking by MOV SS to be 0.  arg is the
  * interruption type.
  */
-enum rule_result rule_guest_state_intr_event(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_intr_event(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t i, bad;
 	unsigned type, vector;
@@ -541,7 +371,7 @@ enum rule_result rule_guest_state_intr_event(struct check_ctx *c, uintptr_t arg)
  * "VM-Entry Failures During or After Loading Guest State" reserves that value for exactly
  * this).  Neither outcome is an error of the VMCS: the prediction is processor-dependent.
  */
-enum rule_result rule_guest_state_intr_nmi_sti(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_intr_nmi_sti(struct check_ctx *c, uintptr_t arg)
 {
 	unsigned type, vector;
 	uint64_t i;
@@ -568,58 +398,16 @@ enum rule_result rule_guest_state_intr_nmi_sti(struct check_ctx *c, uintptr_t ar
 }
 
 /*
- * SDM 27.3.1.5: blocking by SMI (bit 2) must be 0 unless the processor is in SMM.  VM entry runs
- * in SMM only in the SMM-transfer monitor of the dual-monitor treatment; like the control
- * checks ("entry to SMM" outside SMM), vmcslint models VM entry outside SMM.
- */
-enum rule_result rule_guest_state_intr_smi_not_smm(struct check_ctx *c, uintptr_t arg)
-{
-	uint64_t i;
-
-	(void)arg;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
-	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (!(i & INT_SMI))
-		return RULE_PASS;
-	check_hint(c, "clear bit 2 (blocking by SMI) of GUEST_INTERRUPTIBILITY_INFO: it is "
-	              "meaningful only for an SMM-transfer monitor entering from SMM, and VM exits "
-	              "outside SMM save it as 0");
-	return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-	                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks SMIs for a VM entry outside "
-	                  "SMM",
-	                  (unsigned long long)i);
-}
-
-/* SDM 27.3.1.5: blocking by SMI (bit 2) must be 1 when "entry to SMM" is 1. */
-enum rule_result rule_guest_state_intr_smi_entry_smm(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	NEED(c, VM_ENTRY_CONTROLS);
-	if (!ENTRY(c, ENTRY_TO_SMM))
-		return RULE_NA;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (!(V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_SMI)) {
-		check_hint(c, "set bit 2 (blocking by SMI) of GUEST_INTERRUPTIBILITY_INFO when "
-		              "returning to SMM");
-		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-		                  "\"entry to SMM\" is 1 but GUEST_INTERRUPTIBILITY_INFO = 0x%llx "
-		                  "does not block SMIs",
-		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO));
-	}
-	return RULE_PASS;
-}
-
-/*
  * SDM 27.3.1.5: with "virtual NMIs" = 1, injecting an NMI requires blocking by NMI (bit 3) to
  * be 0.
  */
-enum rule_result rule_guest_state_intr_vnmi(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_intr_vnmi(struct check_ctx *c, uintptr_t arg)
 {
 	unsigned type, vector;
 
 	(void)arg;
 	NEED(c, PIN_BASED_VM_EXEC_CONTROL);
-	if (!(c->pin & BITMASK(L_PIN, VIRTUAL_NMIS)))
+	if (!(CTL(c, PIN) & BITMASK(L_PIN, VIRTUAL_NMIS)))
 		return RULE_NA;
 	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
 	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_NMI)
@@ -637,77 +425,44 @@ enum rule_result rule_guest_state_intr_vnmi(struct check_ctx *c, uintptr_t arg)
 }
 
 /*
- * SDM 27.3.1.5: when enclave interruption (bit 4) is 1, blocking by MOV SS must be 0 (arg 0)
- * and the processor must support SGX, CPUID.(EAX=07H,ECX=0):EBX[2] (arg 1).
+ * SDM 27.3.1.5: when enclave interruption (bit 4) is 1, the processor must support SGX,
+ * CPUID.(EAX=07H,ECX=0):EBX[2].
  */
-enum rule_result rule_guest_state_intr_enclave(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_intr_enclave_sgx(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t i;
 	enum tri sgx;
 
+	(void)arg;
 	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
 	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
 	if (!(i & INT_ENCL))
 		return RULE_NA;
-	if (arg == 0) {
-		if (i & INT_MOV_SS) {
-			check_hint(c, "clear blocking by MOV SS (bit 1) or enclave interruption "
-			              "(bit 4) in GUEST_INTERRUPTIBILITY_INFO");
-			return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-			                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave "
-			                  "interruption together with blocking by MOV SS",
-			                  (unsigned long long)i);
-		}
-		return RULE_PASS;
-	}
 	sgx = check_cpuid_bit(c, CF_7_0_EBX, 2);
 	if (sgx == TRI_UNKNOWN)
 		return check_undecided(
 		    c,
-		    "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave "
-		    "interruption; SGX support (CPUID.(EAX=07H,ECX=0):EBX[2]) is "
-		    "unknown",
+		    "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave interruption; "
+		    "SGX support (CPUID.(EAX=07H,ECX=0):EBX[2]) is unknown",
 		    (unsigned long long)i);
-	if (sgx == TRI_NO) {
-		check_hint(c, "clear bit 4 (enclave interruption) of GUEST_INTERRUPTIBILITY_INFO: "
-		              "this CPU has no SGX");
-		return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
-		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave interruption "
-		                  "on a CPU without SGX",
-		                  (unsigned long long)i);
-	}
-	return RULE_PASS;
+	if (sgx == TRI_YES)
+		return RULE_PASS;
+	check_hint(c, "clear bit 4 (enclave interruption) of GUEST_INTERRUPTIBILITY_INFO: this CPU "
+	              "has no SGX");
+	return check_fail(c, VMCS_GUEST_INTERRUPTIBILITY_INFO,
+	                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx sets enclave interruption on a CPU "
+	                  "without SGX",
+	                  (unsigned long long)i);
 }
 
 /* ---- 27.3.1.5 pending debug exceptions ---- */
-
-/* SDM 27.3.1.5: pending-debug-exceptions bits 11:4, 13, 15 and 63:17 must be 0. */
-enum rule_result rule_guest_state_pdbg_reserved(struct check_ctx *c, uintptr_t arg)
-{
-	const uint64_t rsvd = 0xff0ull | (1ull << 13) | (1ull << 15) | (~0ull << 17);
-	uint64_t v;
-
-	(void)arg;
-	NEED(c, GUEST_PENDING_DBG_EXCEPTIONS);
-	v = V(c, GUEST_PENDING_DBG_EXCEPTIONS);
-	if (v & rsvd) {
-		check_hint(c, "clear bits 0x%llx of GUEST_PENDING_DBG_EXCEPTIONS (use 0x%llx)",
-		           (unsigned long long)(v & rsvd), (unsigned long long)(v & ~rsvd));
-		return check_fail(
-		    c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-		    "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets reserved bit(s) 0x%llx "
-		    "(11:4, 13, 15, 63:17)",
-		    (unsigned long long)v, (unsigned long long)(v & rsvd));
-	}
-	return RULE_PASS;
-}
 
 /*
  * SDM 27.3.1.5: when the guest blocks by STI or MOV SS or is in HLT, BS (bit 14) must be 1 if
  * RFLAGS.TF = 1 and IA32_DEBUGCTL.BTF = 0 in the fields (arg 1), and 0 if TF = 0 or BTF = 1
  * (arg 0).
  */
-enum rule_result rule_guest_state_pdbg_bs(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_pdbg_bs(struct check_ctx *c, uintptr_t arg)
 {
 	bool tf, btf, want, bs;
 	uint64_t v;
@@ -745,90 +500,48 @@ enum rule_result rule_guest_state_pdbg_bs(struct check_ctx *c, uintptr_t arg)
 }
 
 /*
- * SDM 27.3.1.5: when pending-debug-exceptions bit 16 (RTM) is 1: bits 11:0, 15:13 and 63:17
- * must be 0 and bit 12 must be 1 (arg 0); the processor must support RTM,
- * CPUID.(EAX=07H,ECX=0):EBX[11] (arg 1); and blocking by MOV SS must be 0 (arg 2).
+ * SDM 27.3.1.5: when pending-debug-exceptions bit 16 (RTM) is 1, the processor must support
+ * RTM, CPUID.(EAX=07H,ECX=0):EBX[11].
  */
-enum rule_result rule_guest_state_pdbg_rtm(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_pdbg_rtm_support(struct check_ctx *c, uintptr_t arg)
 {
-	const uint64_t zero = 0xfffull | (7ull << 13) | (~0ull << 17);
 	uint64_t v;
 	enum tri rtm;
 
+	(void)arg;
 	NEED(c, GUEST_PENDING_DBG_EXCEPTIONS);
 	v = V(c, GUEST_PENDING_DBG_EXCEPTIONS);
 	if (!(v & PDBG_RTM))
 		return RULE_NA;
-	if (arg == 0) {
-		if ((v & zero) || !(v & PDBG_EB)) {
-			check_hint(c, "with RTM (bit 16) set, GUEST_PENDING_DBG_EXCEPTIONS must be "
-			              "exactly 0x11000 (RTM and enabled breakpoint)");
-			return check_fail(
-			    c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-			    "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM with other "
-			    "bits 0x%llx%s",
-			    (unsigned long long)v, (unsigned long long)(v & zero),
-			    (v & PDBG_EB) ? "" : " and without bit 12");
-		}
+	rtm = check_cpuid_bit(c, CF_7_0_EBX, 11);
+	if (rtm == TRI_UNKNOWN)
+		return check_undecided(c, "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "
+		                          "(CPUID.(EAX=07H,ECX=0):EBX[11]) is unknown");
+	if (rtm == TRI_YES)
 		return RULE_PASS;
-	}
-	if (arg == 1) {
-		rtm = check_cpuid_bit(c, CF_7_0_EBX, 11);
-		if (rtm == TRI_UNKNOWN)
-			return check_undecided(c,
-			                       "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "
-			                       "(CPUID.(EAX=07H,ECX=0):EBX[11]) is unknown");
-		if (rtm == TRI_NO) {
-			check_hint(c,
-			           "clear bit 16 (RTM) of GUEST_PENDING_DBG_EXCEPTIONS: this CPU "
-			           "has no RTM");
-			return check_fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-			                  "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM on a CPU "
-			                  "without RTM",
-			                  (unsigned long long)v);
-		}
-		return RULE_PASS;
-	}
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_MOV_SS) {
-		check_hint(c, "clear blocking by MOV SS in GUEST_INTERRUPTIBILITY_INFO or the RTM "
-		              "bit of GUEST_PENDING_DBG_EXCEPTIONS");
-		return check_fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-		                  "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM while "
-		                  "GUEST_INTERRUPTIBILITY_INFO = 0x%llx blocks by MOV SS",
-		                  (unsigned long long)v,
-		                  (unsigned long long)V(c, GUEST_INTERRUPTIBILITY_INFO));
-	}
-	return RULE_PASS;
+	check_hint(c, "clear bit 16 (RTM) of GUEST_PENDING_DBG_EXCEPTIONS: this CPU has no RTM");
+	return check_fail(c, VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
+	                  "GUEST_PENDING_DBG_EXCEPTIONS = 0x%llx sets RTM on a CPU without RTM",
+	                  (unsigned long long)v);
 }
 
 /* ---- 27.3.1.5 VMCS link pointer ---- */
 
 /*
- * SDM 27.3.1.5: a VMCS link pointer other than FFFFFFFF_FFFFFFFFH must have bits 11:0 clear
- * (arg 0) and no bit set beyond the physical-address width (arg 1; bits 63:32 on processors
- * without Intel 64 architecture).
+ * SDM 27.3.1.5: a VMCS link pointer other than FFFFFFFF_FFFFFFFFH must not set a bit beyond the
+ * physical-address width (bits 63:32 on processors without Intel 64 architecture).
  */
-enum rule_result rule_guest_state_link_address(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_link_width(struct check_ctx *c, uintptr_t arg)
 {
 	uint64_t p, bad;
 	unsigned m;
 	enum tri i64;
 
+	(void)arg;
 	NEED(c, VMCS_LINK_POINTER);
 	p = V(c, VMCS_LINK_POINTER);
 	if (p == ~0ull)
 		return RULE_NA;
-	if (arg == 0) {
-		if (p & 0xfff) {
-			check_hint(c, "set VMCS_LINK_POINTER to 0xffffffffffffffff when no shadow "
-			              "VMCS is used, else to a 4-KByte aligned VMCS region");
-			return check_fail(c, VMCS_VMCS_LINK_POINTER,
-			                  "VMCS_LINK_POINTER = 0x%llx is not 4-KByte aligned",
-			                  (unsigned long long)p);
-		}
-		return RULE_PASS;
-	}
 	i64 = check_intel64(c);
 	m = check_maxphyaddr(c);
 	if (i64 == TRI_NO)
@@ -864,7 +577,7 @@ enum rule_result rule_guest_state_link_address(struct check_ctx *c, uintptr_t ar
  * (not shadow: VM entry fails earlier with a shadow VMCS current) VMCS region of this
  * processor's revision, so a link target that is not one cannot be it.
  */
-enum rule_result rule_guest_state_link_current(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_link_current(struct check_ctx *c, uintptr_t arg)
 {
 	const struct vmentry_env *e = c->env;
 	uint64_t p, basic;
@@ -900,7 +613,7 @@ enum rule_result rule_guest_state_link_current(struct check_ctx *c, uintptr_t ar
  * "VMCS shadowing" VM-execution control (arg 1).  What is there comes from the configuration's
  * memory: vmcs_link.
  */
-enum rule_result rule_guest_state_link_region(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_link_region(struct check_ctx *c, uintptr_t arg)
 {
 	const struct vmentry_env *e = c->env;
 	uint64_t p, basic;
@@ -948,9 +661,9 @@ enum rule_result rule_guest_state_link_region(struct check_ctx *c, uintptr_t arg
 	if (!e->link_is_vmcs)
 		return RULE_NA;
 	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-	if (c->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
+	if (CTL(c, PROC) & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
 		NEED(c, SECONDARY_VM_EXEC_CONTROL);
-	shadowing = (c->proc2 & BITMASK(L_PROC2, VMCS_SHADOWING)) != 0;
+	shadowing = (CTL(c, PROC2) & BITMASK(L_PROC2, VMCS_SHADOWING)) != 0;
 	if (e->link_shadow != shadowing) {
 		check_hint(
 		    c,
@@ -984,7 +697,7 @@ static uint64_t pdpte_reserved(uint64_t e, unsigned m)
  * field -- checked when PAE paging was not in use before the entry or CR3 changes, and
  * possibly otherwise; with EPT (arg 1) they are the PDPTE fields of the guest-state area.
  */
-enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_guest_pdpte(struct check_ctx *c, uintptr_t arg)
 {
 	static const int fields[4] = {VMCS_GUEST_PDPTR0, VMCS_GUEST_PDPTR1, VMCS_GUEST_PDPTR2,
 	                              VMCS_GUEST_PDPTR3};
@@ -1001,16 +714,16 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 	    ENTRY(c, IA32E_MODE_GUEST))
 		return RULE_NA;
 	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-	if (c->proc & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
+	if (CTL(c, PROC) & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))
 		NEED(c, SECONDARY_VM_EXEC_CONTROL);
-	ept = (c->proc2 & BITMASK(L_PROC2, ENABLE_EPT)) != 0;
+	ept = (CTL(c, PROC2) & BITMASK(L_PROC2, ENABLE_EPT)) != 0;
 	if (ept != (arg == 1))
 		return RULE_NA;
 	if (arg == 1) {
 		for (int i = 0; i < 4; i++) {
-			if (!c->known[fields[i]])
+			if (!KNOWN_ID(c, fields[i]))
 				unknown_field = fields[i];
-			pdpte[i] = c->v[fields[i]];
+			pdpte[i] = VAL(c, fields[i]);
 		}
 	} else {
 		if (!e->pdptes_known)
@@ -1038,7 +751,7 @@ enum rule_result rule_guest_state_pdpte(struct check_ctx *c, uintptr_t arg)
 		uint64_t bad;
 		char name[40];
 
-		if (arg == 1 && !c->known[fields[i]])
+		if (arg == 1 && !KNOWN_ID(c, fields[i]))
 			continue;
 		bad = pdpte_reserved(pdpte[i], m ? m : 52);
 		if (arg)

@@ -142,9 +142,7 @@ static const char *msr_label(char *buf, size_t n, uint32_t index)
 	return buf;
 }
 
-#define EFER_SCE BITMASK(L_EFER, SCE)
 #define EFER_LME BITMASK(L_EFER, LME)
-#define EFER_LMA BITMASK(L_EFER, LMA)
 #define EFER_NXE BITMASK(L_EFER, NXE)
 
 /* IA32_DEBUGCTL bits every processor with VMX implements: LBR (0) and BTF (1). */
@@ -298,11 +296,16 @@ static enum rule_result entry_reserved_bits(struct check_ctx *c, const struct vm
 static enum rule_result entry_unmodeled(struct check_ctx *c, const struct vmx_msr_entry *e,
                                         unsigned n);
 
-/* Every per-entry predicate of this file: together they decide whether an entry loads. */
-static const entry_fn all_entry_fns[] = {
-    entry_fs_gs_base, entry_x2apic,    entry_smm_only,      entry_model_specific, entry_reserved,
-    entry_msr_exists, entry_read_only, entry_efer_reserved, entry_efer_lme,       entry_pat,
-    entry_mtrr,       entry_canonical, entry_reserved_bits, entry_unmodeled,
+/* Every per-entry predicate of this file, by enum msrload_check: together they decide whether
+ * an entry loads. */
+static const entry_fn all_entry_fns[MSRLOAD__COUNT] = {
+    [MSRLOAD_FS_GS_BASE] = entry_fs_gs_base,       [MSRLOAD_X2APIC_RANGE] = entry_x2apic,
+    [MSRLOAD_SMM_ONLY] = entry_smm_only,           [MSRLOAD_MODEL_SPECIFIC] = entry_model_specific,
+    [MSRLOAD_ENTRY_RESERVED] = entry_reserved,     [MSRLOAD_MSR_EXISTS] = entry_msr_exists,
+    [MSRLOAD_READ_ONLY] = entry_read_only,         [MSRLOAD_EFER_RESERVED] = entry_efer_reserved,
+    [MSRLOAD_EFER_LME_PAGING] = entry_efer_lme,    [MSRLOAD_PAT_MEMTYPE] = entry_pat,
+    [MSRLOAD_MTRR_MEMTYPE] = entry_mtrr,           [MSRLOAD_CANONICAL] = entry_canonical,
+    [MSRLOAD_RESERVED_BITS] = entry_reserved_bits, [MSRLOAD_MSR_UNMODELED] = entry_unmodeled,
 };
 
 /*
@@ -590,41 +593,36 @@ static enum rule_result entry_read_only(struct check_ctx *c, const struct vmx_ms
 static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vmx_msr_entry *e,
                                             unsigned n)
 {
-	uint64_t v = e->value;
-	uint64_t rsvd = v & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
-	enum tri lm = TRI_YES, nx = TRI_YES;
+	uint64_t v = e->value, bad, unknown;
+	const char *bit;
 
 	if (!IS_ROW(msr_of(e->index), IA32_EFER))
 		return RULE_NA;
-	if (rsvd) {
+	bad = efer_reserved(c, v, EFER_LME, &unknown);
+	if (bad & ~(EFER_LME | EFER_NXE)) {
 		check_hint(c, "clear bits 0x%llx of the IA32_EFER value in entry %u",
-		           (unsigned long long)rsvd, n);
+		           (unsigned long long)(bad & ~(EFER_LME | EFER_NXE)), n);
 		return check_fail(
 		    c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
 		    "entry %u of the VM-entry MSR-load area loads IA32_EFER = 0x%llx, "
 		    "which sets reserved bits 0x%llx",
-		    n, (unsigned long long)v, (unsigned long long)rsvd);
+		    n, (unsigned long long)v, (unsigned long long)(bad & ~(EFER_LME | EFER_NXE)));
 	}
-	if (v & EFER_LME)
-		lm = check_intel64(c);
-	if (v & EFER_NXE)
-		nx = check_cpuid_bit(c, CF_80000001_0_EDX, 20);
-	if (lm == TRI_NO || nx == TRI_NO) {
-		const char *bit = lm == TRI_NO ? "LME (bit 8)" : "NXE (bit 11)";
-
+	if (bad) {
+		bit = (bad & EFER_LME) ? "LME (bit 8)" : "NXE (bit 11)";
 		check_hint(c, "clear %s of the IA32_EFER value in entry %u", bit, n);
 		return check_fail(
 		    c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
-		    "entry %u of the VM-entry MSR-load area loads IA32_EFER = 0x%llx: "
-		    "%s is reserved on this processor (CPUID.80000001H:EDX.%s = 0)",
-		    n, (unsigned long long)v, bit, lm == TRI_NO ? "LM[bit 29]" : "NX[bit 20]");
+		    "entry %u of the VM-entry MSR-load area loads IA32_EFER = 0x%llx: %s "
+		    "is reserved on this processor (CPUID.80000001H:EDX.%s = 0)",
+		    n, (unsigned long long)v, bit, (bad & EFER_LME) ? "LM[bit 29]" : "NX[bit 20]");
 	}
-	if (lm == TRI_UNKNOWN || nx == TRI_UNKNOWN)
+	if (unknown)
 		return check_undecided(c,
 		                       "cannot decide whether IA32_EFER = 0x%llx (entry %u) sets a "
 		                       "reserved bit: CPUID.80000001H:EDX.%s is unknown",
 		                       (unsigned long long)v, n,
-		                       lm == TRI_UNKNOWN ? "LM[bit 29]" : "NX[bit 20]");
+		                       (unknown & EFER_LME) ? "LM[bit 29]" : "NX[bit 20]");
 	return RULE_PASS;
 }
 
@@ -646,12 +644,12 @@ static enum rule_result entry_efer_lme(struct check_ctx *c, const struct vmx_msr
 	NEED(c, VM_ENTRY_CONTROLS);
 	if (!(V(c, GUEST_CR0) & BITMASK(L_CR0, PG)))
 		return RULE_PASS;
-	if (c->entry & BITMASK(L_ENTRY, LOAD_IA32_EFER)) {
+	if (CTL(c, ENTRY) & BITMASK(L_ENTRY, LOAD_IA32_EFER)) {
 		NEED(c, GUEST_IA32_EFER);
 		lme = V(c, GUEST_IA32_EFER) & EFER_LME;
 		from = "GUEST_IA32_EFER.LME (\"load IA32_EFER\" is 1)";
 	} else {
-		lme = (c->entry & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? EFER_LME : 0;
+		lme = (CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) ? EFER_LME : 0;
 		from = "the \"IA-32e mode guest\" VM-entry control";
 	}
 	want = e->value & EFER_LME;
@@ -673,23 +671,22 @@ static enum rule_result entry_efer_lme(struct check_ctx *c, const struct vmx_msr
  */
 static enum rule_result entry_pat(struct check_ctx *c, const struct vmx_msr_entry *e, unsigned n)
 {
+	int i;
+
 	if (!IS_ROW(msr_of(e->index), IA32_PAT))
 		return RULE_NA;
-	for (unsigned i = 0; i < 8; i++) {
-		unsigned t = (unsigned)(e->value >> (8 * i)) & 0xffu;
-
-		if (t <= 7 && t != 2 && t != 3)
-			continue;
-		check_hint(c,
-		           "use a valid memory type in PA%u (bits %u:%u) of the IA32_PAT value: "
-		           "0 UC, 1 WC, 4 WT, 5 WP, 6 WB or 7 UC-",
-		           i, 8 * i + 7, 8 * i);
-		return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
-		                  "entry %u of the VM-entry MSR-load area loads IA32_PAT = 0x%llx: "
-		                  "PA%u = 0x%x is not a valid memory type",
-		                  n, (unsigned long long)e->value, i, t);
-	}
-	return RULE_PASS;
+	if ((i = pat_bad_entry(e->value)) < 0)
+		return RULE_PASS;
+	check_hint(
+	    c,
+	    "use a valid memory type in PA%d (bits %d:%d) of the IA32_PAT value: 0 UC, 1 WC, "
+	    "4 WT, 5 WP, 6 WB or 7 UC-",
+	    i, 8 * i + 7, 8 * i);
+	return check_fail(c, VMCS_VM_ENTRY_MSR_LOAD_ADDR,
+	                  "entry %u of the VM-entry MSR-load area loads IA32_PAT = 0x%llx: PA%d = "
+	                  "0x%x is not a valid memory type",
+	                  n, (unsigned long long)e->value, i,
+	                  (unsigned)(e->value >> (8 * i)) & 0xffu);
 }
 
 /*
@@ -973,86 +970,11 @@ enum rule_result rule_msrload_count_recommended(struct check_ctx *c, uintptr_t a
 	                       (unsigned long long)count, (unsigned long long)max);
 }
 
-enum rule_result rule_msrload_fs_gs_base(struct check_ctx *c, uintptr_t arg)
+/*
+ * SDM 27.4: the checks of the entries of the area, one rule per kind of failure (arg, an enum
+ * msrload_check), each run over the entries VM entry processes.
+ */
+enum rule_result rule_msrload_entries(struct check_ctx *c, uintptr_t arg)
 {
-	(void)arg;
-	return scan_area(c, entry_fs_gs_base);
-}
-
-enum rule_result rule_msrload_x2apic_range(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_x2apic);
-}
-
-enum rule_result rule_msrload_smm_only(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_smm_only);
-}
-
-enum rule_result rule_msrload_model_specific(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_model_specific);
-}
-
-enum rule_result rule_msrload_entry_reserved(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_reserved);
-}
-
-enum rule_result rule_msrload_msr_exists(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_msr_exists);
-}
-
-enum rule_result rule_msrload_read_only(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_read_only);
-}
-
-enum rule_result rule_msrload_efer_reserved(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_efer_reserved);
-}
-
-enum rule_result rule_msrload_efer_lme_paging(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_efer_lme);
-}
-
-enum rule_result rule_msrload_pat_memtype(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_pat);
-}
-
-enum rule_result rule_msrload_mtrr_memtype(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_mtrr);
-}
-
-enum rule_result rule_msrload_canonical(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_canonical);
-}
-
-enum rule_result rule_msrload_reserved_bits(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_reserved_bits);
-}
-
-enum rule_result rule_msrload_msr_unmodeled(struct check_ctx *c, uintptr_t arg)
-{
-	(void)arg;
-	return scan_area(c, entry_unmodeled);
+	return scan_area(c, all_entry_fns[arg]);
 }

@@ -580,6 +580,12 @@ void vmcsl_result_set(struct vmcsl_result *res, size_t rule, enum rule_result r,
  */
 uint32_t vmcsl_rule_msr_entry(const struct vmcsl_result *res, size_t rule);
 
+#ifdef CHECK_TRACE_READS
+/* Test builds only: the fields rule reads on in (a bitset by field index). */
+void vmcsl_rule_reads(const struct vmcsl_input *in, const struct vmcsl_result *res, size_t rule,
+                      uint64_t reads[VMCSL_FIELD_WORDS]);
+#endif
+
 /*
  * The prediction on res when the checks of the classes in assume_passed (bit 1 << class) are
  * taken as passed (a log showing a later failure proves them passed): the first failing class

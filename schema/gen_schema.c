@@ -6,29 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gen_cstring.h"
 #include "vmcs_ids.h"
-
-static void str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static void str_n(const char *s, size_t n)
-{
-	putchar('"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			putchar('\\');
-		putchar(s[i]);
-	}
-	putchar('"');
-}
 
 /* The value schema of a field: an integer of its width, or bit names / a bit mapping. */
 static void value_def(const struct vmcs_layout_info *l, unsigned width)
@@ -43,7 +22,7 @@ static void value_def(const struct vmcs_layout_info *l, unsigned width)
 		printf(", {\"enum\": [");
 		for (size_t i = 0; i < nv; i++) {
 			printf("%s", i ? ", " : "");
-			str(v[i].name);
+			put_cstring(v[i].name);
 		}
 		printf("]}");
 	}
@@ -55,7 +34,7 @@ static void value_def(const struct vmcs_layout_info *l, unsigned width)
 			if (b[i].lo != b[i].hi)
 				continue;
 			printf("%s", first ? "" : ", ");
-			str(b[i].name);
+			put_cstring(b[i].name);
 			first = false;
 		}
 		printf("]}]}}, {\"type\": \"object\", \"additionalProperties\": false, "
@@ -64,9 +43,9 @@ static void value_def(const struct vmcs_layout_info *l, unsigned width)
 			unsigned w = (unsigned)(b[i].hi - b[i].lo + 1);
 
 			printf("%s", i ? ", " : "");
-			str(b[i].name);
+			put_cstring(b[i].name);
 			printf(": {\"description\": ");
-			str(b[i].desc);
+			put_cstring(b[i].desc);
 			if (w == 1) {
 				printf(
 				    ", \"anyOf\": [{\"type\": \"boolean\"}, {\"enum\": [0, 1]}]}");
@@ -82,7 +61,7 @@ static void value_def(const struct vmcs_layout_info *l, unsigned width)
 				printf(", {\"enum\": [");
 				for (size_t k = 0; k < nv; k++) {
 					printf("%s", k ? ", " : "");
-					str(v[k].name);
+					put_cstring(v[k].name);
 				}
 				printf("]}");
 			}
@@ -98,13 +77,13 @@ static void field_prop(const char *name, size_t n, const struct vmcs_field_info 
 {
 	printf("%s\n      ", *first ? "" : ",");
 	*first = false;
-	str_n(name, n);
+	put_cstring_n(name, n);
 	printf(": {\"description\": ");
 	if (high) {
 		printf("\"High 32 bits of %s\", \"$ref\": \"#/$defs/u32\"}", f->name);
 		return;
 	}
-	str(f->desc);
+	put_cstring(f->desc);
 	if (f->type == VMCS_T_RO)
 		printf(", \"deprecated\": true");
 	if (f->layout != VMCS_LAYOUT_NONE)
