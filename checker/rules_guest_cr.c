@@ -626,6 +626,21 @@ enum rule_result rule_guest_cr_efer_reserved(struct check_ctx *c, uintptr_t arg)
 }
 
 /* SDM 27.3.1.1: with "load IA32_EFER" = 1, EFER.LMA must equal "IA-32e mode guest". */
+/*
+ * The guest EFER both LMA rules accept: LMA equal to "IA-32e mode guest" and, with paging on,
+ * LME equal to LMA (an IA-32e mode guest runs with paging, so it gets LME as well).  One
+ * value for both hints, so they never ask for opposite changes.
+ */
+static uint64_t efer_for_mode(const struct check_ctx *c, uint64_t v, bool ia32e)
+{
+	const uint64_t lme = BITMASK(L_EFER, LME), lma = BITMASK(L_EFER, LMA);
+	bool pg = KNOWN(c, GUEST_CR0) && (V(c, GUEST_CR0) & CR0_PG);
+
+	if (ia32e)
+		return v | lme | lma;
+	return v & ~lma & ~(pg ? lme : 0);
+}
+
 enum rule_result rule_guest_cr_efer_lma(struct check_ctx *c, uintptr_t arg)
 {
 	bool lma, ia32e;
@@ -641,12 +656,10 @@ enum rule_result rule_guest_cr_efer_lma(struct check_ctx *c, uintptr_t arg)
 	ia32e = ENTRY(c, IA32E_MODE_GUEST);
 	if (lma != ia32e) {
 		check_hint(c,
-		           "%s bit 10 (LMA) of GUEST_IA32_EFER (0x%llx) to match \"IA-32e mode "
-		           "guest\" = %d%s",
-		           ia32e ? "set" : "clear",
-		           (unsigned long long)(ia32e ? v | BITMASK(L_EFER, LMA)
-		                                      : v & ~BITMASK(L_EFER, LMA)),
-		           ia32e, ia32e ? " (and LME, with paging on)" : "");
+		           "%s bit 10 (LMA) of GUEST_IA32_EFER to match \"IA-32e mode guest\" = "
+		           "%d, and LME with it when paging is on (use 0x%llx)",
+		           ia32e ? "set" : "clear", ia32e,
+		           (unsigned long long)efer_for_mode(c, v, ia32e));
 		return check_fail(c, VMCS_GUEST_IA32_EFER,
 		                  "GUEST_IA32_EFER = 0x%llx has LMA = %d but \"IA-32e mode guest\" "
 		                  "is %d",
@@ -676,12 +689,17 @@ enum rule_result rule_guest_cr_efer_lme(struct check_ctx *c, uintptr_t arg)
 	lme = (v & BITMASK(L_EFER, LME)) != 0;
 	lma = (v & BITMASK(L_EFER, LMA)) != 0;
 	if (lme != lma) {
+		/*
+		 * LMA must also equal "IA-32e mode guest" (GUEST-EFER-LMA-IA32E): the one value
+		 * that satisfies both rules has LME and LMA equal to that control.
+		 */
+		bool ia32e = ENTRY(c, IA32E_MODE_GUEST);
+
 		check_hint(c,
-		           "%s bit 8 (LME) of GUEST_IA32_EFER (0x%llx): with paging on, LME and "
-		           "LMA go together",
-		           lma ? "set" : "clear",
-		           (unsigned long long)(lma ? v | BITMASK(L_EFER, LME)
-		                                    : v & ~BITMASK(L_EFER, LME)));
+		           "%s bits 8 (LME) and 10 (LMA) of GUEST_IA32_EFER (use 0x%llx): with "
+		           "paging on they go together, and LMA equals \"IA-32e mode guest\" = %d",
+		           ia32e ? "set" : "clear", (unsigned long long)efer_for_mode(c, v, ia32e),
+		           ia32e);
 		return check_fail(c, VMCS_GUEST_IA32_EFER,
 		                  "GUEST_IA32_EFER = 0x%llx has LME = %d but LMA = %d while "
 		                  "GUEST_CR0.PG = 1",

@@ -19,14 +19,15 @@ bool checked_run(struct checked *c, const char *path, const char *caps_override,
 	if (!c->loaded)
 		return false;
 	if (caps_override) {
-		if (!capsdb_load(caps_override, &c->caps, NULL, err, errlen, NULL))
+		/* the resolver keeps recent entries: many files, one parse of the entry */
+		if (!capsdb_resolver(caps_override, &c->caps, err, errlen, NULL))
 			return false;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", c->caps.name);
 	} else if (c->cfg.has_caps) {
 		c->caps = c->cfg.caps;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", c->cfg.caps_name);
 	} else {
-		if (!capsdb_load(CAPSDB_DEFAULT_NAME, &c->caps, NULL, err, errlen, NULL))
+		if (!capsdb_resolver(CAPSDB_DEFAULT_NAME, &c->caps, err, errlen, NULL))
 			return false;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", CAPSDB_DEFAULT_NAME);
 	}
@@ -45,6 +46,21 @@ void checked_release(struct checked *c)
 	free(c->report);
 	config_release(&c->cfg);
 	memset(c, 0, sizeof(*c));
+}
+
+void load_diags_add_error(struct load_diags *d, const char *msg)
+{
+	struct load_diag *x;
+
+	if (d->n >= LOAD_MAX_DIAGS) {
+		d->dropped++;
+		return;
+	}
+	x = &d->d[d->n++];
+	memset(x, 0, sizeof(*x));
+	x->level = DIAG_ERROR;
+	snprintf(x->msg, sizeof(x->msg), "%s", msg);
+	d->n_errors++;
 }
 
 void print_load_diags(FILE *out, const struct load_diags *d, const char *fallback_file)
@@ -73,6 +89,20 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 		return c->cfg.msr_load_pos[f->msr_index];
 	if (f->field >= 0 && c->cfg.field_pos[f->field].file)
 		return c->cfg.field_pos[f->field];
+	/*
+	 * A finding about no one field (an unknown capability, say): the first field the check
+	 * reads that the configuration gives, rather than the vmcs: line.
+	 */
+	for (const char *fl = check_rule_at(f->rule)->fields; *fl;) {
+		size_t n = strcspn(fl, ",");
+		const struct vmcs_field_info *fi = vmcs_field_by_name(fl, n, NULL);
+
+		if (fi && c->cfg.field_pos[vmcs_field_index(fi)].file)
+			return c->cfg.field_pos[vmcs_field_index(fi)];
+		fl += n;
+		if (*fl == ',')
+			fl++;
+	}
 	if (!p.file) {
 		p.file = c->path;
 		p.line = 1;
@@ -335,6 +365,28 @@ static void report_json_vmwrites(FILE *out, const struct checked *c)
 	fprintf(out, "%s]", r->n_vmwrite ? "\n   " : "");
 }
 
+/* The loader's errors and warnings: "load_diagnostics" (a file that did not load has them). */
+static void report_json_load(FILE *out, const struct checked *c)
+{
+	const struct load_diags *d = &c->diags;
+
+	fprintf(out, "\"load_diagnostics\": [");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct load_diag *x = &d->d[i];
+
+		fprintf(out, "%s\n    {\"severity\": \"%s\", \"file\": ", i ? "," : "",
+		        x->level == DIAG_ERROR ? "error" : "warning");
+		json_string(out, x->pos.file ? x->pos.file : c->path);
+		fprintf(out, ", \"line\": %u, \"column\": %u, \"message\": ", x->pos.line,
+		        x->pos.col);
+		json_string(out, x->msg);
+		fprintf(out, "}");
+	}
+	fprintf(out, "%s]", d->n ? "\n   " : "");
+	if (d->dropped)
+		fprintf(out, ", \"load_diagnostics_dropped\": %zu", d->dropped);
+}
+
 void report_json_result(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
@@ -342,6 +394,12 @@ void report_json_result(FILE *out, const struct checked *c)
 
 	fprintf(out, "{\"file\": ");
 	json_string(out, c->path);
+	if (!r) {
+		fprintf(out, ", \"caps\": null, \"prediction\": null,\n   ");
+		report_json_load(out, c);
+		fprintf(out, "}");
+		return;
+	}
 	fprintf(out, ", \"caps\": ");
 	json_string(out, c->caps_name);
 	fprintf(out, ",\n   \"prediction\": ");
@@ -349,6 +407,8 @@ void report_json_result(FILE *out, const struct checked *c)
 	                    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id
 	                                          : NULL);
 	report_json_vmwrites(out, c);
+	fprintf(out, ",\n   ");
+	report_json_load(out, c);
 	fprintf(out, ",\n   \"diagnostics\": [");
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];

@@ -29,6 +29,8 @@ bool checked_run(struct checked *c, const char *path, const char *caps_override,
                  size_t errlen);
 void checked_release(struct checked *c);
 
+/* Adds an error without a position (a capsdb entry that cannot be found, say). */
+void load_diags_add_error(struct load_diags *d, const char *msg);
 /* Prints loader diagnostics as FILE:LINE:COL: error|warning: message. */
 void print_load_diags(FILE *out, const struct load_diags *d, const char *fallback_file);
 
@@ -47,9 +49,26 @@ void vmwrite_message(char *buf, size_t n, const struct check_vmwrite *w);
 size_t vmwrite_failures(const struct check_report *r);
 
 void report_text(FILE *out, const struct checked *c);
+/* GitHub Actions workflow commands: an annotation per finding and loader diagnostic. */
+void report_github(FILE *out, const struct checked *c);
+void github_annotation(FILE *out, const char *level, struct src_pos p, const char *title,
+                       const char *message);
 /* One element of "results" (see README "JSON output"). */
 void report_json_result(FILE *out, const struct checked *c);
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id);
-void report_sarif(FILE *out, struct checked *runs, size_t n);
+/*
+ * SARIF, one file at a time: begin, then each checked (or unloadable) file, then end.  Load
+ * errors and warnings are results of the LOAD rule and tool execution notifications.
+ */
+struct sarif_stream {
+	bool first;  /* no result written yet */
+	bool failed; /* a file could not be checked */
+	char *notes; /* the notifications so far (JSON), written by end */
+	size_t notes_len;
+	FILE *notes_out; /* open_memstream on notes */
+};
+void report_sarif_begin(FILE *out, struct sarif_stream *s);
+void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *c);
+void report_sarif_end(FILE *out, struct sarif_stream *s);
 
 #endif /* CLI_CHECKED_H */

@@ -25,6 +25,7 @@ struct cli_command {
 int cmd_fields(int argc, char **argv);
 int cmd_caps(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);

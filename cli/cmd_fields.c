@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "vmcslint.h"
 
 static const char fields_usage[] =
@@ -298,47 +299,37 @@ static int show_one(enum fmt fmt, const char *arg)
 	return CLI_EXIT_OK;
 }
 
+enum { O_FORMAT, O_SEARCH, O_HIGH, O_HELP };
+
+static const struct cli_option fields_options[] = {
+    {"format", 0, true}, {"search", 0, true}, {"high", 0, false}, {"help", 'h', false}, {0}};
+
 int cmd_fields(int argc, char **argv)
 {
-	enum fmt fmt = FMT_TEXT;
-	const char *search = NULL, *arg = NULL;
-	bool with_high = false;
-	int i;
+	static const char *const formats[] = {"text", "json", NULL};
+	struct cli_args a;
+	int fmt = FMT_TEXT, rc;
+	const char *search, *arg;
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(fields_usage, stdout);
-			return CLI_EXIT_OK;
-		} else if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--search") == 0) &&
-		           i + 1 == argc) {
-			return cli_error("option '%s' needs a value", argv[i]);
-		} else if (strcmp(argv[i], "--format") == 0) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "text") == 0)
-				fmt = FMT_TEXT;
-			else if (strcmp(v, "json") == 0)
-				fmt = FMT_JSON;
-			else
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else if (strcmp(argv[i], "--search") == 0) {
-			search = argv[++i];
-		} else if (strcmp(argv[i], "--high") == 0) {
-			with_high = true;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_error("unknown option '%s'", argv[i]);
-			fputs(fields_usage, stderr);
-			return CLI_EXIT_USAGE;
-		} else if (!arg) {
-			arg = argv[i];
-		} else {
-			return cli_error("'fields' takes one NAME or ENCODING, got '%s' too",
-			                 argv[i]);
-		}
+	if (!cli_parse(argc, argv, fields_options, "fields", &a))
+		return CLI_EXIT_USAGE;
+	search = a.value[O_SEARCH];
+	arg = a.n_operand ? a.operand[0] : NULL;
+	if (cli_has(&a, O_HELP)) {
+		fputs(fields_usage, stdout);
+		rc = CLI_EXIT_OK;
+	} else if (cli_has(&a, O_FORMAT) &&
+	           !cli_choice("fields", "--format", a.value[O_FORMAT], formats, &fmt)) {
+		rc = CLI_EXIT_USAGE;
+	} else if (a.n_operand > 1) {
+		rc = cli_error("'fields' takes one NAME or ENCODING, got '%s' too", a.operand[1]);
+	} else if (search && arg) {
+		rc = cli_error("--search and a field argument do not go together");
+	} else if (arg) {
+		rc = show_one((enum fmt)fmt, arg);
+	} else {
+		rc = list_fields((enum fmt)fmt, cli_has(&a, O_HIGH), search);
 	}
-	if (search && arg)
-		return cli_error("--search and a field argument do not go together");
-	if (arg)
-		return show_one(fmt, arg);
-	return list_fields(fmt, with_high, search);
+	cli_args_release(&a);
+	return rc;
 }

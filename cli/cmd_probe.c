@@ -8,6 +8,7 @@
 #include "capsdb_dir.h"
 #include "checked.h"
 #include "cli.h"
+#include "opts.h"
 #include "probe_judge.h"
 
 static const char probe_usage[] =
@@ -90,63 +91,72 @@ static void text_observed(char *buf, size_t n, const struct probe_result *r)
 	}
 }
 
+enum { O_EMULATOR, O_FORMAT, O_KEEP, O_HELP };
+
+static const struct cli_option probe_options[] = {
+    {"emulator", 0, true}, {"format", 0, true}, {"keep", 0, false}, {"help", 'h', false}, {0}};
+
 int cmd_probe(int argc, char **argv)
 {
+	static const char *const formats[] = {"text", "json", NULL};
+	struct cli_args a;
+	int fmt = 0;
 	struct probe_options opt;
 	struct probe_run run;
 	struct vmcs_config *cfgs;
 	struct probe_case *cases;
 	struct probe_result *res;
 	struct check_report *rep;
+	char **files;
+	size_t nfiles;
 	bool json = false;
-	int i, status = CLI_EXIT_OK, err;
+	int status = CLI_EXIT_OK, err;
 	size_t n = 0, agree = 0, disagree = 0, skipped = 0;
 
 	memset(&opt, 0, sizeof(opt));
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(probe_usage, stdout);
-			return CLI_EXIT_OK;
-		} else if (strcmp(argv[i], "--keep") == 0) {
-			opt.keep_dir = true;
-		} else if (i + 1 >= argc) {
-			return cli_error("option '%s' needs a value", argv[i]);
-		} else if (strcmp(argv[i], "--emulator") == 0) {
-			if (!parse_emulator(argv[++i], &opt))
-				return cli_error(
-				    "--emulator takes bochs, bochs:MODEL or qemu-kvm, not "
-				    "'%s'",
-				    argv[i]);
-		} else if (strcmp(argv[i], "--format") == 0) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "json") == 0)
-				json = true;
-			else if (strcmp(v, "text") != 0)
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else {
-			return cli_error("unknown option '%s' ('vmcslint probe --help')", argv[i]);
-		}
+	if (!cli_parse(argc, argv, probe_options, "probe", &a))
+		return CLI_EXIT_USAGE;
+	if (cli_has(&a, O_HELP)) {
+		fputs(probe_usage, stdout);
+		cli_args_release(&a);
+		return CLI_EXIT_OK;
 	}
-	if (i >= argc) {
-		fputs(probe_usage, stderr);
+	opt.keep_dir = cli_has(&a, O_KEEP);
+	if (cli_has(&a, O_EMULATOR) && !parse_emulator(a.value[O_EMULATOR], &opt)) {
+		cli_error("probe: --emulator takes bochs, bochs:MODEL or qemu-kvm, not '%s'",
+		          a.value[O_EMULATOR]);
+		cli_args_release(&a);
 		return CLI_EXIT_USAGE;
 	}
-	cfgs = calloc((size_t)(argc - i), sizeof(*cfgs));
-	cases = calloc((size_t)(argc - i), sizeof(*cases));
-	res = calloc((size_t)(argc - i), sizeof(*res));
+	if (cli_has(&a, O_FORMAT) &&
+	    !cli_choice("probe", "--format", a.value[O_FORMAT], formats, &fmt)) {
+		cli_args_release(&a);
+		return CLI_EXIT_USAGE;
+	}
+	json = fmt == 1;
+	if (a.n_operand == 0) {
+		fputs(probe_usage, stderr);
+		cli_args_release(&a);
+		return CLI_EXIT_USAGE;
+	}
+	files = a.operand;
+	nfiles = (size_t)a.n_operand;
+	cfgs = calloc(nfiles, sizeof(*cfgs));
+	cases = calloc(nfiles, sizeof(*cases));
+	res = calloc(nfiles, sizeof(*res));
 	rep = malloc(sizeof(*rep));
 	if (!cfgs || !cases || !res || !rep)
 		abort();
-	for (int k = i; k < argc; k++, n++) {
+	for (size_t k = 0; k < nfiles; k++, n++) {
 		struct load_diags d;
 
 		memset(&d, 0, sizeof(d));
-		if (!config_load(argv[k], &cfgs[n], &d, capsdb_resolver, NULL)) {
-			print_load_diags(stderr, &d, argv[k]);
+		if (!config_load(files[k], &cfgs[n], &d, capsdb_resolver, NULL)) {
+			print_load_diags(stderr, &d, files[k]);
 			for (size_t j = 0; j <= n; j++)
 				config_release(&cfgs[j]);
 			free(cfgs), free(cases), free(res), free(rep);
+			cli_args_release(&a);
 			return CLI_EXIT_USAGE;
 		}
 		cases[n].vmcs = &cfgs[n].vmcs;
@@ -173,7 +183,7 @@ int cmd_probe(int argc, char **argv)
 			skipped += v.agreement == PROBE_NOT_COMPARED;
 			if (json) {
 				printf("%s\n  {\"file\": ", k ? "," : "");
-				json_string(stdout, argv[i + (int)k]);
+				json_string(stdout, files[k]);
 				printf(", \"caps\": ");
 				json_string(stdout, run.caps.name);
 				printf(", \"prediction\": ");
@@ -192,9 +202,8 @@ int cmd_probe(int argc, char **argv)
 			}
 			outcome_text(ps, sizeof(ps), &rep->prediction);
 			text_observed(os, sizeof(os), &res[k]);
-			printf("%s:\n  predicted: %s%s%s%s\n  observed:  %s\n  %s%s%s\n",
-			       argv[i + (int)k], ps, id ? " [" : "", id ? id : "", id ? "]" : "",
-			       os,
+			printf("%s:\n  predicted: %s%s%s%s\n  observed:  %s\n  %s%s%s\n", files[k],
+			       ps, id ? " [" : "", id ? id : "", id ? "]" : "", os,
 			       v.agreement == PROBE_AGREE      ? "agree"
 			       : v.agreement == PROBE_DISAGREE ? "DISAGREE"
 			                                       : "not compared",
@@ -225,5 +234,6 @@ int cmd_probe(int argc, char **argv)
 	free(cases);
 	free(res);
 	free(rep);
+	cli_args_release(&a);
 	return status;
 }

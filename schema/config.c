@@ -137,6 +137,7 @@ static bool parse_field_value(const struct ynode *v, const struct vmcs_field_inf
 	    f->layout != VMCS_LAYOUT_NONE ? vmcs_layout_at(f->layout) : NULL;
 	unsigned bits = high ? 32 : vmcs_width_bits(f->width);
 	char what[96];
+	bool negative;
 
 	/* The name for messages, built without stdio: this runs for every field of every file. */
 	{
@@ -170,12 +171,25 @@ static bool parse_field_value(const struct ynode *v, const struct vmcs_field_inf
 			return true;
 		}
 	}
-	if (!yparse_u64(v, out, what, file, diags))
+	if (!yparse_operand(v, out, &negative, what, file, diags))
 		return false;
 	if (bits < 64 && (*out >> bits)) {
-		NODE_ERR(diags, file, v, "%s: 0x%llx is wider than the field (%u bits)", what,
-		         (unsigned long long)*out, bits);
-		return false;
+		/* VMWRITE keeps the low bits of its operand (SDM "VMWRITE"): so does the loader. */
+		uint64_t kept = *out & ((1ull << bits) - 1);
+
+		if (negative)
+			NODE_WARN(diags, file, v,
+			          "%s: %s is 0x%llx as a 64-bit VMWRITE operand; the %u-bit field "
+			          "keeps bits %u:0, 0x%llx",
+			          what, v->value, (unsigned long long)*out, bits, bits - 1,
+			          (unsigned long long)kept);
+		else
+			NODE_WARN(diags, file, v,
+			          "%s: 0x%llx is wider than the field (%u bits); VMWRITE keeps "
+			          "bits %u:0, 0x%llx, and drops 0x%llx",
+			          what, (unsigned long long)*out, bits, bits - 1,
+			          (unsigned long long)kept, (unsigned long long)(*out & ~kept));
+		*out = kept;
 	}
 	return true;
 }
@@ -533,6 +547,48 @@ static void load_memory(struct loader *L, const char *file, const struct ynode *
 	}
 }
 
+bool caps_name_is_path(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strchr(s, '/') || (n > 5 && strcmp(s + n - 5, ".yaml") == 0);
+}
+
+char *path_beside(const char *file, const char *rel)
+{
+	const char *slash = strrchr(file, '/');
+	size_t dirlen = slash && rel[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+	char *full = malloc(dirlen + strlen(rel) + 1);
+
+	if (!full)
+		abort();
+	memcpy(full, file, dirlen);
+	strcpy(full + dirlen, rel);
+	return full;
+}
+
+/*
+ * Resolves a caps: name; a file name is taken relative to the configuration's folder, as
+ * extends: is, and an error names the path that was tried.
+ */
+static bool resolve_caps(struct loader *L, const char *file, const char *name, struct vmx_caps *out,
+                         char *err, size_t errlen)
+{
+	char *full;
+	bool ok;
+
+	if (!L->resolve) {
+		snprintf(err, errlen, "no capsdb available");
+		return false;
+	}
+	if (!caps_name_is_path(name))
+		return L->resolve(name, out, err, errlen, L->resolve_ctx);
+	full = path_beside(file, name);
+	ok = L->resolve(full, out, err, errlen, L->resolve_ctx);
+	free(full);
+	return ok;
+}
+
 static void load_caps(struct loader *L, const char *file, const struct ynode *key,
                       const struct ynode *v)
 {
@@ -545,10 +601,8 @@ static void load_caps(struct loader *L, const char *file, const struct ynode *ke
 			NODE_ERR(L->diags, file, v, "caps name too long");
 			return;
 		}
-		if (!L->resolve ||
-		    !L->resolve(v->value, &cfg->caps, err, sizeof(err), L->resolve_ctx)) {
-			NODE_ERR(L->diags, file, v, "caps '%s': %s", v->value,
-			         L->resolve ? err : "no capsdb available");
+		if (!resolve_caps(L, file, v->value, &cfg->caps, err, sizeof(err))) {
+			NODE_ERR(L->diags, file, v, "caps '%s': %s", v->value, err);
 			return;
 		}
 		cfg->has_caps = true;
@@ -572,10 +626,8 @@ static void load_caps(struct loader *L, const char *file, const struct ynode *ke
 				         "'extends' must be the first key of caps");
 				continue;
 			}
-			if (!L->resolve ||
-			    !L->resolve(s, &cfg->caps, err, sizeof(err), L->resolve_ctx))
-				NODE_ERR(L->diags, file, x, "caps extends '%s': %s", s,
-				         L->resolve ? err : "no capsdb available");
+			if (!resolve_caps(L, file, s, &cfg->caps, err, sizeof(err)))
+				NODE_ERR(L->diags, file, x, "caps extends '%s': %s", s, err);
 			snprintf(cfg->caps_name, sizeof(cfg->caps_name), "inline:%s", s);
 			continue;
 		}
@@ -603,26 +655,11 @@ static bool load_one(struct loader *L, const char *path);
 static void load_extends(struct loader *L, const char *file, const struct ynode *v)
 {
 	const char *s;
-	char *dir, *slash, *full;
+	char *full;
 
 	if (!yparse_str(v, &s, "extends", file, L->diags))
 		return;
-	if (s[0] == '/') {
-		full = strdup(s);
-	} else {
-		dir = strdup(file);
-		slash = strrchr(dir, '/');
-		if (slash)
-			slash[1] = '\0';
-		else
-			dir[0] = '\0';
-		full = malloc(strlen(dir) + strlen(s) + 1);
-		if (!full)
-			abort();
-		strcpy(full, dir);
-		strcat(full, s);
-		free(dir);
-	}
+	full = path_beside(file, s);
 	if (L->depth >= CONFIG_MAX_EXTENDS_DEPTH) {
 		NODE_ERR(L->diags, file, v, "extends: chain deeper than %d files",
 		         CONFIG_MAX_EXTENDS_DEPTH);

@@ -66,6 +66,17 @@ struct vmcs_config {
  * warnings are appended to diags either way.  resolve may be NULL when no named caps are used.
  * cfg must be released with config_release() whatever the result.
  */
+/*
+ * Whether a caps: value (or a --caps argument) names a file rather than a capsdb entry: it
+ * has a '/' or ends in ".yaml".
+ */
+bool caps_name_is_path(const char *s);
+/*
+ * rel as seen from the folder of file (rel itself when absolute): what `extends:` and a caps:
+ * file name mean.  Heap string; abort()s on memory exhaustion.
+ */
+char *path_beside(const char *file, const char *rel);
+
 bool config_load(const char *path, struct vmcs_config *cfg, struct load_diags *diags,
                  caps_resolver resolve, void *resolve_ctx);
 void config_release(struct vmcs_config *cfg);

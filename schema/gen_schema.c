@@ -178,10 +178,17 @@ int main(void)
 	printf("}}\n  },\n  \"$defs\": {\n"
 	       "    \"numeric_string\": {\"type\": \"string\", \"pattern\": "
 	       "\"^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$\"},\n");
+	/*
+	 * Any 64-bit VMWRITE operand, negative ones as two's complement: the loader keeps the
+	 * field's low bits and warns when others are dropped, so no width is an error here.
+	 */
 	for (unsigned w = 16; w <= 64; w *= 2) {
-		printf("    \"u%u\": {\"anyOf\": [{\"type\": \"integer\", \"minimum\": 0, "
-		       "\"maximum\": %llu}, {\"$ref\": \"#/$defs/numeric_string\"}]},\n",
-		       w, w == 64 ? 18446744073709551615ull : (1ull << w) - 1);
+		printf("    \"u%u\": {\"description\": \"a %u-bit field: VMWRITE keeps bits "
+		       "%u:0 of the operand (vmcslint warns when it drops others)\", \"anyOf\": "
+		       "[{\"type\": \"integer\", \"minimum\": -9223372036854775808, "
+		       "\"maximum\": 18446744073709551615}, {\"$ref\": "
+		       "\"#/$defs/numeric_string\"}]},\n",
+		       w, w, w - 1);
 	}
 	printf(
 	    "    \"inline_caps\": {\"type\": \"object\", \"additionalProperties\": false, "

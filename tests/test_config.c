@@ -39,10 +39,6 @@ static const struct bad_case bad_cases[] = {
     {"high-disagrees.yaml",
      DIR "high-disagrees.yaml:3:3: error: VMCS_LINK_POINTER_HIGH = 0x1 disagrees with the 64-bit "
          "write of VMCS_LINK_POINTER at 2:3 (high half 0xffffffff)"},
-    {"too-wide.yaml", DIR "too-wide.yaml:2:22: error: GUEST_ES_SELECTOR: 0x10000 is wider than "
-                          "the field (16 bits)"},
-    {"negative.yaml",
-     DIR "negative.yaml:2:14: error: GUEST_RIP: negative value -4096; VMCS values are unsigned"},
     {"unknown-bit.yaml",
      DIR "unknown-bit.yaml:2:59: error: PIN_BASED_VM_EXEC_CONTROL has no bit named "
          "'NMI_EXITNG'; did you mean 'NMI_EXITING'?"},
@@ -52,6 +48,11 @@ static const struct bad_case bad_cases[] = {
                          "loaded (an extends cycle)"},
     {"extends-missing.yaml",
      DIR "extends-missing.yaml:1:10: error: extends: cannot open '" DIR "no-such-base.yaml'"},
+    {"caps-missing.yaml", DIR "caps-missing.yaml:3:7: error: caps 'mycaps.yaml': " DIR
+                              "mycaps.yaml: cannot open: No such file or directory"},
+    {"tab.yaml", DIR "tab.yaml:2:1: error: malformed YAML: found character that cannot start "
+                     "any token while scanning for the next token (a tab: YAML indents with "
+                     "spaces only)"},
     {"two-documents.yaml", DIR "two-documents.yaml:3:1: error: a second YAML document in the "
                                "file; a file holds exactly one"},
     {"alias-bomb.yaml", DIR "alias-bomb.yaml:6:10: error: YAML aliases expand to more than "
@@ -97,6 +98,40 @@ Test(config, warnings_for_read_only_and_inactive_fields)
 	                            "the control that gives it meaning (Secondary processor-based "
 	                            "VM-execution controls ENABLE_VPID) is 0"),
 	          "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* VMWRITE keeps the low bits of its 64-bit operand: so does the loader, with a warning. */
+Test(config, wide_and_negative_values_keep_their_low_bits)
+{
+	const char *f = DIR "wide-values.yaml";
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	struct cli_result r;
+
+	memset(&diags, 0, sizeof(diags));
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(config_load(f, &cfg, &diags, capsdb_resolver, NULL), "%s",
+	          diags.n ? diags.d[0].msg : "");
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_ES_LIMIT], 0xffffffffull);
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_ES_SELECTOR], 0x10);
+	cr_expect_eq(cfg.vmcs.value[VMCS_VM_ENTRY_MSR_LOAD_COUNT], 0);
+	cr_expect_eq(cfg.vmcs.value[VMCS_VMCS_LINK_POINTER], ~0ull);
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_RIP], 0xfffffffffffff000ull);
+	cr_expect_eq(diags.n, 3, "a warning for each value that loses bits, none for the others");
+	config_release(&cfg);
+	r = run_cli(NULL, (const char *[]){"check", f, NULL});
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, DIR "wide-values.yaml:4:19: warning: GUEST_ES_LIMIT: -1 is "
+	                            "0xffffffffffffffff as a 64-bit VMWRITE operand; the 32-bit "
+	                            "field keeps bits 31:0, 0xffffffff"),
+	          "%s", r.err);
+	cr_expect(strstr(r.err,
+	                 DIR "wide-values.yaml:5:22: warning: GUEST_ES_SELECTOR: 0x10010 is "
+	                     "wider than the field (16 bits); VMWRITE keeps bits 15:0, 0x10, "
+	                     "and drops 0x10000"),
+	          "%s", r.err);
+	cr_expect(!strstr(r.err, "VMCS_LINK_POINTER"), "%s", r.err);
 	cli_result_free(&r);
 }
 
@@ -211,6 +246,24 @@ Test(config, loads_values_bits_and_memory)
 	cr_expect_eq(cfg.field_pos[VMCS_GUEST_CR3].col, 3);
 	config_release(&cfg);
 	unlink(path);
+}
+
+/* A caps: file is found beside the configuration, wherever the command runs from. */
+Test(config, caps_file_resolves_against_the_configuration_folder)
+{
+	struct cli_result r;
+	char cwd[512], file[700], bin[700];
+	const char *env = getenv("VMCSLINT");
+
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	snprintf(file, sizeof(file), "%s/" DIR "caps-beside.yaml", cwd);
+	snprintf(bin, sizeof(bin), "%s/%s", cwd, env ? env : "build/vmcslint");
+	cr_assert_eq(chdir("/tmp"), 0);
+	r = run_argv(NULL, (const char *[]){bin, "check", file, NULL});
+	cr_assert_eq(chdir(cwd), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "(caps ../caps/skx-no-maxphyaddr.yaml;"), "%s", r.out);
+	cli_result_free(&r);
 }
 
 Test(config, extends_overrides_the_base)
