@@ -112,6 +112,12 @@ void field_exists_text(uint16_t x, char *buf, size_t n)
 		snprintf(buf, n, "always (every VMX processor)");
 		return;
 	}
+	if (kind == VMCS_X_KIND_UNENUMERATED) {
+		snprintf(buf, n,
+		         "the processor implements it; no VMX capability MSR reports whether, "
+		         "IA32_VMX_VMCS_ENUM can only rule it out");
+		return;
+	}
 	if (!l) {
 		snprintf(buf, n, "?");
 		return;
