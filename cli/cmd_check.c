@@ -84,8 +84,9 @@ int cmd_check(int argc, char **argv)
 		for (size_t k = 0; k < n; k++)
 			report_text(stdout, &runs[k]);
 	} else if (fmt == FMT_JSON) {
-		printf("{\"tool\": {\"name\": \"vmcslint\", \"version\": \"%s\"},\n \"results\": [",
-		       VMCSLINT_VERSION);
+		printf("{\"tool\": ");
+		json_tool(stdout);
+		printf(",\n \"results\": [");
 		for (size_t k = 0; k < n; k++) {
 			printf("%s\n  ", k ? "," : "");
 			report_json_result(stdout, &runs[k]);

@@ -100,6 +100,13 @@ void json_string(FILE *out, const char *s)
 	json_string_n(out, s, strlen(s));
 }
 
+void json_tool(FILE *out)
+{
+	fprintf(out, "{\"name\": \"vmcslint\", \"version\": ");
+	json_string(out, VMCSLINT_VERSION);
+	fputc('}', out);
+}
+
 void field_exists_text(uint16_t x, char *buf, size_t n)
 {
 	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
