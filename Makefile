@@ -6,6 +6,7 @@
 #   make bench      print speed figures as `name: value unit`
 #   make differential CASES=N SEED=S   the checker against real VM entries, any corpus size
 #   make install    PREFIX=/usr/local (binary, library, header, vmcslint.pc, capsdb, probe image)
+#   make readme-figures   rewrite README.md's counted figures (matrix, capsdb, fields)
 #   make format / check-format / compile_commands.json / clean
 
 PREFIX  ?= /usr/local
@@ -56,13 +57,13 @@ SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
 .PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
-        check-format check-core help differential
+        check-format check-core help differential readme-figures check-readme-figures
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@sh scripts/deps.sh
@@ -140,6 +141,13 @@ differential: deps
 	./$(O)/vmcslint-differential --cases $(CASES) --seed $(SEED) \
 		$(foreach m,$(MODELS),--model $(m))
 
+# ---- README.md's figures: computed by the tool, never typed (scripts/readme-figures.py) ----
+readme-figures: $(BIN)
+	python3 scripts/readme-figures.py --vmcslint $(BIN)
+
+check-readme-figures: $(BIN)
+	@python3 scripts/readme-figures.py --check --vmcslint $(BIN)
+
 # ---- the two README commands ----
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -147,7 +155,7 @@ demo: deps
 
 # The tests find the binary under test through VMCSLINT (CLI tests) and run from the top.
 test: deps
-	@$(MAKE) --no-print-directory check-format check-core
+	@$(MAKE) --no-print-directory check-format check-core check-readme-figures
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 

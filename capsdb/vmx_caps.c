@@ -381,6 +381,8 @@ static enum tri exists_by(const struct vmx_caps *c, uint16_t x)
 		return vmx_caps_msr_bit(c, VMX_MSR_EPT_VPID_CAP, bit);
 	case VMCS_X_KIND_VMFUNC:
 		return vmx_caps_msr_bit(c, VMX_MSR_VMFUNC, bit);
+	case VMCS_X_KIND_UNENUMERATED:
+		return TRI_UNKNOWN;
 	default:
 		if (kind >= VMCS_X_KIND__COUNT)
 			return TRI_NO;

@@ -24,6 +24,7 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 	    [VMCS_X_KIND_MISC] = -1,
 	    [VMCS_X_KIND_EPTVPID] = -1,
 	    [VMCS_X_KIND_VMFUNC] = -1,
+	    [VMCS_X_KIND_UNENUMERATED] = -1,
 	};
 	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
 	const struct vmx_allowed *a;

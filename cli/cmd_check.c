@@ -58,10 +58,12 @@ int cmd_check(int argc, char **argv)
 		cli_args_release(&a);
 		return CLI_EXIT_USAGE;
 	}
-	if (fmt == FMT_JSON)
-		printf("{\"tool\": {\"name\": \"vmcslint\", \"version\": \"%s\"},\n \"results\": [",
-		       VMCSLINT_VERSION);
-	else if (fmt == FMT_SARIF)
+	if (fmt == FMT_JSON) {
+		printf("{\"tool\": ");
+		json_tool(stdout);
+		printf(",\n \"results\": [");
+	}
+	if (fmt == FMT_SARIF)
 		report_sarif_begin(stdout, &sarif);
 	for (int i = 0; i < a.n_operand; i++) {
 		const char *path = a.operand[i];

@@ -58,6 +58,11 @@ enum vmcs_exists_kind {
 	VMCS_X_KIND_MISC,    /* a bit of IA32_VMX_MISC */
 	VMCS_X_KIND_EPTVPID, /* a bit of IA32_VMX_EPT_VPID_CAP */
 	VMCS_X_KIND_VMFUNC,  /* a bit of IA32_VMX_VMFUNC */
+	/*
+	 * No VMX capability MSR reports the field (the SEAM fields of Intel TDX): it may exist,
+	 * and only IA32_VMX_VMCS_ENUM (an index above the highest one) can rule it out.
+	 */
+	VMCS_X_KIND_UNENUMERATED,
 	VMCS_X_KIND__COUNT
 };
 #define VMCS_EXISTS(kind, bit) ((uint16_t)(((unsigned)(kind) << 8) | (unsigned)(bit)))

@@ -91,6 +91,7 @@ Test(options, unknown_options_are_usage_errors_in_every_command)
 	    {"diagnose", "examples/dumps/kvm-6.x-extint-if0.log", "--vebrose", NULL},
 	    {"probe", VALID, "--emulatr", "bochs", NULL},
 	    {"caps", "list", "--kinds", "real", NULL},
+	    {"matrix", VALID, "--kinds", "real", NULL},
 	    {"caps", "show", "bochs-tigerlake", "--bogus", NULL},
 	};
 
