@@ -130,7 +130,8 @@ size_t vmcs_field_index(const struct vmcs_field_info *f);
 const struct vmcs_field_info *vmcs_field_by_encoding(uint32_t encoding, bool *high);
 
 /*
- * Looks a field up by canonical name, NAME_HIGH, SDM name or alias.  Matching ignores case and
+ * Looks a field up by canonical name, NAME_HIGH, SDM name or alias, then by another project's
+ * name (vmcs_field_by_project_name(); our own names win).  Matching ignores case and
  * treats ' ', '-' and '_' alike.  s need not be NUL-terminated (len bytes).  Returns NULL when
  * none matches.
  */
@@ -138,6 +139,37 @@ const struct vmcs_field_info *vmcs_field_by_name(const char *s, size_t len, bool
 
 /* Whether a[0..alen) equals b (NUL-terminated) under the name-matching rule above. */
 bool vmcs_name_equal(const char *a, size_t alen, const char *b);
+
+/*
+ * Other projects' names of the fields (fields/aliases/<project>.def, generated from each
+ * project's own header): the name and the encoding that project gives it, which may be a high
+ * access.  A row with .excluded set is a name deliberately not resolved; .excluded says why.
+ */
+struct vmcs_project_alias {
+	const char *name;
+	uint32_t encoding;
+	const char *excluded; /* NULL for a name that resolves */
+};
+
+struct vmcs_project {
+	const char *name; /* "kvm-unit-tests", "ia32-doc", "Xen", "VirtualBox", "Bochs" */
+	const struct vmcs_project_alias *aliases; /* sorted by name under vmcs_name_equal() */
+	size_t count;
+};
+
+/* Number of projects, and project i (0 <= i < count), in a fixed order. */
+size_t vmcs_project_count(void);
+const struct vmcs_project *vmcs_project_at(size_t i);
+
+/*
+ * Looks s[0..len) up among the projects' names only (vmcs_field_by_name() falls back to it
+ * when no name of our own matches): a project's name, or NAME_HIGH where NAME is a project's
+ * name of the full access of a 64-bit field.  Sets *high (may be NULL) as
+ * vmcs_field_by_encoding() does, and *project (may be NULL) to the first project, in table
+ * order, that has the name.  Returns NULL when no project has it.
+ */
+const struct vmcs_field_info *vmcs_field_by_project_name(const char *s, size_t len, bool *high,
+                                                         const struct vmcs_project **project);
 
 size_t vmcs_layout_count(void);
 const struct vmcs_layout_info *vmcs_layout_at(size_t i);
@@ -166,8 +198,11 @@ const struct vmcs_value_info *vmcs_layout_find_value(const struct vmcs_layout_in
 const struct vmcs_layout_info *vmcs_exists_layout(enum vmcs_exists_kind kind);
 
 /*
- * "Did you mean": the canonical field name (or bit/value name of layout l) closest to
- * s[0..len) by edit distance, or NULL when none is close.
+ * "Did you mean": the canonical name of the field s[0..len) most likely means, or NULL when
+ * none is close.  Fields are ranked on the words their names share with s once abbreviations
+ * are read (SEL = SELECTOR, CTRL = CONTROL, ...), over every spelling (our names and other
+ * projects'), then by edit distance.  For a bit or value name of layout l: the closest by edit
+ * distance.
  */
 const char *vmcs_field_suggest(const char *s, size_t len);
 const char *vmcs_layout_suggest(const struct vmcs_layout_info *l, const char *s, size_t len);

@@ -19,6 +19,16 @@ static void str(const char *s)
 	putchar('"');
 }
 
+/* s as the inside of a JSON string (the quotes are the caller's). */
+static void str_body(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
 static void str_n(const char *s, size_t n)
 {
 	putchar('"');
@@ -93,18 +103,24 @@ static void value_def(const struct vmcs_layout_info *l, unsigned width)
 	printf("]}");
 }
 
+/* project: NULL for our own names, else the project whose name this is. */
 static void field_prop(const char *name, size_t n, const struct vmcs_field_info *f, bool high,
-                       bool *first)
+                       const char *project, bool *first)
 {
 	printf("%s\n      ", *first ? "" : ",");
 	*first = false;
 	str_n(name, n);
 	printf(": {\"description\": ");
+	if (project)
+		printf("\"%s name of %s%s: ", project, f->name, high ? "_HIGH" : "");
+	else
+		putchar('"');
 	if (high) {
-		printf("\"High 32 bits of %s\", \"$ref\": \"#/$defs/u32\"}", f->name);
+		printf("High 32 bits of %s\", \"$ref\": \"#/$defs/u32\"}", f->name);
 		return;
 	}
-	str(f->desc);
+	str_body(f->desc);
+	putchar('"');
 	if (f->type == VMCS_T_RO)
 		printf(", \"deprecated\": true");
 	if (f->layout != VMCS_LAYOUT_NONE)
@@ -112,6 +128,57 @@ static void field_prop(const char *name, size_t n, const struct vmcs_field_info 
 		       vmcs_width_bits(f->width));
 	else
 		printf(", \"$ref\": \"#/$defs/u%u\"}", vmcs_width_bits(f->width));
+}
+
+/* Whether name is already a property: one of our names, or an earlier project's. */
+static bool listed(const char *name, size_t upto_project, size_t upto_row)
+{
+	for (size_t i = 0; i < vmcs_field_count(); i++) {
+		const struct vmcs_field_info *f = vmcs_field_at(i);
+		const char *a = f->aliases;
+		char high[96];
+
+		snprintf(high, sizeof(high), "%s_HIGH", f->name);
+		if (vmcs_name_equal(name, strlen(name), f->name) ||
+		    (f->width == VMCS_W64 && vmcs_name_equal(name, strlen(name), high)))
+			return true;
+		while (*a) {
+			size_t n = strcspn(a, "|");
+
+			if (vmcs_name_equal(a, n, name))
+				return true;
+			a += n + (a[n] == '|');
+		}
+	}
+	for (size_t p = 0; p <= upto_project; p++) {
+		const struct vmcs_project *pr = vmcs_project_at(p);
+		size_t rows = p == upto_project ? upto_row : pr->count;
+
+		for (size_t k = 0; k < rows; k++) {
+			if (vmcs_name_equal(name, strlen(name), pr->aliases[k].name))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Other projects' names (fields/aliases/), each once, after ours. */
+static void project_props(bool *first)
+{
+	for (size_t p = 0; p < vmcs_project_count(); p++) {
+		const struct vmcs_project *pr = vmcs_project_at(p);
+
+		for (size_t k = 0; k < pr->count; k++) {
+			const struct vmcs_project_alias *a = &pr->aliases[k];
+			bool high = false;
+			const struct vmcs_field_info *f =
+			    vmcs_field_by_encoding(a->encoding, &high);
+
+			if (!f || a->excluded || listed(a->name, p, k))
+				continue;
+			field_prop(a->name, strlen(a->name), f, high, pr->name, first);
+		}
+	}
 }
 
 int main(void)
@@ -124,7 +191,9 @@ int main(void)
 	    "  \"title\": \"vmcslint VMCS configuration, format version 1\",\n"
 	    "  \"description\": \"Generated from fields/vmcs_fields.def by schema/gen_schema.c "
 	    "(make schema); do not edit. Field names are listed in their canonical and alias "
-	    "spellings; the loader also ignores case and treats ' ', '-' and '_' alike.\",\n"
+	    "spellings, then as kvm-unit-tests, ia32-doc, Xen, VirtualBox and Bochs name them "
+	    "(fields/aliases/); the loader also ignores case and treats ' ', '-' and '_' "
+	    "alike.\",\n"
 	    "  \"type\": \"object\",\n  \"additionalProperties\": false,\n"
 	    "  \"anyOf\": [{\"required\": [\"vmcs\"]}, {\"required\": [\"extends\"]}],\n"
 	    "  \"properties\": {\n"
@@ -161,20 +230,21 @@ int main(void)
 		const char *a = f->aliases;
 		char high[96];
 
-		field_prop(f->name, strlen(f->name), f, false, &first);
+		field_prop(f->name, strlen(f->name), f, false, NULL, &first);
 		while (*a) {
 			size_t n = strcspn(a, "|");
 
-			field_prop(a, n, f, false, &first);
+			field_prop(a, n, f, false, NULL, &first);
 			a += n;
 			if (*a == '|')
 				a++;
 		}
 		if (f->width == VMCS_W64) {
 			snprintf(high, sizeof(high), "%s_HIGH", f->name);
-			field_prop(high, strlen(high), f, true, &first);
+			field_prop(high, strlen(high), f, true, NULL, &first);
 		}
 	}
+	project_props(&first);
 	printf("}}\n  },\n  \"$defs\": {\n"
 	       "    \"numeric_string\": {\"type\": \"string\", \"pattern\": "
 	       "\"^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$\"},\n");
