@@ -365,6 +365,43 @@ static void report_json_vmwrites(FILE *out, const struct checked *c)
 	fprintf(out, "%s]", r->n_vmwrite ? "\n   " : "");
 }
 
+void json_finding_open(FILE *out, const struct check_finding *f, const char *severity)
+{
+	fprintf(out, "{\"check\": ");
+	json_string(out, check_rule_at(f->rule)->id);
+	fprintf(out, ", \"severity\": \"%s\"", severity);
+}
+
+void json_finding_details(FILE *out, const struct check_finding *f)
+{
+	const struct check_rule *rule = check_rule_at(f->rule);
+	const char *fl = rule->fields;
+
+	fprintf(out, ", \"outcome\": ");
+	report_json_outcome(out, &f->outcome, NULL);
+	fprintf(out, ", \"sdm\": ");
+	json_string(out, rule->sdm_section);
+	fprintf(out, ", \"fields\": [");
+	for (int k = 0; *fl; k++) {
+		size_t len = strcspn(fl, ",");
+
+		fprintf(out, "%s", k ? ", " : "");
+		json_string_n(out, fl, len);
+		fl += len;
+		if (*fl == ',')
+			fl++;
+	}
+	fprintf(out, "], \"message\": ");
+	json_string(out, f->message);
+	fprintf(out, ", \"hint\": ");
+	json_string(out, f->hint);
+}
+
+void json_finding_close(FILE *out, unsigned line, unsigned col)
+{
+	fprintf(out, ", \"line\": %u, \"column\": %u}", line, col);
+}
+
 /* The loader's errors and warnings: "load_diagnostics" (a file that did not load has them). */
 static void report_json_load(FILE *out, const struct checked *c)
 {
@@ -414,31 +451,13 @@ void report_json_result(FILE *out, const struct checked *c)
 		const struct check_finding *f = &r->findings[i];
 		const struct check_rule *rule = check_rule_at(f->rule);
 		struct src_pos p = finding_pos(c, f);
-		const char *fl = rule->fields;
 
 		if (rule->cls == CHECK_CLASS_VMWRITE)
 			continue;
-		fprintf(out, "%s\n    {\"check\": ", shown++ ? "," : "");
-		json_string(out, rule->id);
-		fprintf(out, ", \"severity\": \"%s\", \"outcome\": ", finding_severity(f));
-		report_json_outcome(out, &f->outcome, NULL);
-		fprintf(out, ", \"sdm\": ");
-		json_string(out, rule->sdm_section);
-		fprintf(out, ", \"fields\": [");
-		for (int k = 0; *fl; k++) {
-			size_t len = strcspn(fl, ",");
-
-			fprintf(out, "%s", k ? ", " : "");
-			json_string_n(out, fl, len);
-			fl += len;
-			if (*fl == ',')
-				fl++;
-		}
-		fprintf(out, "], \"message\": ");
-		json_string(out, f->message);
-		fprintf(out, ", \"hint\": ");
-		json_string(out, f->hint);
-		fprintf(out, ", \"line\": %u, \"column\": %u}", p.line, p.col);
+		fprintf(out, "%s\n    ", shown++ ? "," : "");
+		json_finding_open(out, f, finding_severity(f));
+		json_finding_details(out, f);
+		json_finding_close(out, p.line, p.col);
 	}
 	fprintf(out, "%s]}", shown ? "\n   " : "");
 }

@@ -57,6 +57,14 @@ void github_annotation(FILE *out, const char *level, struct src_pos p, const cha
 void report_json_result(FILE *out, const struct checked *c);
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id);
 /*
+ * One finding in JSON, the form check and diagnose share: open writes {"check", "severity";
+ * details the outcome, SDM section, fields, message and hint; close the position and "}".
+ * A caller adds its own keys between them.
+ */
+void json_finding_open(FILE *out, const struct check_finding *f, const char *severity);
+void json_finding_details(FILE *out, const struct check_finding *f);
+void json_finding_close(FILE *out, unsigned line, unsigned col);
+/*
  * SARIF, one file at a time: begin, then each checked (or unloadable) file, then end.  Load
  * errors and warnings are results of the LOAD rule and tool execution notifications.
  */
