@@ -132,6 +132,8 @@ int cmd_explain(int argc, char **argv)
 	{
 		const struct check_rule *r = check_rule_by_id(id, strlen(id));
 
+		if (!r && adjusted_explain(stdout, id, json))
+			return CLI_EXIT_OK;
 		if (!r)
 			return cli_error(
 			    "no check has the id '%s' ('vmcslint explain --list' lists "

@@ -20,7 +20,8 @@ int cmd_matrix(int argc, char **argv)
 {
 	const char *file = NULL, *kind = NULL;
 	bool json = false;
-	size_t n, ok = 0, fail = 0, undecided = 0, depends = 0;
+	size_t n, ok = 0, fail = 0, undecided = 0, depends = 0, refused = 0;
+	bool hv = false; /* the file is given as a hypervisor writes it (adjust/) */
 	char **names;
 	int status = CLI_EXIT_OK;
 
@@ -56,6 +57,7 @@ int cmd_matrix(int argc, char **argv)
 		printf("{\"file\": \"%s\", \"results\": [", file);
 	for (size_t i = 0, shown = 0; i < n; i++) {
 		struct checked c;
+		struct adjusted a;
 		struct caps_meta meta;
 		struct vmx_caps tmp;
 		char err[512], buf[200];
@@ -86,6 +88,15 @@ int cmd_matrix(int argc, char **argv)
 		}
 		if (i == 0 || (shown == 0 && !json))
 			print_load_diags(stderr, &c.diags, file);
+		a = checked_adjusted(&c);
+		hv |= adjust_wants_any(&c.cfg.wants);
+		if (adjusted_matrix_refused(stdout, &a, json, shown == 0, meta.kind,
+		                            meta.confidence, tag)) {
+			refused++, shown++, status = CLI_EXIT_FINDINGS;
+			checked_release(&c);
+			caps_meta_release(&meta);
+			continue;
+		}
 		for (size_t f = 0; f < c.report->n_findings && f < CHECK_MAX_FINDINGS; f++) {
 			if ((int)c.report->findings[f].rule == c.report->deciding_rule) {
 				why = &c.report->findings[f];
@@ -127,6 +138,7 @@ int cmd_matrix(int argc, char **argv)
 				printf(", \"undecided_because\": ");
 				json_string(stdout, why->message);
 			}
+			adjusted_matrix_values(stdout, &a, true);
 			printf("}");
 		} else {
 			outcome_text(buf, sizeof(buf), &c.report->prediction);
@@ -142,6 +154,7 @@ int cmd_matrix(int argc, char **argv)
 			if (c.report->prediction.kind == OUTCOME_UNDECIDED && why)
 				printf("\n    because: %s", why->message);
 			printf("\n");
+			adjusted_matrix_values(stdout, &a, false);
 		}
 		shown++;
 		checked_release(&c);
@@ -149,12 +162,14 @@ int cmd_matrix(int argc, char **argv)
 	}
 	if (json)
 		printf("\n], \"success\": %zu, \"fail\": %zu, \"processor_dependent\": %zu, "
-		       "\"undecided\": %zu}\n",
+		       "\"undecided\": %zu",
 		       ok, fail, depends, undecided);
 	else
 		printf("%s: enters on %zu processors, fails on %zu, processor-dependent on %zu, "
-		       "undecided on %zu\n",
+		       "undecided on %zu",
 		       file, ok, fail, depends, undecided);
+	adjusted_matrix_summary(stdout, json, hv, refused);
+	printf(json ? "}\n" : "\n");
 	capsdb_names_free(names, n);
 	return status;
 }

@@ -31,9 +31,8 @@ static void rule_json(FILE *out, const struct check_rule *r)
 	fprintf(out, "}}");
 }
 
-/* One SARIF result: a message at a place in a configuration. */
-static void result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
-                        const char *level, const char *msg, struct src_pos p)
+void sarif_result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
+                       const char *level, const char *msg, struct src_pos p)
 {
 	fprintf(out, "%s\n  {\"ruleId\": ", *first ? "" : ",");
 	json_string(out, rule_id);
@@ -62,9 +61,13 @@ void report_sarif(FILE *out, struct checked *runs, size_t n)
 		fprintf(out, "%s\n  ", i ? "," : "");
 		rule_json(out, check_rule_at(i));
 	}
+	adjusted_sarif_rules(out);
 	fprintf(out, "]}}, \"results\": [");
 	for (size_t k = 0; k < n; k++) {
 		const struct check_report *r = runs[k].report;
+		struct adjusted a = checked_adjusted(&runs[k]);
+
+		adjusted_sarif_results(out, &a, &first, (unsigned)check_rule_count());
 
 		for (size_t i = 0; i < r->n_findings; i++) {
 			const struct check_finding *f = &r->findings[i];
@@ -87,9 +90,10 @@ void report_sarif(FILE *out, struct checked *runs, size_t n)
 					    vw->result == RULE_FAIL ? "outcome of this VMWRITE"
 					                            : "if it fails",
 					    vw->error, f->hint[0] ? " Hint: " : "", f->hint);
-					result_json(out, &first, f->rule, rule->id,
-					            vw->result == RULE_FAIL ? "warning" : "note",
-					            msg, vmwrite_pos(&runs[k], vw));
+					sarif_result_json(out, &first, f->rule, rule->id,
+					                  vw->result == RULE_FAIL ? "warning"
+					                                          : "note",
+					                  msg, vmwrite_pos(&runs[k], vw));
 				}
 				continue;
 			}
@@ -99,8 +103,8 @@ void report_sarif(FILE *out, struct checked *runs, size_t n)
 			         : f->result == RULE_MAYFAIL ? "on processors that make this check"
 			                                     : "if it fails",
 			         outcome, f->hint[0] ? " Hint: " : "", f->hint);
-			result_json(out, &first, f->rule, rule->id, finding_severity(f), msg,
-			            finding_pos(&runs[k], f));
+			sarif_result_json(out, &first, f->rule, rule->id, finding_severity(f), msg,
+			                  finding_pos(&runs[k], f));
 		}
 	}
 	fprintf(out, "]}]}\n");

@@ -35,6 +35,7 @@ Test(formats, examples_validate_against_the_config_schema)
 	struct cli_result r;
 
 	cr_assert_eq(glob("examples/*.yaml", 0, NULL, &g), 0);
+	cr_assert_eq(glob("examples/hypervisors/*.yaml", GLOB_APPEND, NULL, &g), 0);
 	for (size_t i = 0; i < g.gl_pathc && n < 255; i++)
 		argv[n++] = g.gl_pathv[i];
 	argv[n] = NULL;
