@@ -18,7 +18,7 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Idiagnose -Icli -Itests -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -Ischema -Idump -Idiagnose -Icli -Itests -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -29,8 +29,9 @@ CPUID_CFLAGS := $(shell pkg-config --cflags libcpuid 2>/dev/null || echo -I/usr/
 CPUID_LIBS := $(shell pkg-config --libs libcpuid 2>/dev/null || echo -lcpuid)
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
-# The freestanding core: no heap, no stdio (checked by `make check-core`).
-CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c)
+# The freestanding core: no heap, no stdio (checked by `make check-core`).  adjust/ (wanted
+# controls and CR fixed bits adjusted to a processor) is freestanding too.
+CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c adjust/*.c)
 # Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
 # file I/O, output formats.
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
@@ -173,7 +174,7 @@ test-san: $(SBIN) $(STESTBIN) $(O)/gen-schema
 check-core:
 	@for f in $(CORE_SRCS); do \
 		$(CC) -std=c11 $(WARN) -ffreestanding -nostdinc -isystem $$($(CC) -print-file-name=include) \
-			-Iinclude -Ifields -Icapsdb -Ichecker -fsyntax-only $$f || exit 1; \
+			-Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -fsyntax-only $$f || exit 1; \
 	done
 	@echo "check-core: $(words $(CORE_SRCS)) core files compile freestanding"
 
@@ -199,7 +200,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker adjust schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)

@@ -34,11 +34,38 @@ bool checked_run(struct checked *c, const char *path, const char *caps_override,
 	c->report = malloc(sizeof(*c->report));
 	if (!c->report)
 		abort();
-	in.vmcs = &c->cfg.vmcs;
+	c->judged = c->cfg.vmcs;
+	adjust_apply(&c->cfg.wants, &c->caps, &c->judged, &c->adjust);
+	in.vmcs = &c->judged;
 	in.caps = &c->caps;
 	in.env = &c->cfg.env;
+	if (c->adjust.verdict == ADJUST_REFUSED) {
+		/* No VM entry to judge: the hypervisor stops before VMLAUNCH. */
+		memset(c->report, 0, sizeof(*c->report));
+		c->report->prediction.kind = OUTCOME_UNDECIDED;
+		c->report->deciding_rule = -1;
+		return true;
+	}
 	check_run(&in, c->report);
+	/* A hypervisor that may refuse to run here does not surely enter. */
+	if (c->adjust.verdict == ADJUST_MAY_REFUSE &&
+	    c->report->prediction.kind == OUTCOME_SUCCESS) {
+		c->report->prediction.kind = OUTCOME_UNDECIDED;
+		c->report->deciding_rule = -1;
+	}
 	return true;
+}
+
+bool checked_refused(const struct checked *c)
+{
+	return c->report && c->adjust.verdict == ADJUST_REFUSED;
+}
+
+struct adjusted checked_adjusted(const struct checked *c)
+{
+	struct adjusted a = {c->path, &c->cfg, &c->adjust, c->caps_name};
+
+	return a;
 }
 
 void checked_release(struct checked *c)
@@ -258,8 +285,13 @@ static void report_text_vmwrites(FILE *out, const struct checked *c, const struc
 void report_text(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
+	struct adjusted a = checked_adjusted(c);
 	char buf[320];
 	size_t nw = vmwrite_failures(r);
+
+	adjusted_text(out, &a);
+	if (adjusted_text_prediction(out, &a))
+		return;
 
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
@@ -295,6 +327,13 @@ void report_text(FILE *out, const struct checked *c)
 	if (nw)
 		fprintf(out, "; %zu VMWRITE%s fail%s", nw, nw == 1 ? "" : "s", nw == 1 ? "s" : "");
 	fprintf(out, ")\n");
+	if (r->prediction.kind == OUTCOME_UNDECIDED &&
+	    (c->adjust.verdict == ADJUST_UNDECIDED || c->adjust.verdict == ADJUST_MAY_REFUSE)) {
+		char why[2000];
+
+		adjusted_undecided_reason(why, sizeof(why), &a);
+		fprintf(out, "    because: %s\n", why);
+	}
 }
 
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id)
@@ -427,6 +466,7 @@ static void report_json_load(FILE *out, const struct checked *c)
 void report_json_result(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
+	struct adjusted a = checked_adjusted(c);
 	size_t shown = 0;
 
 	fprintf(out, "{\"file\": ");
@@ -440,13 +480,16 @@ void report_json_result(FILE *out, const struct checked *c)
 	fprintf(out, ", \"caps\": ");
 	json_string(out, c->caps_name);
 	fprintf(out, ",\n   \"prediction\": ");
-	report_json_outcome(out, &r->prediction,
-	                    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id
-	                                          : NULL);
+	if (!adjusted_json_prediction(out, &a))
+		report_json_outcome(
+		    out, &r->prediction,
+		    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id : NULL);
+	adjusted_json(out, &a);
 	report_json_vmwrites(out, c);
 	fprintf(out, ",\n   ");
 	report_json_load(out, c);
 	fprintf(out, ",\n   \"diagnostics\": [");
+	adjusted_json_diagnostics(out, &a, &shown);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
 		const struct check_rule *rule = check_rule_at(f->rule);

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "adjusted.h"
 #include "config.h"
 #include "vmcslint.h"
 
@@ -16,8 +17,19 @@ struct checked {
 	struct load_diags diags; /* loader errors and warnings */
 	bool loaded;             /* no loader error */
 	char caps_name[VMX_CAPS_NAME_MAX + 16];
-	struct vmx_caps caps;        /* what the check used */
-	struct check_report *report; /* heap; NULL when not loaded */
+	struct vmx_caps caps; /* what the check used */
+	/*
+	 * The VMCS judged: the configuration's, with the fields given as a hypervisor writes them
+	 * adjusted to caps (adjust/adjust.h); adjust says how.
+	 */
+	struct vmcs_state judged;
+	struct adjust_result adjust;
+	/*
+	 * Heap; NULL when not loaded.  When the hypervisor refuses to run on caps nothing is
+	 * checked and the prediction is undecided (checked_refused() says why); when it may
+	 * refuse, a prediction of success is undecided too.
+	 */
+	struct check_report *report;
 };
 
 /*
@@ -31,6 +43,11 @@ void checked_release(struct checked *c);
 
 /* Adds an error without a position (a capsdb entry that cannot be found, say). */
 void load_diags_add_error(struct load_diags *d, const char *msg);
+/* Whether the hypervisor the configuration describes refuses to run on the processor. */
+bool checked_refused(const struct checked *c);
+/* The adjustment's view of a run (for the functions of adjusted.h). */
+struct adjusted checked_adjusted(const struct checked *c);
+
 /* Prints loader diagnostics as FILE:LINE:COL: error|warning: message. */
 void print_load_diags(FILE *out, const struct load_diags *d, const char *fallback_file);
 
@@ -78,5 +95,8 @@ struct sarif_stream {
 void report_sarif_begin(FILE *out, struct sarif_stream *s);
 void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *c);
 void report_sarif_end(FILE *out, struct sarif_stream *s);
+/* One SARIF result: a message at a place in a configuration (*first: none written yet). */
+void sarif_result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
+                       const char *level, const char *msg, struct src_pos p);
 
 #endif /* CLI_CHECKED_H */

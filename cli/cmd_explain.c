@@ -145,6 +145,8 @@ static int explain_run(bool json, bool list, const char *id)
 	{
 		const struct check_rule *r = check_rule_by_id(id, strlen(id));
 
+		if (!r && adjusted_explain(stdout, id, json))
+			return CLI_EXIT_OK;
 		if (!r)
 			return cli_error(
 			    "no check has the id '%s' ('vmcslint explain --list' lists "

@@ -41,7 +41,11 @@ static void print_lines(const struct matrix *m)
 	for (size_t i = 0; i < m->n_rows; i++) {
 		const struct matrix_row *row = &m->rows[i];
 		const struct matrix_cell *c = &row->cells[0];
+		struct adjusted a = matrix_adjusted(m, i, 0);
 
+		if (adjusted_matrix_refused(stdout, &a, false, false, row->kind, row->confidence,
+		                            row->tag))
+			continue;
 		outcome_text(buf, sizeof(buf), &c->prediction);
 		printf("%-44s %-14s %s", row->caps, check_outcome_name(c->prediction.kind), buf);
 		if (deciding_id(c))
@@ -54,13 +58,16 @@ static void print_lines(const struct matrix *m)
 		if (c->prediction.kind == OUTCOME_UNDECIDED && c->message)
 			printf("\n    because: %s", c->message);
 		printf("\n");
+		adjusted_matrix_values(stdout, &a, false);
 	}
 }
 
 /* A table cell: the outcome and the deciding check. */
 static void cell_text(char *buf, size_t n, const struct matrix_cell *c)
 {
-	if (deciding_id(c))
+	if (c->refused)
+		snprintf(buf, n, "refused [%s]", ADJUST_ID_REFUSED);
+	else if (deciding_id(c))
 		snprintf(buf, n, "%s [%s]", check_outcome_name(c->prediction.kind), deciding_id(c));
 	else
 		snprintf(buf, n, "%s", check_outcome_name(c->prediction.kind));
@@ -136,7 +143,11 @@ static void print_json(const struct matrix *m)
 			else
 				printf(", \"year\": null");
 			printf(", \"prediction\": ");
-			report_json_outcome(stdout, &c->prediction, deciding_id(c));
+			if (c->refused)
+				printf("{\"outcome\": \"refused\", \"check\": \"%s\"}",
+				       ADJUST_ID_REFUSED);
+			else
+				report_json_outcome(stdout, &c->prediction, deciding_id(c));
 			printf(", \"failed\": %zu, \"undecided\": %zu, \"vmwrite_errors\": %zu, "
 			       "\"kind\": ",
 			       c->n_failed, c->n_undecided, c->vmwrite_fail);
@@ -147,11 +158,18 @@ static void print_json(const struct matrix *m)
 				printf(", \"undecided_because\": ");
 				json_string(stdout, c->message);
 			}
+			{
+				struct adjusted a = matrix_adjusted(m, i, j);
+
+				adjusted_matrix_values(stdout, &a, true);
+			}
 			printf("}");
 		}
 		printf("\n  ], \"success\": %zu, \"fail\": %zu, \"processor_dependent\": %zu, "
-		       "\"undecided\": %zu}",
+		       "\"undecided\": %zu",
 		       f->success, f->fail, f->depends, f->undecided);
+		adjusted_matrix_summary(stdout, true, f->hv, f->refused);
+		printf("}");
 	}
 	printf("\n]}\n");
 }
@@ -216,7 +234,7 @@ int cmd_matrix(int argc, char **argv)
 			matrix_summary(buf, sizeof(buf), f);
 			printf("%s\n", buf);
 		}
-		if (f->fail || f->depends || f->undecided)
+		if (f->fail || f->depends || f->undecided || f->refused)
 			status = CLI_EXIT_FINDINGS;
 	}
 	matrix_release(&m);

@@ -82,6 +82,8 @@ bool matrix_load(struct matrix *m, char *const *paths, size_t n, FILE *diag_out)
 		f->base = slash && slash[1] ? slash + 1 : paths[i];
 		if (!config_load(paths[i], &f->cfg, &diags, capsdb_resolver, NULL))
 			ok = false;
+		else
+			f->hv = adjust_wants_any(&f->cfg.wants);
 		m->n_files++;
 		print_load_diags(diag_out, &diags, paths[i]);
 	}
@@ -90,11 +92,26 @@ bool matrix_load(struct matrix *m, char *const *paths, size_t n, FILE *diag_out)
 
 /* The configuration's result on one entry, counted in its column. */
 static void judge_cell(struct matrix_file *f, const struct vmx_caps *caps, struct check_report *rep,
-                       struct matrix_cell *cell)
+                       struct vmcs_state *judged, struct matrix_cell *cell)
 {
-	struct check_input in = {&f->cfg.vmcs, caps, &f->cfg.env};
+	struct check_input in = {judged, caps, &f->cfg.env};
 
+	/* the values this hypervisor would write on this processor (adjust/) */
+	*judged = f->cfg.vmcs;
+	adjust_apply(&f->cfg.wants, caps, judged, &cell->adjust);
+	if (cell->adjust.verdict == ADJUST_REFUSED) {
+		cell->refused = true;
+		cell->deciding_rule = -1;
+		cell->prediction.kind = OUTCOME_UNDECIDED;
+		f->refused++;
+		return;
+	}
 	check_run(&in, rep);
+	/* a hypervisor that may refuse to run here does not surely enter */
+	if (cell->adjust.verdict == ADJUST_MAY_REFUSE && rep->prediction.kind == OUTCOME_SUCCESS) {
+		rep->prediction.kind = OUTCOME_UNDECIDED;
+		rep->deciding_rule = -1;
+	}
 	cell->prediction = rep->prediction;
 	cell->deciding_rule = rep->deciding_rule;
 	cell->n_failed = rep->n_failed;
@@ -139,8 +156,9 @@ void matrix_judge(struct matrix *m, const char *kind)
 	size_t n;
 	char **names = capsdb_names(&n);
 	struct check_report *rep = malloc(sizeof(*rep));
+	struct vmcs_state *judged = malloc(sizeof(*judged));
 
-	if (!rep)
+	if (!rep || !judged)
 		abort();
 	m->rows = calloc(n ? n : 1, sizeof(*m->rows));
 	if (!m->rows)
@@ -169,10 +187,11 @@ void matrix_judge(struct matrix *m, const char *kind)
 		if (!row->cells)
 			abort();
 		for (size_t j = 0; j < m->n_files; j++)
-			judge_cell(&m->files[j], &caps, rep, &row->cells[j]);
+			judge_cell(&m->files[j], &caps, rep, judged, &row->cells[j]);
 		caps_meta_release(&meta);
 	}
 	free(rep);
+	free(judged);
 	capsdb_names_free(names, n);
 }
 
@@ -200,8 +219,20 @@ void matrix_release(struct matrix *m)
 
 void matrix_summary(char *buf, size_t n, const struct matrix_file *f)
 {
-	snprintf(buf, n,
-	         "%s: enters on %zu processors, fails on %zu, processor-dependent on %zu, "
-	         "undecided on %zu",
-	         f->path, f->success, f->fail, f->depends, f->undecided);
+	int len =
+	    snprintf(buf, n,
+	             "%s: enters on %zu processors, fails on %zu, processor-dependent on %zu, "
+	             "undecided on %zu",
+	             f->path, f->success, f->fail, f->depends, f->undecided);
+
+	if (f->hv && len > 0 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, ", refused on %zu", f->refused);
+}
+
+struct adjusted matrix_adjusted(const struct matrix *m, size_t row, size_t file)
+{
+	struct adjusted a = {m->files[file].path, &m->files[file].cfg,
+	                     &m->rows[row].cells[file].adjust, m->rows[row].caps};
+
+	return a;
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "adjust.h"
+#include "adjusted.h"
 #include "config.h"
 #include "vmcslint.h"
 
@@ -17,7 +19,8 @@ struct matrix_file {
 	const char *path; /* as given on the command line */
 	const char *base; /* its base name, the column's heading */
 	struct vmcs_config cfg;
-	size_t success, fail, depends, undecided; /* the column's counts */
+	bool hv; /* given as a hypervisor writes it: adjusted per processor (adjust/) */
+	size_t success, fail, depends, undecided, refused; /* the column's counts */
 };
 
 /* What one configuration gives on one processor. */
@@ -25,7 +28,9 @@ struct matrix_cell {
 	struct check_outcome prediction;
 	int deciding_rule; /* index in the rule table, or -1 */
 	size_t n_failed, n_undecided, vmwrite_fail;
-	char *message, *hint; /* of the deciding finding (heap), NULL when none */
+	char *message, *hint;        /* of the deciding finding (heap), NULL when none */
+	bool refused;                /* the hypervisor refuses to run here: nothing judged */
+	struct adjust_result adjust; /* what adjusting to this processor did */
 };
 
 /* One capsdb entry. */
@@ -57,6 +62,9 @@ bool matrix_load(struct matrix *m, char *const *paths, size_t n, FILE *diag_out)
 void matrix_judge(struct matrix *m, const char *kind);
 
 void matrix_release(struct matrix *m);
+
+/* One cell as adjusted.h sees it: the configuration adjusted to the row's processor. */
+struct adjusted matrix_adjusted(const struct matrix *m, size_t row, size_t file);
 
 /* The summary of a column: "FILE: enters on N processors, fails on N, ...". */
 void matrix_summary(char *buf, size_t n, const struct matrix_file *f);

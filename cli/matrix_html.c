@@ -30,7 +30,8 @@ static const char page_style[] =
     ".vmfail_valid{background:#ffc98a}\n"
     ".entry_failure{background:#f7b0b0}\n"
     ".processor_dependent{background:#d8c6f2}\n"
-    ".undecided{background:#dedede}\n";
+    ".undecided{background:#dedede}\n"
+    ".refused{background:#9e9e9e;color:#fff}\n";
 
 /* Text or an attribute value, with the five characters HTML gives meaning escaped. */
 static void html_text(FILE *out, const char *s)
@@ -79,10 +80,16 @@ static bool same_group(const struct matrix_row *a, const struct matrix_row *b)
 static void cell(FILE *out, const struct matrix_cell *c)
 {
 	const char *id = c->deciding_rule >= 0 ? check_rule_at((size_t)c->deciding_rule)->id : NULL;
-	const char *kind = check_outcome_name(c->prediction.kind);
+	const char *kind = c->refused ? "refused" : check_outcome_name(c->prediction.kind);
 	char what[400], vmw[64] = "";
 
-	outcome_text(what, sizeof(what), &c->prediction);
+	if (c->refused)
+		snprintf(what, sizeof(what),
+		         "the hypervisor refuses to run: a control it requires is not allowed "
+		         "[%s]",
+		         ADJUST_ID_REFUSED);
+	else
+		outcome_text(what, sizeof(what), &c->prediction);
 	if (c->vmwrite_fail)
 		snprintf(vmw, sizeof(vmw), "%zu VMWRITE%s fail", c->vmwrite_fail,
 		         c->vmwrite_fail == 1 ? "" : "s");
@@ -175,6 +182,7 @@ static void head(FILE *out, const struct matrix *m, const char *kind)
 		html_text(out, check_outcome_name(k));
 		fputs("</span>", out);
 	}
+	fputs("<span class=\"refused\">refused</span>", out);
 	fputs("</p>\n", out);
 }
 

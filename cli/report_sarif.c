@@ -35,9 +35,8 @@ static void rule_json(FILE *out, const struct check_rule *r)
 	fprintf(out, "}}");
 }
 
-/* One SARIF result: a message at a place in a configuration. */
-static void result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
-                        const char *level, const char *msg, struct src_pos p)
+void sarif_result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
+                       const char *level, const char *msg, struct src_pos p)
 {
 	fprintf(out, "%s\n  {\"ruleId\": ", *first ? "" : ",");
 	json_string(out, rule_id);
@@ -83,6 +82,8 @@ void report_sarif_begin(FILE *out, struct sarif_stream *s)
 	}
 	fprintf(out, ",\n  ");
 	load_rule_json(out);
+	/* the hypervisor-adjustment rules follow CONFIG-LOAD: indices count + 1 on */
+	adjusted_sarif_rules(out);
 	fprintf(out, "]}}, \"results\": [");
 }
 
@@ -96,8 +97,8 @@ static void load_results(FILE *out, struct sarif_stream *s, const struct checked
 
 		if (!p.file)
 			p.file = c->path;
-		result_json(out, &s->first, (unsigned)check_rule_count(), LOAD_RULE_ID, level,
-		            x->msg, p);
+		sarif_result_json(out, &s->first, (unsigned)check_rule_count(), LOAD_RULE_ID, level,
+		                  x->msg, p);
 		fprintf(s->notes_out, "%s\n  {\"level\": \"%s\", \"message\": {\"text\": ",
 		        ftell(s->notes_out) > 0 ? "," : "", level);
 		json_string(s->notes_out, x->msg);
@@ -117,6 +118,11 @@ void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *
 	if (!r) {
 		s->failed = true;
 		return;
+	}
+	{
+		struct adjusted a = checked_adjusted(c);
+
+		adjusted_sarif_results(out, &a, &s->first, (unsigned)check_rule_count() + 1);
 	}
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
@@ -138,9 +144,9 @@ void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *
 				         vw->result == RULE_FAIL ? "outcome of this VMWRITE"
 				                                 : "if it fails",
 				         vw->error, f->hint[0] ? " Hint: " : "", f->hint);
-				result_json(out, &s->first, f->rule, rule->id,
-				            vw->result == RULE_FAIL ? "warning" : "note", msg,
-				            vmwrite_pos(c, vw));
+				sarif_result_json(out, &s->first, f->rule, rule->id,
+				                  vw->result == RULE_FAIL ? "warning" : "note", msg,
+				                  vmwrite_pos(c, vw));
 			}
 			continue;
 		}
@@ -150,8 +156,8 @@ void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *
 		         : f->result == RULE_MAYFAIL ? "on processors that make this check"
 		                                     : "if it fails",
 		         outcome, f->hint[0] ? " Hint: " : "", f->hint);
-		result_json(out, &s->first, f->rule, rule->id, finding_severity(f), msg,
-		            finding_pos(c, f));
+		sarif_result_json(out, &s->first, f->rule, rule->id, finding_severity(f), msg,
+		                  finding_pos(c, f));
 	}
 }
 

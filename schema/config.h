@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "adjust.h"
 #include "vmcslint.h"
 
 struct src_pos {
@@ -55,8 +56,15 @@ struct vmcs_config {
 	struct vmx_msr_entry *msr_load;
 	struct src_pos *msr_load_pos;
 	struct src_pos pdptes_pos, link_pos;
-	bool has_caps;                     /* the file names or gives capabilities */
-	char caps_name[VMX_CAPS_NAME_MAX]; /* capsdb entry named, or "inline" */
+	/*
+	 * Control fields given as the bits a hypervisor wants and CR fields with `fixed: apply`
+	 * (schema/README.md): adjust_apply() makes them values for one processor.  vmcs holds
+	 * the wanted bits ORed (with the activate bits they imply) and the CR values given.
+	 */
+	struct adjust_wants wants;
+	struct src_pos want_pos[VMX_CTL__COUNT][64]; /* where each wanted bit is named */
+	bool has_caps;                               /* the file names or gives capabilities */
+	char caps_name[VMX_CAPS_NAME_MAX];           /* capsdb entry named, or "inline" */
 	struct src_pos caps_pos;
 	struct vmx_caps caps; /* resolved capabilities when has_caps */
 };

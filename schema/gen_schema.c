@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adjust.h"
 #include "vmcs_ids.h"
 
 static void str(const char *s)
@@ -123,7 +124,15 @@ static void field_prop(const char *name, size_t n, const struct vmcs_field_info 
 	putchar('"');
 	if (f->type == VMCS_T_RO)
 		printf(", \"deprecated\": true");
-	if (f->layout != VMCS_LAYOUT_NONE)
+	/* The hypervisor's forms (adjust/): wanted controls, CR values with the fixed bits. */
+	if (adjust_ctl_of_field(vmcs_field_index(f)) >= 0 ||
+	    adjust_cr_of_field(vmcs_field_index(f)) >= 0)
+		printf(", \"anyOf\": [{\"$ref\": \"#/$defs/%s_%u\"}, {\"$ref\": "
+		       "\"#/$defs/%s_%u_%s\"}]}",
+		       vmcs_layout_at(f->layout)->id, vmcs_width_bits(f->width),
+		       vmcs_layout_at(f->layout)->id, vmcs_width_bits(f->width),
+		       adjust_ctl_of_field(vmcs_field_index(f)) >= 0 ? "wanted" : "fixed");
+	else if (f->layout != VMCS_LAYOUT_NONE)
 		printf(", \"$ref\": \"#/$defs/%s_%u\"}", vmcs_layout_at(f->layout)->id,
 		       vmcs_width_bits(f->width));
 	else
@@ -178,6 +187,50 @@ static void project_props(bool *first)
 				continue;
 			field_prop(a->name, strlen(a->name), f, high, pr->name, first);
 		}
+	}
+}
+
+/*
+ * The hypervisor's forms of the control fields ({required, optional, default1}) and of the CR
+ * fields ({value, fixed: apply}), schema/README.md "Configurations as hypervisors write them".
+ */
+static void hv_forms(void)
+{
+	for (int c = 0; c < VMX_CTL__COUNT; c++) {
+		const struct vmcs_field_info *f = vmcs_field_at(adjust_ctl_field((enum vmx_ctl)c));
+		const char *id = vmcs_layout_at(f->layout)->id;
+		unsigned w = vmcs_width_bits(f->width);
+
+		printf(",\n    \"%s_%u_wanted\": {\"type\": \"object\", \"additionalProperties\": "
+		       "false, \"minProperties\": 1, \"description\": \"The controls a hypervisor "
+		       "wants: adjusted to each processor (required: refuses to run without them; "
+		       "optional: dropped where not allowed)\", \"properties\": {\"required\": "
+		       "{\"$ref\": \"#/$defs/%s_%u\"}, \"optional\": {\"$ref\": \"#/$defs/%s_%u\"}",
+		       id, w, id, w, id, w);
+		if (adjust_has_true_msr((enum vmx_ctl)c)) {
+			printf(", \"default1\": {\"enum\": [");
+			for (int d = 0; d < ADJUST_DEFAULT1__COUNT; d++) {
+				printf("%s", d ? ", " : "");
+				str(adjust_default1_name((enum adjust_default1)d));
+			}
+			printf("]}");
+		}
+		printf("}}");
+	}
+	for (int c = 0; c < ADJUST_CR__COUNT; c++) {
+		const struct vmcs_field_info *f = vmcs_field_at(adjust_cr_field((enum adjust_cr)c));
+		const char *id = vmcs_layout_at(f->layout)->id;
+		unsigned w = vmcs_width_bits(f->width);
+
+		/* GUEST_CR0 and HOST_CR0 share a layout: one definition each. */
+		if (c == ADJUST_HOST_CR0 || c == ADJUST_HOST_CR4)
+			continue;
+		printf(",\n    \"%s_%u_fixed\": {\"type\": \"object\", \"additionalProperties\": "
+		       "false, \"required\": [\"fixed\"], \"description\": \"A value with the VMX "
+		       "fixed bits applied per processor (OR IA32_VMX_CRn_FIXED0, AND "
+		       "IA32_VMX_CRn_FIXED1)\", \"properties\": {\"value\": {\"$ref\": "
+		       "\"#/$defs/%s_%u\"}, \"fixed\": {\"const\": \"apply\"}}}",
+		       id, w, id, w);
 	}
 }
 
@@ -295,6 +348,7 @@ int main(void)
 			value_def(vmcs_layout_at(l), w);
 		}
 	}
+	hv_forms();
 	printf("\n  }\n}\n");
 	return 0;
 }

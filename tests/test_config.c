@@ -59,6 +59,46 @@ static const struct bad_case bad_cases[] = {
                             "200000 nodes (limit against hostile input)"},
     {"deep.yaml", DIR "deep.yaml:2:76: error: YAML nested deeper than 64 levels (limit against "
                       "hostile input)"},
+    /* The hypervisor's forms (adjust/): wanted controls, CR values with the fixed bits. */
+    {"hv-required-on-value-field.yaml",
+     DIR "hv-required-on-value-field.yaml:2:15: error: GUEST_RIP: 'required' is for the control "
+         "fields (pin-based, processor-based, VM-exit, VM-entry controls)"},
+    {"hv-fixed-not-apply.yaml",
+     DIR "hv-fixed-not-apply.yaml:2:39: error: fixed: expected 'apply' (OR IA32_VMX_CRn_FIXED0 "
+         "in, AND IA32_VMX_CRn_FIXED1), found 'always'"},
+    {"hv-fixed-on-control.yaml",
+     DIR "hv-fixed-on-control.yaml:2:22: error: VM_EXIT_CONTROLS: 'fixed' is for GUEST_CR0, "
+         "GUEST_CR4, HOST_CR0 and HOST_CR4 (fixed: apply); a control field takes {required, "
+         "optional, default1}"},
+    {"hv-value-without-fixed.yaml",
+     DIR "hv-value-without-fixed.yaml:2:13: error: HOST_CR4: a mapping with 'value' needs "
+         "'fixed: apply' (or give the value alone)"},
+    {"hv-default1-secondary.yaml",
+     DIR "hv-default1-secondary.yaml:3:41: error: SECONDARY_VM_EXEC_CONTROL has no TRUE "
+         "capability MSR: default1 applies to the pin-based, primary processor-based, VM-exit and "
+         "VM-entry controls"},
+    {"hv-default1-unknown.yaml",
+     DIR "hv-default1-unknown.yaml:2:41: error: default1: expected auto, true_msr or "
+         "ordinary_msr, found 'truemsr'"},
+    {"hv-unknown-key.yaml", DIR "hv-unknown-key.yaml:4:5: error: unknown key 'optionl' in a "
+                                "control given as wanted bits; did you mean 'optional'?"},
+    {"hv-unknown-bit.yaml",
+     DIR "hv-unknown-bit.yaml:2:54: error: SECONDARY_VM_EXEC_CONTROL has no bit named "
+         "'ENABLE_VPIDD'; did you mean 'ENABLE_VPID'?"},
+    {"hv-required-and-optional.yaml",
+     DIR "hv-required-and-optional.yaml:4:15: error: CPU_BASED_VM_EXEC_CONTROL: USE_MSR_BITMAPS "
+         "is both required and optional; list it once"},
+    {"hv-secondary-without-primary.yaml",
+     DIR "hv-secondary-without-primary.yaml:3:3: error: SECONDARY_VM_EXEC_CONTROL is given as "
+         "wanted bits: give CPU_BASED_VM_EXEC_CONTROL so too (its ACTIVATE_SECONDARY_CONTROLS "
+         "bit follows SECONDARY_VM_EXEC_CONTROL)"},
+    {"hv-activate-listed.yaml",
+     DIR "hv-activate-listed.yaml:3:29: error: CPU_BASED_VM_EXEC_CONTROL: "
+         "ACTIVATE_SECONDARY_CONTROLS follows SECONDARY_VM_EXEC_CONTROL (on when one of its "
+         "controls is used); do not list it"},
+    {"hv-wanted-and-high.yaml",
+     DIR "hv-wanted-and-high.yaml:3:3: error: TERTIARY_VM_EXEC_CONTROL is given as wanted bits "
+         "and TERTIARY_VM_EXEC_CONTROL_HIGH at 2:3"},
 };
 
 ParameterizedTestParameters(config, bad_files)
@@ -296,6 +336,94 @@ Test(config, extends_overrides_the_base)
 	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, 7, 0, CPUID_EBX, 0), TRI_YES);
 	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, 7, 0, CPUID_ECX, 0), TRI_NO,
 	             "the entry's ECX of leaf 7 is kept");
+	config_release(&cfg);
+	unlink(path);
+}
+
+/* Writes text to a temporary .yaml file; path (out) must hold "/tmp/vmcslint-hv-XXXXXX.yaml". */
+static void write_temp(char *path, const char *text)
+{
+	int fd = mkstemps(path, 5);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+Test(config, loads_the_hypervisor_forms)
+{
+	const char *text = "vmcs:\n"
+	                   "  PIN_BASED_VM_EXEC_CONTROL: {default1: true_msr, optional: [3, "
+	                   "VIRTUAL_NMIS]}\n"
+	                   "  CPU_BASED_VM_EXEC_CONTROL:\n"
+	                   "    required: [HLT_EXITING]\n"
+	                   "    optional: {USE_MSR_BITMAPS: 1}\n"
+	                   "  SECONDARY_VM_EXEC_CONTROL: {optional: [ENABLE_EPT]}\n"
+	                   "  VM_EXIT_CONTROLS: {default1: ordinary_msr, required: 0x200}\n"
+	                   "  GUEST_CR0: {value: [PE, PG], fixed: apply}\n"
+	                   "  HOST_CR4: {fixed: apply}\n"
+	                   "  GUEST_CR4: 0x2020\n"
+	                   "  VM_ENTRY_CONTROLS: {required: [IA32E_MODE_GUEST], optional: }\n";
+	char path[] = "/tmp/vmcslint-hv-XXXXXX.yaml";
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	const struct adjust_wants *w = &cfg.wants;
+
+	write_temp(path, text);
+	memset(&diags, 0, sizeof(diags));
+	cr_assert(config_load(path, &cfg, &diags, NULL, NULL), "%s", diags.n ? diags.d[0].msg : "");
+	cr_expect(w->ctl[VMX_CTL_PIN].given);
+	cr_expect_eq(w->ctl[VMX_CTL_PIN].default1, ADJUST_DEFAULT1_TRUE_MSR);
+	cr_expect_eq(w->ctl[VMX_CTL_PIN].optional, (1u << 3) | (1u << 5));
+	cr_expect_eq(w->ctl[VMX_CTL_PROC].required, 1u << 7);
+	cr_expect_eq(w->ctl[VMX_CTL_PROC].optional, 1u << 28);
+	cr_expect_eq(w->ctl[VMX_CTL_PROC2].optional, 1u << 1);
+	cr_expect_eq(w->ctl[VMX_CTL_EXIT].default1, ADJUST_DEFAULT1_ORDINARY_MSR);
+	cr_expect_eq(w->ctl[VMX_CTL_EXIT].required, 0x200);
+	cr_expect(w->ctl[VMX_CTL_ENTRY].given);
+	cr_expect_eq(w->ctl[VMX_CTL_ENTRY].optional, 0, "`optional:` with nothing: no bit");
+	cr_expect_not(w->ctl[VMX_CTL_PROC3].given);
+	cr_expect(w->cr_fixed[ADJUST_GUEST_CR0] && w->cr_fixed[ADJUST_HOST_CR4]);
+	cr_expect_not(w->cr_fixed[ADJUST_GUEST_CR4], "a plain value takes no fixed bits");
+	/* The loader's value: the wanted bits, with the activate bit the secondary controls imply.
+	 */
+	cr_expect_eq(cfg.vmcs.value[VMCS_CPU_BASED_VM_EXEC_CONTROL],
+	             (1u << 7) | (1u << 28) | (1u << 31));
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_CR0], 0x80000001);
+	cr_expect_eq(cfg.vmcs.value[VMCS_HOST_CR4], 0);
+	cr_expect(cfg.vmcs.written[VMCS_HOST_CR4]);
+	/* Where each bit is named, for the findings about it. */
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PIN][3].line, 2);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PIN][3].col, 62);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PIN][5].col, 65);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][7].line, 4);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][7].col, 16);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][28].line, 5);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][28].col, 16);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_EXIT][9].line, 7);
+	config_release(&cfg);
+	unlink(path);
+}
+
+Test(config, a_value_replaces_the_bases_hypervisor_form)
+{
+	char buf[1024], cwd[512], path[] = "/tmp/vmcslint-hv-XXXXXX.yaml";
+	struct vmcs_config cfg;
+	struct load_diags diags;
+
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	snprintf(buf, sizeof(buf),
+	         "extends: %s/examples/hypervisors/kvm-unit-tests.yaml\n"
+	         "vmcs:\n  PIN_BASED_VM_EXEC_CONTROL: 0x16\n  GUEST_CR0: 0x80000031\n",
+	         cwd);
+	write_temp(path, buf);
+	memset(&diags, 0, sizeof(diags));
+	cr_assert(config_load(path, &cfg, &diags, NULL, NULL), "%s", diags.n ? diags.d[0].msg : "");
+	cr_expect_not(cfg.wants.ctl[VMX_CTL_PIN].given, "the value given here replaces it");
+	cr_expect_eq(cfg.vmcs.value[VMCS_PIN_BASED_VM_EXEC_CONTROL], 0x16);
+	cr_expect_not(cfg.wants.cr_fixed[ADJUST_GUEST_CR0]);
+	cr_expect(cfg.wants.ctl[VMX_CTL_EXIT].given, "inherited");
+	cr_expect(cfg.wants.cr_fixed[ADJUST_HOST_CR0], "inherited");
 	config_release(&cfg);
 	unlink(path);
 }

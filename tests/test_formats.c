@@ -52,6 +52,11 @@ Test(formats, examples_validate_against_the_config_schema)
 
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cli_result_free(&r);
+	/* the hypervisors' setups, in the wanted-controls form */
+	r = validate_files("examples/hypervisors/*.yaml", &n);
+	cr_expect_geq(n, 3);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cli_result_free(&r);
 }
 
 /* Editors accept other projects' names as the loader does (tests/fixtures/aliases/). */

@@ -39,19 +39,7 @@ static int16_t field(const char *name)
 
 static bool have_bochs(void)
 {
-	const char *path = getenv("PATH");
-	char p[4096];
-
-	for (const char *s = path ? path : "/usr/bin"; *s;) {
-		const char *c = strchr(s, ':');
-		size_t n = c ? (size_t)(c - s) : strlen(s);
-
-		snprintf(p, sizeof(p), "%.*s/bochs", (int)n, s);
-		if (access(p, X_OK) == 0)
-			return true;
-		s += n + (c ? 1 : 0);
-	}
-	return false;
+	return have_program("bochs");
 }
 
 /* ---- the parser ---- */
