@@ -154,7 +154,8 @@ VENDORS = {
     "ZHAOXIN": "  Shanghai  ",
 }
 
-# Bochs cpu model -> codename part.
+# Bochs cpu model (as `cpu: model=` takes it: lowercase, bx_define_cpudb() in bochs/cpudb.h,
+# although two cpudb source files spell it with K) -> codename part.
 BOCHS_CODENAMES = {
     "broadwell_ult": "Broadwell-U",
     "core2_penryn_t9600": "Penryn",
@@ -164,8 +165,8 @@ BOCHS_CODENAMES = {
     "corei5_lynnfield_750": "Lynnfield",
     "corei7_haswell_4770": "Haswell",
     "corei7_icelake_u": "Ice Lake-U",
-    "corei7_ivy_bridge_3770K": "Ivy Bridge",
-    "corei7_sandy_bridge_2600K": "Sandy Bridge",
+    "corei7_ivy_bridge_3770k": "Ivy Bridge",
+    "corei7_sandy_bridge_2600k": "Sandy Bridge",
     "corei7_skylake_x": "Skylake-X",
     "tigerlake": "Tiger Lake",
 }
@@ -414,6 +415,11 @@ def render(e):
 # 1. bochs-2.7.txt (observed under Debian 12's Bochs 2.7)
 
 
+# Leaves whose capsdb key names the sub-leaf ("0x7.0"; capsdb/FORMAT.md).
+SUBLEAF_LEAVES = {0x7, 0xD, 0x14, 0x1C}
+GP = "GP"
+
+
 def parse_bochs_txt(path):
     models = {}
     order = []
@@ -432,16 +438,21 @@ def parse_bochs_txt(path):
                 continue
             if cur is None:
                 sys.exit("%s:%d: data before the first '## model' line" % (path, lineno))
-            m = re.fullmatch(r"([0-9A-Fa-f]{8})=([0-9A-Fa-f]{16})", line)
+            m = re.fullmatch(r"([0-9A-Fa-f]{8})=([0-9A-Fa-f]{16}|GP)", line)
             if m:
-                models[cur]["msr"][int(m.group(1), 16)] = int(m.group(2), 16)
+                # GP: RDMSR raised #GP (vmx-probe runs Bochs with ignore_bad_msrs=0)
+                models[cur]["msr"][int(m.group(1), 16)] = GP if m.group(2) == "GP" else int(m.group(2), 16)
                 continue
-            m = re.fullmatch(r"cpuid\s+([0-9A-Fa-f]{8})((?:\s+[0-9A-Fa-f]{8}){4})", line)
+            m = re.fullmatch(r"cpuid\s+([0-9A-Fa-f]{8})(?:\.([0-9]+))?((?:\s+[0-9A-Fa-f]{8}){4})", line)
             if m:
                 leaf = int(m.group(1), 16)
-                regs = [int(x, 16) for x in m.group(2).split()]
-                # the probe reads leaf 7 with ECX=0 (sub-leaf 0); other leaves have no sub-leaves
-                key = "0x%x.0" % leaf if leaf == 7 else "0x%x" % leaf
+                sub = int(m.group(2) or 0)
+                regs = [int(x, 16) for x in m.group(3).split()]
+                # LEAF.SUB for a leaf with sub-leaves; a bare leaf 7 is sub-leaf 0 (the older
+                # boot-sector probe read leaf 7 with ECX=0)
+                key = "0x%x.%d" % (leaf, sub) if leaf in SUBLEAF_LEAVES else "0x%x" % leaf
+                if leaf not in SUBLEAF_LEAVES and sub:
+                    sys.exit("%s:%d: leaf 0x%x has no sub-leaves" % (path, lineno, leaf))
                 models[cur]["cpuid"][key] = dict(zip(("eax", "ebx", "ecx", "edx"), regs))
                 continue
             sys.exit("%s:%d: unrecognised line: %r" % (path, lineno, line))
@@ -462,7 +473,8 @@ def bochs_observed_entries(path, from_label):
     for model, d in parse_bochs_txt(path):
         if model not in BOCHS_CODENAMES:
             sys.exit("bochs-2.7.txt: no codename for Bochs model %s; add it to BOCHS_CODENAMES" % model)
-        raw = {MSR_BY_INDEX[i]: v for i, v in d["msr"].items() if i in MSR_BY_INDEX}
+        gp = {MSR_BY_INDEX[i] for i, v in d["msr"].items() if i in MSR_BY_INDEX and v == GP}
+        raw = {MSR_BY_INDEX[i]: v for i, v in d["msr"].items() if i in MSR_BY_INDEX and v != GP}
         impl = implemented(raw)
         msrs = {}
         notes = []
@@ -470,7 +482,14 @@ def bochs_observed_entries(path, from_label):
         no_rdmsr = []
         for n in MSR_NAMES:
             v = raw.get(n)
-            if impl[n] is False:
+            if n in gp:
+                msrs[n] = ABSENT
+                if impl[n] is False and n in BOCHS_NO_RDMSR:
+                    no_rdmsr.append(msr_short(n))
+                elif impl[n] is not False:
+                    notes.append("%s: RDMSR raised #GP although capability bits say implemented; "
+                                 "written as absent" % n)
+            elif impl[n] is False:
                 msrs[n] = ABSENT
                 if v is not None:
                     if v == 0 and n in BOCHS_NO_RDMSR:
@@ -489,9 +508,9 @@ def bochs_observed_entries(path, from_label):
         if zero_absent:
             notes.append("the probe file gives 0 for %s; capability bits say not implemented, so absent"
                          % ", ".join(zero_absent))
-        if 0x3A in d["msr"]:
+        if 0x3A in d["msr"] and d["msr"][0x3A] != GP:
             notes.append("IA32_FEATURE_CONTROL (0x3a) reads 0x%x" % d["msr"][0x3A])
-        extra = sorted(i for i in d["msr"] if i != 0x3A and i not in MSR_BY_INDEX)
+        extra = sorted(i for i in d["msr"] if i != 0x3A and i not in MSR_BY_INDEX and d["msr"][i] != GP)
         for i in extra:
             notes.append("MSR 0x%x reads %s" % (i, hex64(d["msr"][i])))
         e = {
@@ -1058,7 +1077,7 @@ def bochs_derived_entries(path, skip_models):
     out = []
     skipped = []
     for m in d["models"]:
-        model = m["bochs_cpu_model"]
+        model = m["bochs_cpu_model"].lower()  # as `cpu: model=` takes it
         if model in skip_models:
             skipped.append(model)
             continue
@@ -1120,7 +1139,7 @@ def bochs_derived_entries(path, skip_models):
             "notes": notes,
         }
         out.append(e)
-    return out, skipped, {m["bochs_cpu_model"]: m for m in d["models"]}
+    return out, skipped, {m["bochs_cpu_model"].lower(): m for m in d["models"]}
 
 
 def compare_derived_observed(derived_models, observed_entries):
@@ -1165,10 +1184,19 @@ def main():
 
     src = args.sources
     entries = []
-    observed = bochs_observed_entries(os.path.join(src, "bochs-2.7.txt"), "shared capsdb-sources/bochs-2.7.txt")
-    # more Bochs models read by the project's probe (capsdb/tools/harvest-bochs.py)
-    observed += bochs_observed_entries(os.path.join(os.path.dirname(here), "sources", "bochs-2.7-probe.txt"),
-                                       "capsdb/sources/bochs-2.7-probe.txt")
+    shared = bochs_observed_entries(os.path.join(src, "bochs-2.7.txt"), "shared capsdb-sources/bochs-2.7.txt")
+    # Bochs models read by the project's probe (capsdb/tools/harvest-bochs.py): more models,
+    # and every CPUID leaf the checks read; a model in both files is taken from this one, whose
+    # MSRs must equal the shared file's
+    probed = bochs_observed_entries(os.path.join(os.path.dirname(here), "sources", "bochs-2.7-probe.txt"),
+                                    "capsdb/sources/bochs-2.7-probe.txt")
+    probed_by_name = {e["name"]: e for e in probed}
+    for e in shared:
+        p = probed_by_name.get(e["name"])
+        if p is not None and p["msrs"] != e["msrs"]:
+            sys.exit("%s: the MSRs of capsdb/sources/bochs-2.7-probe.txt differ from the shared bochs-2.7.txt: %s"
+                     % (e["name"], ", ".join(n for n in MSR_NAMES if p["msrs"][n] != e["msrs"][n])))
+    observed = [e for e in shared if e["name"] not in probed_by_name] + probed
     entries += observed
     observed_models = {e["codename"].split()[2] for e in observed}
 
