@@ -127,6 +127,7 @@ int cmd_matrix(int argc, char **argv)
 				printf(", \"undecided_because\": ");
 				json_string(stdout, why->message);
 			}
+			report_json_inferred(stdout, &c.caps, c.report);
 			printf("}");
 		} else {
 			outcome_text(buf, sizeof(buf), &c.report->prediction);
@@ -141,6 +142,9 @@ int cmd_matrix(int argc, char **argv)
 				printf(" {%s}", tag);
 			if (c.report->prediction.kind == OUTCOME_UNDECIDED && why)
 				printf("\n    because: %s", why->message);
+			if (inferred_text(buf, sizeof(buf), &c.caps, c.report))
+				printf("\n    rests on values from a sibling processor's dump: %s",
+				       buf);
 			printf("\n");
 		}
 		shown++;

@@ -377,6 +377,12 @@ def render(e):
         L.append("msr-sources:")
         for n in MSR_NAMES:
             L.append("  %s: [%s]" % (n, ", ".join(str(i) for i in e["msr_sources"].get(n, []))))
+    if e.get("msr_inferred"):
+        L.append("msr-inferred:")
+        for it in e["msr_inferred"]:
+            L.append("  - msrs: [%s]" % ", ".join(it["msrs"]))
+            for k in ("inferred-from", "link", "reason"):
+                L.append("    %s: %s" % (k, q(it[k])))
     if e.get("maxphyaddr") is not None:
         L.append("maxphyaddr: %d" % e["maxphyaddr"])
     if e.get("cpuid_sources"):
@@ -1051,6 +1057,105 @@ def cross_check(e):
 
 
 # ---------------------------------------------------------------------------------------------
+# 2c. TRUE capability MSRs no dump of a processor has, from its siblings' dumps
+
+# The default1 class of each control field (SDM Vol. 3D A.2 "Reserved Controls and Default
+# Settings"): the bits of the allowed 0-settings (bits 31:0) that the plain MSR reports as
+# must-be-1 and the TRUE MSR may report as may-be-0.  Everything else of a TRUE MSR is what the
+# plain MSR reports (A.3.1, A.3.2, A.4.1, A.5: with bit 55 of IA32_VMX_BASIC set, software that
+# knows the default1 class needs only the TRUE MSR, so the two agree outside it).
+DEFAULT1 = {
+    "IA32_VMX_TRUE_PINBASED_CTLS": ("IA32_VMX_PINBASED_CTLS", 0x16),
+    "IA32_VMX_TRUE_PROCBASED_CTLS": ("IA32_VMX_PROCBASED_CTLS", 0x0401E172),
+    "IA32_VMX_TRUE_EXIT_CTLS": ("IA32_VMX_EXIT_CTLS", 0x00036DFF),
+    "IA32_VMX_TRUE_ENTRY_CTLS": ("IA32_VMX_ENTRY_CTLS", 0x000011FF),
+}
+CONFIDENCE_RANK = {"high": 0, "medium-high": 1, "medium": 2}
+
+
+def own_value(e, n):
+    """An MSR value this entry's own dumps give (not absent, unknown or inferred)."""
+    v = e["msrs"][n]
+    if not v.startswith("0x") or not e["msr_sources"].get(n) or n in e.get("_msr_inferred", ()):
+        return None
+    return int(v, 16)
+
+
+def infer_true_msrs(e, entries):
+    """Fills the TRUE capability MSRs that no dump of a real entry gives although its
+    IA32_VMX_BASIC[55] says they exist: this processor's own plain MSR with the default1 bits
+    taken from dumps of the same family/model/stepping (else family/model), when every such
+    dump agrees on them.  Only the default1 bits come from another processor; nothing is
+    inferred across models.  Returns notes."""
+    notes = []
+    basic = e["msrs"]["IA32_VMX_BASIC"]
+    if e["kind"] != "real" or not basic.startswith("0x") or not bit(int(basic, 16), 55):
+        return notes
+    sig = (e.get("family"), e.get("model"), e.get("stepping"))
+    seg = segment(e["codename"], e.get("brand"))
+    groups = {}
+    for n, (plain, d1) in DEFAULT1.items():
+        if e["msrs"][n] != UNKNOWN or own_value(e, plain) is None:
+            continue
+        tiers = ([], [])
+        for s in entries:
+            if s is e or s["kind"] != "real" or (s.get("family"), s.get("model")) != sig[:2]:
+                continue
+            t, p = own_value(s, n), own_value(s, plain)
+            # a sibling whose TRUE and plain MSRs disagree outside the default1 bits is no
+            # witness (a misread dump)
+            if t is None or p is None or t >> 32 != p >> 32 or (t ^ p) & 0xFFFFFFFF & ~d1:
+                continue
+            tiers[0 if s.get("stepping") == sig[2] else 1].append(s)
+        cands = tiers[0] or tiers[1]
+        if not cands:
+            continue
+        same_step = bool(tiers[0])
+        seen = sorted({own_value(s, n) & d1 for s in cands})
+        if len(seen) > 1:
+            notes.append("%s: dumps of the same %s disagree on its default1 bits (%s); not inferred (unknown)"
+                         % (n, "family/model/stepping" if same_step else "family/model",
+                            ", ".join("0x%x" % x for x in seen)))
+            continue
+        cands.sort(key=lambda s: (0 if segment(s["codename"], s.get("brand")) == seg else 1,
+                                  CONFIDENCE_RANK.get(s["confidence"].split(" ")[0], 9), s["name"]))
+        w = cands[0]
+        e["msrs"][n] = hex64((own_value(e, plain) & ~d1) | seen[0])
+        e.setdefault("_msr_inferred", set()).add(n)
+        link = w["links"][w["msr_sources"][n][0] - 1]
+        groups.setdefault((w["name"], link, same_step, len(cands)), []).append(n)
+    items = []
+    for (who, link, same_step, count), ns in groups.items():
+        where = ("family/model/stepping %d/0x%x/%d" % sig if same_step
+                 else "family/model %d/0x%x (no entry of stepping %d has them)" % (sig[0], sig[1], sig[2]))
+        # how far the default1 bits agree beyond the siblings: every real entry with its own
+        # TRUE MSRs (a fact of the data, stated, not used to infer)
+        everywhere = {}
+        for n in ns:
+            vals = {own_value(s, n) & DEFAULT1[n][1] for s in entries
+                    if s["kind"] == "real" and own_value(s, n) is not None}
+            everywhere[n] = (len(vals) == 1, sum(1 for s in entries if s["kind"] == "real"
+                                                 and own_value(s, n) is not None))
+        agree_all = all(a for a, _ in everywhere.values())
+        reason = ("no dump of this processor has %s although IA32_VMX_BASIC[55] = 1 says they exist; taken as "
+                  "this processor's own %s with the default1 bits (the only bits in which a TRUE MSR may differ, "
+                  "SDM A.2) of %s, of the same %s; %s%s"
+                  % (", ".join(ns), ", ".join(DEFAULT1[n][0] for n in ns), who, where,
+                     "it is the only entry of that %s with its own TRUE MSRs"
+                     % ("stepping" if same_step else "model") if count == 1 else
+                     "the %d entries of that %s with their own TRUE MSRs agree on them"
+                     % (count, "stepping" if same_step else "model"),
+                     ", as do all %d real entries that have them" % min(c for _, c in everywhere.values())
+                     if agree_all else ""))
+        items.append({"msrs": ns, "inferred-from": who, "link": link, "reason": reason})
+    if items:
+        e["msr_inferred"] = items
+        if UNKNOWN not in e["msrs"].values():
+            e["completeness"] = "inferred"
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
 # 3. emulator-bochs-2.7-cpudb-models.yaml (DERIVED values)
 
 
@@ -1225,6 +1330,11 @@ def main():
         e["maxphyaddr"] = maxpa
         e["notes"] = e["notes"] + cnotes
         cross_check(e)
+    # after every real entry's own values are in: a sibling is never itself inferred
+    for e in entries:
+        if e.get("source_kind") != "published-log":
+            continue
+        e["notes"] = e["notes"] + infer_true_msrs(e, entries)
 
     bochs_derived = os.path.join(src, "real", "emulator-bochs-2.7-cpudb-models.yaml")
     derived, skipped, derived_models = bochs_derived_entries(bochs_derived, observed_models)
