@@ -545,11 +545,11 @@ static void prediction_depends(struct check_report *rep)
 	                                k == OUTCOME_ENTRY_FAILURE))
 		last = tier_of(rule_table[rep->deciding_rule].cls);
 	rep->depends.msr = rep->depends.cpuid = 0;
-	for (size_t i = 0; i < N_RULES; i++) {
-		if (tier_of(rule_table[i].cls) > last)
+	for (unsigned cls = 0; cls < CHECK_CLASS__COUNT; cls++) {
+		if (tier_of(cls) > last)
 			continue;
-		rep->depends.msr |= rep->rule_reads[i].msr;
-		rep->depends.cpuid |= rep->rule_reads[i].cpuid;
+		rep->depends.msr |= rep->class_reads[cls].msr;
+		rep->depends.cpuid |= rep->class_reads[cls].cpuid;
 	}
 }
 
@@ -648,7 +648,7 @@ void check_run(const struct check_input *in, struct check_report *rep)
 	struct vmcs_state after;
 	/* A copy of the capabilities whose accessors mark what each rule reads. */
 	struct vmx_caps caps = *in->caps;
-	struct vmx_caps_reads reads, all = {0, 0};
+	struct vmx_caps_reads all = {0, 0};
 
 	entry_in.caps = &caps;
 	c.in = &entry_in;
@@ -660,7 +660,8 @@ void check_run(const struct check_input *in, struct check_report *rep)
 		caps.reads = &c.allowed_reads[k];
 		c.allowed[k] = vmx_caps_allowed(&caps, (enum vmx_ctl)k);
 	}
-	caps.reads = &reads;
+	for (int k = 0; k < CHECK_CLASS__COUNT; k++)
+		rep->class_reads[k].msr = rep->class_reads[k].cpuid = 0;
 	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_passed = 0;
 	rep->n_not_applicable = rep->n_mayfail = rep->n_vmwrite = 0;
 	rep->truncated = false;
@@ -684,12 +685,9 @@ void check_run(const struct check_input *in, struct check_report *rep)
 		f->hint[0] = '\0';
 		c.f = f;
 		c.qualification = 0;
-		reads.msr = reads.cpuid = 0;
+		caps.reads = &rep->class_reads[rule_table[i].cls];
 		r = rule_fn[i](&c, rule_arg[i]);
 		rep->result[i] = (uint8_t)r;
-		rep->rule_reads[i] = reads;
-		all.msr |= reads.msr;
-		all.cpuid |= reads.cpuid;
 		switch (r) {
 		case RULE_PASS:
 			rep->n_passed++;
@@ -717,6 +715,10 @@ void check_run(const struct check_input *in, struct check_report *rep)
 			rep->truncated = true;
 		else
 			rep->n_findings++;
+	}
+	for (int k = 0; k < CHECK_CLASS__COUNT; k++) {
+		all.msr |= rep->class_reads[k].msr;
+		all.cpuid |= rep->class_reads[k].cpuid;
 	}
 	if (in->caps->reads) {
 		in->caps->reads->msr |= all.msr;

@@ -564,8 +564,8 @@ struct check_report {
 	/* Written fields whose VMWRITE fails or may fail, in field-table order. */
 	size_t n_vmwrite;
 	struct check_vmwrite vmwrite[VMCS_FIELD_CAPACITY];
-	/* What each rule read of the capabilities, by rule index. */
-	struct vmx_caps_reads rule_reads[CHECK_MAX_RULES];
+	/* What the rules of each class (enum check_class) read of the capabilities. */
+	struct vmx_caps_reads class_reads[CHECK_CLASS__COUNT];
 	/*
 	 * What the prediction rests on: the reads of every rule in the deciding rule's class and
 	 * the classes checked before it (of every rule when the entry succeeds or the prediction
@@ -593,7 +593,7 @@ void check_run(const struct check_input *in, struct check_report *report);
 
 /*
  * Computes rep->prediction, rep->deciding_rule and rep->depends from rep->findings and
- * rep->rule_reads (check_run() ends with it).  For callers that change findings -- e.g. to model a
+ * rep->class_reads (check_run() ends with it).  For callers that change findings -- e.g. to model a
  * processor that skips a check or reports another outcome for it -- and want the prediction that
  * follows.
  */
