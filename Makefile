@@ -224,7 +224,7 @@ PROBE_O      := $(O)/vmx-probe
 PROBE_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -no-pie -mno-red-zone \
                 -mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-                $(WARN) -Wclobbered -Iinclude -Ifields -Ivmx-probe -MMD -MP
+                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ivmx-probe -MMD -MP
 PROBE_SRCS   := $(wildcard vmx-probe/*.c vmx-probe/rt/*.c) vmx-probe/boot.S vmx-probe/ap.S \
                 vmx-probe/rt/setjmp.S
 PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS))

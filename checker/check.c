@@ -198,12 +198,19 @@ enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
 
 struct vmx_allowed check_allowed(const struct check_ctx *c, enum vmx_ctl ctl)
 {
+	struct vmx_caps_reads *r = c->in->caps->reads;
+
+	/* the MSRs the allowed settings were computed from, read now */
+	if (r) {
+		r->msr |= c->allowed_reads[ctl].msr;
+		r->cpuid |= c->allowed_reads[ctl].cpuid;
+	}
 	return c->allowed[ctl];
 }
 
 unsigned check_maxphyaddr(const struct check_ctx *c)
 {
-	unsigned m = c->in->caps->maxphyaddr;
+	unsigned m = vmx_caps_maxphyaddr(c->in->caps);
 
 	/* Intel 64 allows at most 52 bits; anything else is no usable fact (unknown). */
 	return m <= 52 ? m : 0;
@@ -223,29 +230,31 @@ bool check_canonical(uint64_t addr, unsigned width)
 	return top == 0 || top == (~0ull >> (width - 1));
 }
 
-enum tri check_cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
-                         enum cpuid_reg reg, unsigned bit)
+enum tri check_cpuid_bit(const struct check_ctx *c, enum cpuid_leaf_id leaf, enum cpuid_reg reg,
+                         unsigned bit)
 {
-	return vmx_caps_cpuid_bit(c->in->caps, leaf, subleaf, reg, bit);
+	return vmx_caps_cpuid_bit(c->in->caps, leaf, reg, bit);
 }
 
 enum tri check_intel64(const struct check_ctx *c)
 {
-	const struct vmx_allowed *entry = &c->allowed[VMX_CTL_ENTRY],
-	                         *exit = &c->allowed[VMX_CTL_EXIT];
-	enum tri t = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 29);
+	struct vmx_allowed a;
+	enum tri t = check_cpuid_bit(c, CPUID_LEAF_80000001, CPUID_EDX, 29);
 
 	if (t != TRI_UNKNOWN)
 		return t;
-	t = vmx_allowed_may_be_1(entry, L_ENTRY__IA32E_MODE_GUEST);
+	a = check_allowed(c, VMX_CTL_ENTRY);
+	t = vmx_allowed_may_be_1(&a, L_ENTRY__IA32E_MODE_GUEST);
 	if (t != TRI_UNKNOWN)
 		return t;
-	t = vmx_allowed_may_be_1(exit, L_EXIT__HOST_ADDRESS_SPACE_SIZE);
+	a = check_allowed(c, VMX_CTL_EXIT);
+	t = vmx_allowed_may_be_1(&a, L_EXIT__HOST_ADDRESS_SPACE_SIZE);
 	if (t != TRI_UNKNOWN)
 		return t;
 	/* "CR8-load/-store exiting" must be 0 without Intel 64 (SDM 25.6.2): allowed 1, Intel 64.
 	 */
-	if (vmx_allowed_may_be_1(&c->allowed[VMX_CTL_PROC], L_PROC__CR8_LOAD_EXITING) == TRI_YES)
+	a = check_allowed(c, VMX_CTL_PROC);
+	if (vmx_allowed_may_be_1(&a, L_PROC__CR8_LOAD_EXITING) == TRI_YES)
 		return TRI_YES;
 	if (c->in->env->ia32e_mode)
 		return TRI_YES;
@@ -264,7 +273,7 @@ unsigned check_la_width(const struct check_ctx *c)
 	default:
 		break;
 	}
-	switch (check_cpuid_bit(c, 7, 0, CPUID_ECX, 16)) {
+	switch (check_cpuid_bit(c, CPUID_LEAF_7_0, CPUID_ECX, 16)) {
 	case TRI_YES:
 		return 57;
 	case TRI_NO:
@@ -308,7 +317,7 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	pg->why = "";
 	if (!v)
 		return TRI_YES;
-	if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EAX, &eax)) {
+	if (!vmx_caps_cpuid_reg(k, CPUID_LEAF_A, CPUID_EAX, &eax)) {
 		pg->why = "the counters this processor has (CPUID leaf 0AH) are unknown";
 		return TRI_UNKNOWN;
 	}
@@ -326,14 +335,14 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	if (!(v >> 32))
 		return TRI_YES;
 	if (pg->version >= 2) {
-		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_EDX, &edx)) {
+		if (!vmx_caps_cpuid_reg(k, CPUID_LEAF_A, CPUID_EDX, &edx)) {
 			pg->why = "CPUID.0AH:EDX (the number of fixed counters) is unknown";
 			return TRI_UNKNOWN;
 		}
 		pg->allowed |= ((1ull << (edx & 0x1f)) - 1) << 32;
 	}
 	if (pg->version >= 5) {
-		if (!vmx_caps_cpuid_reg(k, 0xa, 0, CPUID_ECX, &ecx)) {
+		if (!vmx_caps_cpuid_reg(k, CPUID_LEAF_A, CPUID_ECX, &ecx)) {
 			pg->why = "CPUID.0AH:ECX (the fixed-counter bitmap) is unknown";
 			return TRI_UNKNOWN;
 		}
@@ -347,7 +356,7 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 		          "counters in CPUID leaf 23H, which is unknown";
 		return TRI_UNKNOWN;
 	}
-	if (pg->bad == metrics && vmx_caps_cpuid_bit(k, 1, 0, CPUID_ECX, 15) != TRI_NO) {
+	if (pg->bad == metrics && vmx_caps_cpuid_bit(k, CPUID_LEAF_1, CPUID_ECX, 15) != TRI_NO) {
 		pg->why = "bit 48 (PERF_METRICS_EN) exists only where IA32_PERF_CAPABILITIES[15] "
 		          "is 1, which is unknown";
 		return TRI_UNKNOWN;
@@ -523,7 +532,36 @@ static const struct check_finding *msrload_undecided_before(const struct check_r
 	return NULL;
 }
 
+/*
+ * What the prediction rests on: the reads of the rules up to the deciding rule's tier when a
+ * failure decides (the processor never gets to the later checks), else of every rule.
+ */
+static void prediction_depends(struct check_report *rep)
+{
+	unsigned last = TIER_MSRLOAD;
+	unsigned k = rep->prediction.kind;
+
+	if (rep->deciding_rule >= 0 && (k == OUTCOME_VMFAIL_INVALID || k == OUTCOME_VMFAIL_VALID ||
+	                                k == OUTCOME_ENTRY_FAILURE))
+		last = tier_of(rule_table[rep->deciding_rule].cls);
+	rep->depends.msr = rep->depends.cpuid = 0;
+	for (unsigned cls = 0; cls < CHECK_CLASS__COUNT; cls++) {
+		if (tier_of(cls) > last)
+			continue;
+		rep->depends.msr |= rep->class_reads[cls].msr;
+		rep->depends.cpuid |= rep->class_reads[cls].cpuid;
+	}
+}
+
+static void predict(struct check_report *rep);
+
 void check_predict(struct check_report *rep)
+{
+	predict(rep);
+	prediction_depends(rep);
+}
+
+static void predict(struct check_report *rep)
 {
 	const struct check_outcome none = {OUTCOME_SUCCESS, 0, 0, 0, 0, false, 0, 0, 0};
 	const struct check_finding *undecided = NULL, *may = NULL;
@@ -608,13 +646,22 @@ void check_run(const struct check_input *in, struct check_report *rep)
 	struct check_finding scratch;
 	struct check_input entry_in = *in;
 	struct vmcs_state after;
+	/* A copy of the capabilities whose accessors mark what each rule reads. */
+	struct vmx_caps caps = *in->caps;
+	struct vmx_caps_reads all = {0, 0};
 
-	c.in = in;
+	entry_in.caps = &caps;
+	c.in = &entry_in;
 	c.rep = rep;
 	c.v = in->vmcs->value;
 	effective_controls(&c);
-	for (int k = 0; k < VMX_CTL__COUNT; k++)
-		c.allowed[k] = vmx_caps_allowed(in->caps, (enum vmx_ctl)k);
+	for (int k = 0; k < VMX_CTL__COUNT; k++) {
+		c.allowed_reads[k].msr = c.allowed_reads[k].cpuid = 0;
+		caps.reads = &c.allowed_reads[k];
+		c.allowed[k] = vmx_caps_allowed(&caps, (enum vmx_ctl)k);
+	}
+	for (int k = 0; k < CHECK_CLASS__COUNT; k++)
+		rep->class_reads[k].msr = rep->class_reads[k].cpuid = 0;
 	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_passed = 0;
 	rep->n_not_applicable = rep->n_mayfail = rep->n_vmwrite = 0;
 	rep->truncated = false;
@@ -628,7 +675,6 @@ void check_run(const struct check_input *in, struct check_report *rep)
 		    rule_table[i].cls != CHECK_CLASS_VMWRITE) {
 			/* The VMWRITE rules come first; the rest judge what they leave. */
 			entry_in.vmcs = vmcs_after_vmwrites(rep, in->vmcs, &after);
-			c.in = &entry_in;
 			c.v = entry_in.vmcs->value;
 			effective_controls(&c);
 		}
@@ -639,6 +685,7 @@ void check_run(const struct check_input *in, struct check_report *rep)
 		f->hint[0] = '\0';
 		c.f = f;
 		c.qualification = 0;
+		caps.reads = &rep->class_reads[rule_table[i].cls];
 		r = rule_fn[i](&c, rule_arg[i]);
 		rep->result[i] = (uint8_t)r;
 		switch (r) {
@@ -668,6 +715,14 @@ void check_run(const struct check_input *in, struct check_report *rep)
 			rep->truncated = true;
 		else
 			rep->n_findings++;
+	}
+	for (int k = 0; k < CHECK_CLASS__COUNT; k++) {
+		all.msr |= rep->class_reads[k].msr;
+		all.cpuid |= rep->class_reads[k].cpuid;
+	}
+	if (in->caps->reads) {
+		in->caps->reads->msr |= all.msr;
+		in->caps->reads->cpuid |= all.cpuid;
 	}
 	check_predict(rep);
 }

@@ -20,13 +20,25 @@
 
 #include "vmcs_ids.h"
 
+/*
+ * Checks read the capabilities only through the accessors that mark what they read (the CPUID
+ * leaves by enum cpuid_leaf_id, so capsdb/cpuid_leaves.def is all a check can ask for; MAXPHYADDR
+ * through check_maxphyaddr()): check_run() tells from the marks which values a verdict rests
+ * on, and harvest collects every leaf of the table.
+ */
+#pragma GCC poison vmx_caps_cpuid maxphyaddr
+
 struct check_ctx {
 	const struct check_input *in;
 	const uint64_t *v; /* VMCS values by field index */
 	/* Effective controls: secondary/tertiary/secondary-exit act as 0 when not activated. */
 	uint64_t pin, proc, proc2, proc3, exit, exit2, entry;
-	/* The capabilities' allowed settings of each control, computed once per run. */
+	/*
+	 * The capabilities' allowed settings of each control, computed once per run, and what
+	 * computing them read (check_allowed() marks it read by the rule that asks).
+	 */
 	struct vmx_allowed allowed[VMX_CTL__COUNT];
+	struct vmx_caps_reads allowed_reads[VMX_CTL__COUNT];
 	/* Where the current rule writes its finding; the report (the VMWRITE rule's list). */
 	struct check_finding *f;
 	struct check_report *rep;
@@ -93,8 +105,8 @@ bool check_phys_ok(const struct check_ctx *c, uint64_t addr);
 bool check_canonical(uint64_t addr, unsigned width);
 
 /* A raw CPUID bit of the capabilities (TRI_UNKNOWN when the leaf is not known). */
-enum tri check_cpuid_bit(const struct check_ctx *c, uint32_t leaf, uint32_t subleaf,
-                         enum cpuid_reg reg, unsigned bit);
+enum tri check_cpuid_bit(const struct check_ctx *c, enum cpuid_leaf_id leaf, enum cpuid_reg reg,
+                         unsigned bit);
 /*
  * Whether the processor supports Intel 64 architecture, from every fact the input gives:
  * CPUID.80000001H:EDX.LM[29]; the allowed 1-setting of the "IA-32e mode guest" VM-entry or

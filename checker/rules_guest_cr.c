@@ -247,15 +247,15 @@ enum rule_result rule_guest_cr_cr4_cet_wp(struct check_ctx *c, uintptr_t arg)
 /* IA32_DEBUGCTL bits whose existence a CPUID flag reports (SDM Vol. 4, IA32_DEBUGCTL). */
 static const struct debugctl_feature {
 	uint64_t mask;
-	uint32_t leaf, sub;
+	enum cpuid_leaf_id leaf;
 	enum cpuid_reg reg;
 	unsigned bit;
 	const char *what;
 } debugctl_features[] = {
-    {BIT(2), 7, 0, CPUID_ECX, 24, "bus-lock detection, CPUID.(EAX=07H,ECX=0):ECX[24]"},
-    {0x7c0, 1, 0, CPUID_EDX, 21, "the debug store, CPUID.01H:EDX[21]"},
-    {0x1800, 1, 0, CPUID_ECX, 15, "PDCM, CPUID.01H:ECX[15]"},
-    {BIT(15), 7, 0, CPUID_EBX, 11, "RTM, CPUID.(EAX=07H,ECX=0):EBX[11]"},
+    {BIT(2), CPUID_LEAF_7_0, CPUID_ECX, 24, "bus-lock detection, CPUID.(EAX=07H,ECX=0):ECX[24]"},
+    {0x7c0, CPUID_LEAF_1, CPUID_EDX, 21, "the debug store, CPUID.01H:EDX[21]"},
+    {0x1800, CPUID_LEAF_1, CPUID_ECX, 15, "PDCM, CPUID.01H:ECX[15]"},
+    {BIT(15), CPUID_LEAF_7_0, CPUID_EBX, 11, "RTM, CPUID.(EAX=07H,ECX=0):EBX[11]"},
 };
 
 /*
@@ -289,7 +289,7 @@ enum rule_result rule_guest_cr_debugctl_reserved(struct check_ctx *c, uintptr_t 
 
 		if (!(v & f->mask))
 			continue;
-		t = check_cpuid_bit(c, f->leaf, f->sub, f->reg, f->bit);
+		t = check_cpuid_bit(c, f->leaf, f->reg, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_DEBUGCTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -397,7 +397,7 @@ enum rule_result rule_guest_cr_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 		maybe = v & 0x000fffff00000000ull;
 	}
 	if (bad & lam_bits) {
-		enum tri lam = check_cpuid_bit(c, 7, 1, CPUID_EAX, 26);
+		enum tri lam = check_cpuid_bit(c, CPUID_LEAF_7_1, CPUID_EAX, 26);
 
 		if (lam == TRI_YES) {
 			bad &= ~lam_bits;
@@ -591,7 +591,7 @@ enum rule_result rule_guest_cr_efer_reserved(struct check_ctx *c, uintptr_t arg)
 		                  (unsigned long long)v, (unsigned long long)(v & ~defined));
 	}
 	if (v & BITMASK(L_EFER, NXE)) {
-		t = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
+		t = check_cpuid_bit(c, CPUID_LEAF_80000001, CPUID_EDX, 20);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bit 11 (NXE) of GUEST_IA32_EFER: this CPU reports no "
 			              "execute-disable support (CPUID.80000001H:EDX[20] = 0)");
@@ -821,7 +821,7 @@ enum rule_result rule_guest_cr_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 		checked |= f->mask;
 		if (!(v & f->mask))
 			continue;
-		t = check_cpuid_bit(c, 0x14, 0, f->reg, f->bit);
+		t = check_cpuid_bit(c, CPUID_LEAF_14_0, f->reg, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_RTIT_CTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);
@@ -838,7 +838,7 @@ enum rule_result rule_guest_cr_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 			unsigned n;
 			uint64_t ok;
 
-			if (!vmx_caps_cpuid_reg(c->in->caps, 0x14, 1, CPUID_EAX, &eax)) {
+			if (!vmx_caps_cpuid_reg(c->in->caps, CPUID_LEAF_14_1, CPUID_EAX, &eax)) {
 				if (!unknown)
 					unknown = "the number of address ranges "
 					          "(CPUID.(EAX=14H,ECX=1):EAX[2:0])";
@@ -958,7 +958,7 @@ enum rule_result rule_guest_cr_lbr_ctl(struct check_ctx *c, uintptr_t arg)
 
 		if (!(v & f->mask))
 			continue;
-		t = check_cpuid_bit(c, 0x1c, 0, CPUID_EBX, f->bit);
+		t = check_cpuid_bit(c, CPUID_LEAF_1C_0, CPUID_EBX, f->bit);
 		if (t == TRI_NO) {
 			check_hint(c, "clear bits 0x%llx of GUEST_IA32_LBR_CTL: this CPU lacks %s",
 			           (unsigned long long)(v & f->mask), f->what);

@@ -660,7 +660,7 @@ enum rule_result rule_guest_state_intr_enclave(struct check_ctx *c, uintptr_t ar
 		}
 		return RULE_PASS;
 	}
-	sgx = check_cpuid_bit(c, 7, 0, CPUID_EBX, 2);
+	sgx = check_cpuid_bit(c, CPUID_LEAF_7_0, CPUID_EBX, 2);
 	if (sgx == TRI_UNKNOWN)
 		return check_undecided(
 		    c,
@@ -773,7 +773,7 @@ enum rule_result rule_guest_state_pdbg_rtm(struct check_ctx *c, uintptr_t arg)
 		return RULE_PASS;
 	}
 	if (arg == 1) {
-		rtm = check_cpuid_bit(c, 7, 0, CPUID_EBX, 11);
+		rtm = check_cpuid_bit(c, CPUID_LEAF_7_0, CPUID_EBX, 11);
 		if (rtm == TRI_UNKNOWN)
 			return check_undecided(c,
 			                       "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "

@@ -258,7 +258,7 @@ enum rule_result rule_host_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 	high = v & (~0ull << 52);
 	mid = v & 0x000fffff00000000ull;
 	if (high & lam) {
-		enum tri t = vmx_caps_cpuid_bit(c->in->caps, 7, 1, CPUID_EAX, 26);
+		enum tri t = vmx_caps_cpuid_bit(c->in->caps, CPUID_LEAF_7_1, CPUID_EAX, 26);
 
 		if (t == TRI_YES)
 			high &= ~lam;
@@ -491,7 +491,7 @@ enum rule_result rule_host_efer_reserved(struct check_ctx *c, uintptr_t arg)
 	v = V(c, HOST_IA32_EFER);
 	bad = v & ~defined;
 	if (v & BITMASK(L_EFER, NXE)) {
-		t = vmx_caps_cpuid_bit(c->in->caps, 0x80000001u, 0, CPUID_EDX, 20);
+		t = vmx_caps_cpuid_bit(c->in->caps, CPUID_LEAF_80000001, CPUID_EDX, 20);
 		if (t == TRI_NO)
 			bad |= BITMASK(L_EFER, NXE);
 		else if (t == TRI_UNKNOWN)

@@ -27,7 +27,7 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 	    [VMCS_X_KIND_UNENUMERATED] = -1,
 	};
 	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
-	const struct vmx_allowed *a;
+	struct vmx_allowed a;
 
 	if (kind >= VMCS_X_KIND__COUNT || ctl_of[kind] < 0) {
 		/* Rare kinds (capability-MSR bits): the generic answer. */
@@ -37,8 +37,8 @@ static enum tri exists_by(const struct check_ctx *c, uint16_t x)
 		probe.exists[1] = VMCS_EXISTS(VMCS_X_KIND_NONE, 0);
 		return vmx_caps_field_exists(c->in->caps, &probe);
 	}
-	a = &c->allowed[ctl_of[kind]];
-	return vmx_allowed_may_be_1(a, VMCS_EXISTS_BIT(x));
+	a = check_allowed(c, (enum vmx_ctl)ctl_of[kind]);
+	return vmx_allowed_may_be_1(&a, VMCS_EXISTS_BIT(x));
 }
 
 /* Records a VMWRITE that fails (or may) in the report's list, under the current rule. */

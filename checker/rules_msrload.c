@@ -34,7 +34,7 @@ enum msr_entry { ENT_WRMSR, ENT_NEVER, ENT_SMM, ENT_MAY_REFUSE };
 
 /* What enumerates an MSR: the rows of MSR_EXISTS. */
 enum msr_exists {
-#define MSR_EXISTS(id, leaf, subleaf, reg, bit, how) id,
+#define MSR_EXISTS(id, leaf, reg, bit, how) id,
 #include "msr_arch.def"
 	EX__COUNT
 };
@@ -68,7 +68,7 @@ enum msr_row {
 };
 
 struct msr_exists_info {
-	uint32_t leaf, subleaf;
+	enum cpuid_leaf_id leaf;
 	int8_t reg; /* enum cpuid_reg, or -1: not one CPUID bit */
 	uint8_t bit;
 	const char *how;
@@ -77,7 +77,7 @@ struct msr_exists_info {
 #define CPUID_NONE (-1)
 
 static const struct msr_exists_info exists_info[EX__COUNT] = {
-#define MSR_EXISTS(id, leaf, subleaf, reg, bit, how) [id] = {leaf, subleaf, CPUID_##reg, bit, how},
+#define MSR_EXISTS(id, leaf, reg, bit, how) [id] = {CPUID_LEAF_##leaf, CPUID_##reg, bit, how},
 #include "msr_arch.def"
 };
 
@@ -203,7 +203,7 @@ static enum tri wrmsr_canonical(const struct check_ctx *c, uint64_t v)
 /* NO when CPUID.01H:EDX.MTRR is 0; else UNKNOWN: IA32_MTRRCAP is not in the capabilities. */
 static enum tri mtrr_cap_dependent(const struct check_ctx *c)
 {
-	return check_cpuid_bit(c, 1, 0, CPUID_EDX, 12) == TRI_NO ? TRI_NO : TRI_UNKNOWN;
+	return check_cpuid_bit(c, CPUID_LEAF_1, CPUID_EDX, 12) == TRI_NO ? TRI_NO : TRI_UNKNOWN;
 }
 
 /*
@@ -220,19 +220,19 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
 	case EX_VMX:
 		return TRI_YES;
 	case EX_PAT:
-		return or_implied(check_cpuid_bit(c, 1, 0, CPUID_EDX, 16),
+		return or_implied(check_cpuid_bit(c, CPUID_LEAF_1, CPUID_EDX, 16),
 		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_PAT));
 	case EX_EFER:
-		return or_implied(
-		    tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20), check_intel64(c)),
-		    control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_EFER));
+		return or_implied(tri_or(check_cpuid_bit(c, CPUID_LEAF_80000001, CPUID_EDX, 20),
+		                         check_intel64(c)),
+		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_EFER));
 	case EX_LM:
 		return check_intel64(c);
 	case EX_TSC_AUX:
-		return tri_or(check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 27),
-		              check_cpuid_bit(c, 7, 0, CPUID_ECX, 22));
+		return tri_or(check_cpuid_bit(c, CPUID_LEAF_80000001, CPUID_EDX, 27),
+		              check_cpuid_bit(c, CPUID_LEAF_7_0, CPUID_ECX, 22));
 	case EX_MPX:
-		return or_implied(check_cpuid_bit(c, 7, 0, CPUID_EBX, 14),
+		return or_implied(check_cpuid_bit(c, CPUID_LEAF_7_0, CPUID_EBX, 14),
 		                  control_may_be_1(c, VMX_CTL_ENTRY, L_ENTRY__LOAD_IA32_BNDCFGS));
 	case EX_MTRR_FIXED:
 	case EX_MTRR_VAR:
@@ -240,12 +240,12 @@ static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
 	case EX_PERFMON:
 		/* version ID CPUID.0AH:EAX[7:0] > 0: NO only when all eight bits are known 0 */
 		for (unsigned b = 0; b < 8; b++)
-			t = tri_or(t, check_cpuid_bit(c, 0xA, 0, CPUID_EAX, b));
+			t = tri_or(t, check_cpuid_bit(c, CPUID_LEAF_A, CPUID_EAX, b));
 		return t;
 	default:
 		if (x->reg == CPUID_NONE)
 			return TRI_UNKNOWN;
-		return check_cpuid_bit(c, x->leaf, x->subleaf, (enum cpuid_reg)x->reg, x->bit);
+		return check_cpuid_bit(c, x->leaf, (enum cpuid_reg)x->reg, x->bit);
 	}
 }
 
@@ -611,7 +611,7 @@ static enum rule_result entry_efer_reserved(struct check_ctx *c, const struct vm
 	if (v & EFER_LME)
 		lm = check_intel64(c);
 	if (v & EFER_NXE)
-		nx = check_cpuid_bit(c, 0x80000001u, 0, CPUID_EDX, 20);
+		nx = check_cpuid_bit(c, CPUID_LEAF_80000001, CPUID_EDX, 20);
 	if (lm == TRI_NO || nx == TRI_NO) {
 		const char *bit = lm == TRI_NO ? "LME (bit 8)" : "NXE (bit 11)";
 
@@ -775,7 +775,7 @@ static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_ms
 static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uint64_t v,
                         uint64_t *rsvd, char *why, size_t n)
 {
-	const struct vmx_cpuid_leaf *l;
+	uint32_t ecx, edx;
 	uint64_t r = m->rsvd;
 
 	check_snprintf(why, n, "reserved (SDM Vol. 4, Table 2-2)");
@@ -801,7 +801,7 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 			}
 		}
 		if (m->value == VAL_APIC_BASE) {
-			enum tri x2 = check_cpuid_bit(c, 1, 0, CPUID_ECX, 21);
+			enum tri x2 = check_cpuid_bit(c, CPUID_LEAF_1, CPUID_ECX, 21);
 
 			if (x2 == TRI_NO)
 				r |= APIC_BASE_EXTD;
@@ -821,8 +821,8 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 	case VAL_XSS:
 		/* Vol. 1 "Extended Supervisor State": bit i may be 1 only if
 		 * CPUID.(EAX=0DH,ECX=1):EDX:ECX[i] = 1 */
-		l = vmx_caps_cpuid(c->in->caps, 0xD, 1);
-		if (!l || (l->known & 0xC) != 0xC) {
+		if (!vmx_caps_cpuid_reg(c->in->caps, CPUID_LEAF_D_1, CPUID_ECX, &ecx) ||
+		    !vmx_caps_cpuid_reg(c->in->caps, CPUID_LEAF_D_1, CPUID_EDX, &edx)) {
 			if (!v) {
 				*rsvd = 0;
 				return true;
@@ -833,11 +833,11 @@ static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uin
 			               "unknown");
 			return false;
 		}
-		r = ~(((uint64_t)l->reg[CPUID_EDX] << 32) | l->reg[CPUID_ECX]);
+		r = ~(((uint64_t)edx << 32) | ecx);
 		check_snprintf(why, n,
 		               "which CPUID.(EAX=0DH,ECX=1):EDX:ECX = 0x%x:0x%x does not enumerate "
 		               "as IA32_XSS bits",
-		               l->reg[CPUID_EDX], l->reg[CPUID_ECX]);
+		               edx, ecx);
 		break;
 	default:
 		*rsvd = 0;

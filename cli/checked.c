@@ -282,6 +282,73 @@ static void report_text_vmwrites(FILE *out, const struct checked *c, const struc
 	}
 }
 
+/* Calls f for each value from a sibling's dump the prediction rests on, by name. */
+static size_t each_inferred(const struct vmx_caps *caps, const struct check_report *r,
+                            void (*f)(void *ctx, const char *prefix, const char *name), void *ctx)
+{
+	struct vmx_caps_reads inf = vmx_caps_inferred(caps);
+	size_t n = 0;
+
+	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		if ((inf.msr & r->depends.msr) >> i & 1u) {
+			f(ctx, "", vmx_msr_name((enum vmx_msr_id)i));
+			n++;
+		}
+	}
+	for (int i = 0; i < CPUID_LEAF__COUNT; i++) {
+		if ((inf.cpuid & r->depends.cpuid) >> i & 1u) {
+			f(ctx, "CPUID ", vmx_cpuid_key((enum cpuid_leaf_id)i));
+			n++;
+		}
+	}
+	return n;
+}
+
+struct text_sink {
+	char *buf;
+	size_t n, off;
+};
+
+static void to_text(void *ctx, const char *prefix, const char *name)
+{
+	struct text_sink *t = ctx;
+
+	if (t->off < t->n)
+		t->off += (size_t)snprintf(t->buf + t->off, t->n - t->off, "%s%s%s",
+		                           t->off ? ", " : "", prefix, name);
+}
+
+bool inferred_text(char *buf, size_t n, const struct vmx_caps *caps, const struct check_report *r)
+{
+	struct text_sink t = {buf, n, 0};
+
+	buf[0] = '\0';
+	return each_inferred(caps, r, to_text, &t) > 0;
+}
+
+struct json_sink {
+	FILE *out;
+	size_t k;
+};
+
+static void to_json(void *ctx, const char *prefix, const char *name)
+{
+	struct json_sink *j = ctx;
+	char s[64];
+
+	snprintf(s, sizeof(s), "%s%s", prefix, name);
+	fprintf(j->out, "%s", j->k++ ? ", " : ", \"inferred_values\": [");
+	json_string(j->out, s);
+}
+
+void report_json_inferred(FILE *out, const struct vmx_caps *caps, const struct check_report *r)
+{
+	struct json_sink j = {out, 0};
+
+	if (each_inferred(caps, r, to_json, &j))
+		fputc(']', out);
+}
+
 void report_text(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
@@ -334,6 +401,11 @@ void report_text(FILE *out, const struct checked *c)
 		adjusted_undecided_reason(why, sizeof(why), &a);
 		fprintf(out, "    because: %s\n", why);
 	}
+	if (inferred_text(buf, sizeof(buf), &c->caps, r))
+		fprintf(out,
+		        "%s: note: the prediction rests on values from a sibling processor's dump "
+		        "(same family/model, `vmcslint caps show %s`): %s\n",
+		        c->path, c->caps.name, buf);
 }
 
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id)
@@ -484,6 +556,7 @@ void report_json_result(FILE *out, const struct checked *c)
 		report_json_outcome(
 		    out, &r->prediction,
 		    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id : NULL);
+	report_json_inferred(out, &c->caps, r);
 	adjusted_json(out, &a);
 	report_json_vmwrites(out, c);
 	fprintf(out, ",\n   ");

@@ -65,6 +65,15 @@ void vmwrite_message(char *buf, size_t n, const struct check_vmwrite *w);
 /* How many VMWRITEs of the report fail for sure. */
 size_t vmwrite_failures(const struct check_report *r);
 
+/*
+ * The values taken from another processor's dump (a capsdb entry's msr-inferred MSRs and
+ * inferred CPUID leaves) that the prediction rests on (check_report.depends), into buf as
+ * "IA32_VMX_TRUE_PROCBASED_CTLS, CPUID 0xd.1"; false (buf empty) when it rests on none.
+ */
+bool inferred_text(char *buf, size_t n, const struct vmx_caps *caps, const struct check_report *r);
+/* The same as `, "inferred_values": [...]` in JSON, nothing when none. */
+void report_json_inferred(FILE *out, const struct vmx_caps *caps, const struct check_report *r);
+
 void report_text(FILE *out, const struct checked *c);
 /* GitHub Actions workflow commands: an annotation per finding and loader diagnostic. */
 void report_github(FILE *out, const struct checked *c);

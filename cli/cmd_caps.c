@@ -125,8 +125,10 @@ static void confidence_word(const struct caps_meta *m, char *buf, size_t n)
 
 static const char list_legend[] =
     "\nMSRS: complete = every VMX capability MSR the processor implements has a value (absent "
-    "ones\n      are known absent); partial = at least one is unknown (checks needing it are "
-    "undecided).\nCPUID: own = every leaf from dumps of this processor; inferred = some leaves "
+    "ones\n      are known absent); inferred = so has every one, but some (the TRUE MSRs) "
+    "were taken\n      from a dump of the same family/model (verdicts that rest on them say "
+    "so); partial = at\n      least one is unknown (checks needing it are undecided).\nCPUID: own "
+    "= every leaf from dumps of this processor; inferred = some leaves "
     "from a dump of\n      the same family/model/stepping, SKU-fused bits unknown; signature = "
     "only CPUID.1:EAX;\n      none.  Leaves a dump lacks are unknown (see caps show).\nCONF: "
     "high, medium-high, medium (doubtful values or sources disagree, see notes),\n      "
@@ -262,6 +264,13 @@ static void msr_provenance(const struct entry *e, int i, char *buf, size_t n)
 		snprintf(buf, n, "no source gives it");
 		return;
 	}
+	for (size_t k = 0; k < e->meta.n_msr_inferred; k++) {
+		if ((e->meta.msr_inferred[k].msrs >> i) & 1u) {
+			snprintf(buf, n, "INFERRED from %s [m%zu]",
+			         e->meta.msr_inferred[k].inferred_from, k + 1);
+			return;
+		}
+	}
 	if (e->meta.has_msr_sources && e->meta.msr_links[i]) {
 		off += (size_t)snprintf(buf + off, n - off, "from");
 		for (unsigned b = 0; b < 32 && off < n; b++) {
@@ -276,6 +285,41 @@ static void msr_provenance(const struct entry *e, int i, char *buf, size_t n)
 		                                 : "per the entry's source");
 	else
 		snprintf(buf, n, "from the entry's source");
+}
+
+/* The msr-inferred items: which sibling's dump, and why ([mN] in the msrs lines). */
+static void print_msr_inferred(const struct caps_meta *m)
+{
+	for (size_t i = 0; i < m->n_msr_inferred; i++) {
+		const struct caps_msr_inferred *mi = &m->msr_inferred[i];
+
+		printf("  [m%zu] INFERRED from %s: %s\n", i + 1, mi->inferred_from,
+		       mi->link ? mi->link : "-");
+		printf("        reason: %s\n", mi->reason ? mi->reason : "-");
+	}
+}
+
+static void json_msr_inferred(const struct caps_meta *m)
+{
+	printf(", \"msr_inferred\": [");
+	for (size_t i = 0; i < m->n_msr_inferred; i++) {
+		const struct caps_msr_inferred *mi = &m->msr_inferred[i];
+
+		printf("%s{\"msrs\": [", i ? ", " : "");
+		for (int b = 0, k = 0; b < VMX_MSR__COUNT; b++) {
+			if ((mi->msrs >> b) & 1u)
+				printf("%s\"%s\"", k++ ? ", " : "",
+				       vmx_msr_name((enum vmx_msr_id)b));
+		}
+		printf("], \"inferred_from\": ");
+		json_string(stdout, mi->inferred_from ? mi->inferred_from : "");
+		printf(", \"link\": ");
+		json_string(stdout, mi->link ? mi->link : "");
+		printf(", \"reason\": ");
+		json_string(stdout, mi->reason ? mi->reason : "");
+		printf("}");
+	}
+	printf("]");
 }
 
 static void print_cpuid_sources(const struct caps_meta *m)
@@ -384,7 +428,9 @@ static int caps_show(const struct cli_args *a)
 			}
 			printf("]");
 		}
-		printf("}, \"maxphyaddr\": ");
+		printf("}");
+		json_msr_inferred(&e.meta);
+		printf(", \"maxphyaddr\": ");
 		if (e.caps.maxphyaddr)
 			printf("%u", e.caps.maxphyaddr);
 		else
@@ -409,7 +455,9 @@ static int caps_show(const struct cli_args *a)
 		printf("confidence:   %s\n", e.meta.confidence);
 	for (size_t i = 0; i < e.meta.n_links; i++)
 		printf("  [%zu] %s\n", i + 1, e.meta.links[i]);
-	printf("msrs (value, then where it comes from: [n] = link n above):\n");
+	print_msr_inferred(&e.meta);
+	printf("msrs (value, then where it comes from: [n] = link n above, [mN] = inferred as "
+	       "said above):\n");
 	for (int i = 0; i < VMX_MSR__COUNT; i++) {
 		char prov[160];
 

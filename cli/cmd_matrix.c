@@ -57,6 +57,9 @@ static void print_lines(const struct matrix *m)
 			printf(" {%s}", row->tag);
 		if (c->prediction.kind == OUTCOME_UNDECIDED && c->message)
 			printf("\n    because: %s", c->message);
+		if (c->inferred)
+			printf("\n    rests on values from a sibling processor's dump: %s",
+			       c->inferred);
 		printf("\n");
 		adjusted_matrix_values(stdout, &a, false);
 	}
@@ -112,9 +115,33 @@ static void print_table(const struct matrix *m)
 			    row->cells[j].message)
 				printf("    because (%s): %s\n", m->files[j].base,
 				       row->cells[j].message);
+			if (row->cells[j].inferred)
+				printf("    rests on values from a sibling processor's dump (%s): "
+				       "%s\n",
+				       m->files[j].base, row->cells[j].inferred);
 		}
 	}
 	free(w);
+}
+
+/* `, "inferred_values": [...]` from a cell's ", "-joined names, as check writes it */
+static void json_inferred(const char *list)
+{
+	const char *p = list;
+
+	printf(", \"inferred_values\": [");
+	for (bool first = true; *p; first = false) {
+		const char *end = strstr(p, ", ");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		if (!first)
+			printf(", ");
+		json_string(stdout, name);
+		p += len + (end ? 2 : 0);
+	}
+	printf("]");
 }
 
 static void print_json(const struct matrix *m)
@@ -158,6 +185,8 @@ static void print_json(const struct matrix *m)
 				printf(", \"undecided_because\": ");
 				json_string(stdout, c->message);
 			}
+			if (c->inferred)
+				json_inferred(c->inferred);
 			{
 				struct adjusted a = matrix_adjusted(m, i, j);
 

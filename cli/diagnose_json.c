@@ -157,6 +157,7 @@ void print_json(struct dout *o, const struct dump *d, const struct diagnosis *g)
 	json_observed(d);
 	printf(",\n   \"diagnosis\": ");
 	report_json_outcome(stdout, &g->outcome, g->rule >= 0 ? rule_id(g->rule) : NULL);
+	report_json_inferred(stdout, &g->proc.caps, &g->rep);
 	printf(",\n   \"agree\": %s, \"reason\": ", g->agree == 1   ? "true"
 	                                            : g->agree == 0 ? "false"
 	                                                            : "null");

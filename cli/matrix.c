@@ -117,6 +117,12 @@ static void judge_cell(struct matrix_file *f, const struct vmx_caps *caps, struc
 	cell->n_failed = rep->n_failed;
 	cell->n_undecided = rep->n_undecided;
 	cell->vmwrite_fail = vmwrite_failures(rep);
+	{
+		char buf[320];
+
+		if (inferred_text(buf, sizeof(buf), caps, rep))
+			cell->inferred = dup_or_null(buf);
+	}
 	for (size_t k = 0; k < rep->n_findings && k < CHECK_MAX_FINDINGS; k++) {
 		if ((int)rep->findings[k].rule == rep->deciding_rule) {
 			cell->message = dup_or_null(rep->findings[k].message);
@@ -202,6 +208,7 @@ void matrix_release(struct matrix *m)
 
 		for (size_t j = 0; j < m->n_files; j++) {
 			free(row->cells[j].message);
+			free(row->cells[j].inferred);
 			free(row->cells[j].hint);
 		}
 		free(row->cells);

@@ -28,8 +28,9 @@ struct matrix_cell {
 	struct check_outcome prediction;
 	int deciding_rule; /* index in the rule table, or -1 */
 	size_t n_failed, n_undecided, vmwrite_fail;
-	char *message, *hint;        /* of the deciding finding (heap), NULL when none */
-	bool refused;                /* the hypervisor refuses to run here: nothing judged */
+	char *message, *hint; /* of the deciding finding (heap), NULL when none */
+	char *inferred; /* values from a sibling's dump the prediction rests on, ", "-joined */
+	bool refused;   /* the hypervisor refuses to run here: nothing judged */
 	struct adjust_result adjust; /* what adjusting to this processor did */
 };
 

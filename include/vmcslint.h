@@ -273,15 +273,55 @@ struct vmx_cpuid_leaf {
 };
 enum cpuid_reg { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 
+/*
+ * The CPUID leaves the checks may read (capsdb/cpuid_leaves.def, same order): the checker
+ * reads CPUID only by these ids, and harvest reads exactly these leaves.
+ */
+enum cpuid_leaf_id {
+	CPUID_LEAF_0,
+	CPUID_LEAF_1,
+	CPUID_LEAF_7_0,
+	CPUID_LEAF_7_1,
+	CPUID_LEAF_A,
+	CPUID_LEAF_D_1,
+	CPUID_LEAF_14_0,
+	CPUID_LEAF_14_1,
+	CPUID_LEAF_1C_0,
+	CPUID_LEAF_80000000,
+	CPUID_LEAF_80000001,
+	CPUID_LEAF_80000008,
+	CPUID_LEAF__COUNT
+};
+
+/*
+ * Capability values by id: bit i of msr is enum vmx_msr_id i, bit i of cpuid is enum
+ * cpuid_leaf_id i.  Says what a run of the checker read (vmx_caps.reads) or which values come
+ * from another processor's dump (vmx_caps_inferred()).
+ */
+struct vmx_caps_reads {
+	uint32_t msr;
+	uint32_t cpuid;
+};
+
 /* The capabilities of one processor, as raw values (capsdb entry, harvest or inline caps). */
 struct vmx_caps {
 	char name[VMX_CAPS_NAME_MAX];
 	uint64_t msr[VMX_MSR__COUNT];
 	uint8_t msr_state[VMX_MSR__COUNT];  /* enum vmx_msr_state */
 	uint64_t msr_known[VMX_MSR__COUNT]; /* VMX_MSR_PARTIAL: the bits of msr[] known */
-	uint8_t maxphyaddr;                 /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
+	/*
+	 * Bit i: the value of MSR i is inferred from a dump of another processor of the same
+	 * family/model (capsdb entry msr-inferred, capsdb/FORMAT.md), not read on this one.
+	 */
+	uint32_t msr_inferred;
+	uint8_t maxphyaddr; /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
 	size_t n_cpuid;
 	struct vmx_cpuid_leaf cpuid[VMX_CAPS_MAX_CPUID];
+	/*
+	 * When not NULL, every accessor below marks in *reads what it reads (the MSRs and the
+	 * CPUID leaves by id): check_run() uses it to tell what each check rests on.
+	 */
+	struct vmx_caps_reads *reads;
 };
 
 /* The control fields whose allowed settings the capability MSRs report. */
@@ -343,29 +383,46 @@ bool vmx_caps_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id, uint64_t ma
                        uint64_t *value);
 /* Records that bits of an MSR have the values in value (the rest stays as it was). */
 void vmx_caps_learn_msr(struct vmx_caps *c, enum vmx_msr_id id, uint64_t mask, uint64_t value);
+/* The leaf, sub-leaf, capsdb key ("0x7.0") and use of a CPUID leaf the checks read. */
+uint32_t vmx_cpuid_leaf(enum cpuid_leaf_id id);
+uint32_t vmx_cpuid_subleaf(enum cpuid_leaf_id id);
+const char *vmx_cpuid_key(enum cpuid_leaf_id id);
+const char *vmx_cpuid_desc(enum cpuid_leaf_id id);
+/* The id of a leaf and sub-leaf, or -1 when no check reads it. */
+int vmx_cpuid_by_leaf(uint32_t leaf, uint32_t subleaf);
 /*
  * A CPUID feature bit; TRI_UNKNOWN when the leaf, the register or that bit is not known (a
  * leaf inferred from a sibling's dump leaves per-SKU bits unknown).  A leaf (or a sub-leaf of
  * 07H or 14H) beyond the maximum the processor reports enumerates nothing: its bits are
  * TRI_NO, decided.
  */
-enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                            enum cpuid_reg reg, unsigned bit);
+enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, enum cpuid_leaf_id id, enum cpuid_reg reg,
+                            unsigned bit);
 /*
  * A CPUID register's value: true with *value when known, 0 for a leaf beyond the maximum the
  * processor reports (see vmx_caps_cpuid_bit()); false when unknown.
  */
-bool vmx_caps_cpuid_reg(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                        enum cpuid_reg reg, uint32_t *value);
+bool vmx_caps_cpuid_reg(const struct vmx_caps *c, enum cpuid_leaf_id id, enum cpuid_reg reg,
+                        uint32_t *value);
 /*
  * Whether a leaf lies beyond the maximum basic or extended leaf (CPUID.0:EAX,
  * CPUID.80000000H:EAX) or a sub-leaf of 07H/14H beyond the maximum sub-leaf: TRI_UNKNOWN when
  * the maximum is not known.
  */
-enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf);
-/* The CPUID leaf entry, or NULL. */
+enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, enum cpuid_leaf_id id);
+/* MAXPHYADDR (CPUID.80000008H:EAX[7:0]), 0 when unknown; marks leaf 80000008H read. */
+unsigned vmx_caps_maxphyaddr(const struct vmx_caps *c);
+/*
+ * The stored CPUID leaf entry, or NULL: for loading, printing and merging entries (it marks no
+ * read; checks use the functions above).
+ */
 const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
                                             uint32_t subleaf);
+/*
+ * The values of c that come from another processor's dump: the MSRs of msr_inferred and the
+ * CPUID leaves (by id) whose cpuid-sources item is an inference.
+ */
+struct vmx_caps_reads vmx_caps_inferred(const struct vmx_caps *c);
 /* Adds or replaces registers of a CPUID leaf; false when the table is full. */
 bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
                         uint32_t value);
@@ -547,6 +604,15 @@ struct check_report {
 	/* Written fields whose VMWRITE fails or may fail, in field-table order. */
 	size_t n_vmwrite;
 	struct check_vmwrite vmwrite[VMCS_FIELD_CAPACITY];
+	/* What the rules of each class (enum check_class) read of the capabilities. */
+	struct vmx_caps_reads class_reads[CHECK_CLASS__COUNT];
+	/*
+	 * What the prediction rests on: the reads of every rule in the deciding rule's class and
+	 * the classes checked before it (of every rule when the entry succeeds or the prediction
+	 * is undecided or processor-dependent).  With vmx_caps_inferred(): which values from
+	 * another processor's dump the prediction depends on.
+	 */
+	struct vmx_caps_reads depends;
 };
 
 /* The input of a check: the VMCS, the processor's capabilities, and the rest of the state. */
@@ -560,14 +626,16 @@ struct check_input {
  * Runs every rule on in and fills report: all findings in table order, the VMWRITEs that fail
  * (each by itself, error 12), and the prediction of the VM entry on the VMCS those VMWRITEs
  * leave (the first failing class's outcome, SDM chapter "VM Entries").  Never allocates; uses
- * about 3 KiB of stack when a VMWRITE fails.
+ * about 5 KiB of stack when a VMWRITE fails.  When in->caps->reads is set, everything the
+ * rules read of the capabilities is added to it.
  */
 void check_run(const struct check_input *in, struct check_report *report);
 
 /*
- * Computes rep->prediction and rep->deciding_rule from rep->findings (check_run() ends with
- * it).  For callers that change findings -- e.g. to model a processor that skips a check or
- * reports another outcome for it -- and want the prediction that follows.
+ * Computes rep->prediction, rep->deciding_rule and rep->depends from rep->findings and
+ * rep->class_reads (check_run() ends with it).  For callers that change findings -- e.g. to model a
+ * processor that skips a check or reports another outcome for it -- and want the prediction that
+ * follows.
  */
 void check_predict(struct check_report *rep);
 

@@ -95,8 +95,17 @@ struct caps_cpuid_source {
 	char *link, *description;
 	char *inferred_from, *reason; /* both NULL unless the item is an inference */
 };
+/*
+ * An item of a capsdb entry's msr-inferred: MSR values no dump of this processor gives, taken
+ * from the dump of another processor of the same family/model (capsdb/FORMAT.md).
+ */
+struct caps_msr_inferred {
+	uint32_t msrs; /* bit i: enum vmx_msr_id i */
+	char *inferred_from, *link, *reason;
+};
 #define CAPS_MAX_CPUID_SOURCES 32
 #define CAPS_MAX_LINKS         32
+#define CAPS_MAX_MSR_INFERRED  8
 
 struct caps_meta {
 	char *name, *kind, *vendor, *codename, *brand, *completeness, *confidence;
@@ -106,6 +115,8 @@ struct caps_meta {
 	/* msr-sources: bit i of msr_links[m] is set when source.links[i] gave MSR m's value */
 	uint32_t msr_links[VMX_MSR__COUNT];
 	bool has_msr_sources;
+	struct caps_msr_inferred *msr_inferred;
+	size_t n_msr_inferred;
 	struct caps_cpuid_source *cpuid_sources;
 	size_t n_cpuid_sources;
 	char **conflicts;

@@ -109,28 +109,28 @@ Test(caps, cpuid_leaves_beyond_the_maximum_enumerate_nothing)
 
 	memset(&c, 0, sizeof(c));
 	/* Nothing known: unknown, never a guess. */
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_UNKNOWN);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_1, CPUID_EAX, 26), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_80000001, CPUID_EDX, 20), TRI_UNKNOWN);
 	/* Leaf 07H reports no sub-leaf 1: LAM (07H.1:EAX[26]) is absent. */
 	vmx_caps_set_cpuid(&c, 7, 0, CPUID_EAX, 0);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_NO);
-	cr_expect(vmx_caps_cpuid_reg(&c, 7, 1, CPUID_EAX, &v));
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_1, CPUID_EAX, 26), TRI_NO);
+	cr_expect(vmx_caps_cpuid_reg(&c, CPUID_LEAF_7_1, CPUID_EAX, &v));
 	cr_expect_eq(v, 0);
 	/* It reports sub-leaf 1 but the entry does not give it: unknown. */
 	vmx_caps_set_cpuid(&c, 7, 0, CPUID_EAX, 1);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_1, CPUID_EAX, 26), TRI_UNKNOWN);
 	/* Basic leaves above CPUID.0:EAX: leaf 0AH (no architectural perfmon) reads as 0. */
 	vmx_caps_set_cpuid(&c, 0, 0, CPUID_EAX, 0x7);
-	cr_expect(vmx_caps_cpuid_reg(&c, 0xa, 0, CPUID_EAX, &v));
+	cr_expect(vmx_caps_cpuid_reg(&c, CPUID_LEAF_A, CPUID_EAX, &v));
 	cr_expect_eq(v, 0);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x14, 0, CPUID_EBX, 0), TRI_NO);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 0), TRI_UNKNOWN, "7 <= max");
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_14_0, CPUID_EBX, 0), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 0), TRI_UNKNOWN, "7 <= max");
 	/* Extended leaves above CPUID.80000000H:EAX. */
 	vmx_caps_set_cpuid(&c, 0x80000000u, 0, CPUID_EAX, 0x80000000u);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_80000001, CPUID_EDX, 20), TRI_NO);
 	/* A leaf the entry gives is used as given. */
 	vmx_caps_set_cpuid(&c, 0x80000001u, 0, CPUID_EDX, 1u << 20);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_80000001, CPUID_EDX, 20), TRI_YES);
 }
 
 Test(caps, field_existence_follows_the_introducing_control)

@@ -333,8 +333,8 @@ Test(config, extends_overrides_the_base)
 	cr_expect_eq(cfg.caps.msr[VMX_MSR_MISC], 0x1e0);
 	cr_expect_eq(cfg.caps.msr[VMX_MSR_BASIC], 0x00d810000000002bull, "from the named entry");
 	cr_expect_eq(cfg.caps.maxphyaddr, 39);
-	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, 7, 0, CPUID_EBX, 0), TRI_YES);
-	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, 7, 0, CPUID_ECX, 0), TRI_NO,
+	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, CPUID_LEAF_7_0, CPUID_EBX, 0), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, CPUID_LEAF_7_0, CPUID_ECX, 0), TRI_NO,
 	             "the entry's ECX of leaf 7 is kept");
 	config_release(&cfg);
 	unlink(path);
