@@ -6,6 +6,7 @@
 #   make bench      print speed figures as `name: value unit`
 #   make differential CASES=N SEED=S   the checker against real VM entries, any corpus size
 #   make install    PREFIX=/usr/local (binary, library, header, vmcslint.pc, capsdb, probe image)
+#   make readme-figures   rewrite README.md's counted figures (matrix, capsdb, fields)
 #   make format / check-format / compile_commands.json / clean
 
 PREFIX  ?= /usr/local
@@ -17,8 +18,8 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Ischema -Idump -Idiagnose -Icli -Itests -I$(O)/gen \
-            -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -Ischema -Idump -Idiagnose -Icli -Itests \
+            -I$(O)/gen -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -29,9 +30,10 @@ CPUID_CFLAGS := $(shell pkg-config --cflags libcpuid 2>/dev/null || echo -I/usr/
 CPUID_LIBS := $(shell pkg-config --libs libcpuid 2>/dev/null || echo -lcpuid)
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
-# The freestanding core: no heap, no stdio (checked by `make check-core`).
+# The freestanding core: no heap, no stdio (checked by `make check-core`).  adjust/ (wanted
+# controls and CR fixed bits adjusted to a processor) is freestanding too.
 CORE_SRCS := $(filter-out fields/gen_names.c checker/gen_rules.c,\
-                           $(wildcard fields/*.c capsdb/*.c checker/*.c))
+                           $(wildcard fields/*.c capsdb/*.c checker/*.c adjust/*.c))
 # Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
 # file I/O, output formats.
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
@@ -60,13 +62,14 @@ SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
 .PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
-        check-format check-core help differential fieldreads
+        check-format check-core help differential fieldreads readme-figures \
+        check-readme-figures
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@sh scripts/deps.sh
@@ -179,6 +182,13 @@ differential: deps
 	./$(O)/vmcslint-differential --cases $(CASES) --seed $(SEED) \
 		$(foreach m,$(MODELS),--model $(m))
 
+# ---- README.md's figures: computed by the tool, never typed (scripts/readme-figures.py) ----
+readme-figures: $(BIN)
+	python3 scripts/readme-figures.py --vmcslint $(BIN)
+
+check-readme-figures: $(BIN)
+	@python3 scripts/readme-figures.py --check --vmcslint $(BIN)
+
 # ---- the two README commands ----
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -186,7 +196,7 @@ demo: deps
 
 # The tests find the binary under test through VMCSLINT (CLI tests) and run from the top.
 test: deps
-	@$(MAKE) --no-print-directory check-format check-core fieldreads
+	@$(MAKE) --no-print-directory check-format check-core check-readme-figures fieldreads
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 
@@ -208,7 +218,7 @@ check-core: $(O)/gen/field_names.h $(O)/gen/rule_table.h
 	@for f in $(CORE_SRCS); do \
 		$(CC) -std=c11 $(WARN) -O2 -ffreestanding -nostdinc -fno-pic -fno-pie \
 			-isystem $$($(CC) -print-file-name=include) \
-			-Iinclude -Ifields -Icapsdb -Ichecker -I$(O)/gen \
+			-Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -I$(O)/gen \
 			-c $$f -o $(CORE_CHECK_O)/$$(echo $$f | tr / _ | sed 's/\.c$$/.o/') || exit 1; \
 	done
 	@echo "check-core: $(words $(CORE_SRCS)) core files compile freestanding"
@@ -236,7 +246,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker report schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker report adjust schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
@@ -260,7 +270,7 @@ PROBE_O      := $(O)/vmx-probe
 PROBE_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -no-pie -mno-red-zone \
                 -mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-                $(WARN) -Wclobbered -Iinclude -Ifields -Ivmx-probe -MMD -MP
+                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ivmx-probe -MMD -MP
 PROBE_SRCS   := $(wildcard vmx-probe/*.c vmx-probe/rt/*.c) vmx-probe/boot.S vmx-probe/ap.S \
                 vmx-probe/rt/setjmp.S
 PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS))

@@ -8,14 +8,18 @@
 #include "vmcs_ids.h"
 
 enum cpuid_fact {
-#define CPUID_FACT(id, leaf, subleaf, reg) id,
+#define CPUID_FACT(id, leaf, reg) id,
 #include "cpuid_facts.def"
 	CF__COUNT
 };
 _Static_assert(CF__COUNT == VMCSL_CPUID_FACTS, "raise VMCSL_CPUID_FACTS");
 
-/* The fact of (leaf, subleaf, reg), or CF__COUNT when the checks do not read that register. */
-enum cpuid_fact caps_cpuid_fact_of(uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg);
+/* Adds the reads of b to a. */
+static inline void caps_reads_add(struct vmx_caps_reads *a, const struct vmx_caps_reads *b)
+{
+	a->msr |= b->msr;
+	a->cpuid |= b->cpuid;
+}
 
 /* Whether an MSR bit is set: TRI_UNKNOWN when that bit is unknown. */
 static inline enum tri caps_msr_bit(const struct vmcsl_caps *k, enum vmx_msr_id id, unsigned bit)

@@ -60,8 +60,22 @@ int vmx_msr_by_index(uint32_t index)
 	return -1;
 }
 
+/* Marks what an accessor reads, when the caller tracks reads (vmx_caps.reads). */
+static void read_msr(const struct vmx_caps *c, enum vmx_msr_id id)
+{
+	if (c->reads && (unsigned)id < VMX_MSR__COUNT)
+		c->reads->msr |= 1u << id;
+}
+
+static void read_cpuid(const struct vmx_caps *c, enum cpuid_leaf_id id)
+{
+	if (c->reads && (unsigned)id < CPUID_LEAF__COUNT)
+		c->reads->cpuid |= 1u << id;
+}
+
 uint64_t vmx_caps_msr_known(const struct vmx_caps *c, enum vmx_msr_id id)
 {
+	read_msr(c, id);
 	switch (c->msr_state[id]) {
 	case VMX_MSR_ABSENT:
 	case VMX_MSR_PRESENT:
@@ -235,6 +249,60 @@ enum tri vmx_allowed_may_be_1(const struct vmx_allowed *a, unsigned bit)
 	return (a->may_be_1 >> bit) & 1u ? TRI_YES : TRI_NO;
 }
 
+struct cpuid_row {
+	uint32_t leaf, subleaf;
+	const char *key, *desc;
+};
+
+/* clang-format off */
+static const struct cpuid_row cpuid_table[] = {
+#define CPUID_LEAF(id, leaf, subleaf, key, what) { leaf, subleaf, key, what },
+#include "cpuid_leaves.def"
+};
+/* clang-format on */
+_Static_assert(sizeof(cpuid_table) / sizeof(cpuid_table[0]) == CPUID_LEAF__COUNT,
+               "cpuid_leaves.def and enum cpuid_leaf_id disagree");
+_Static_assert(CPUID_LEAF__COUNT <= 32, "struct vmx_caps_reads has 32 bits for CPUID leaves");
+_Static_assert(VMX_MSR__COUNT <= 32, "struct vmx_caps_reads has 32 bits for MSRs");
+/* Every row has the id of its place in enum cpuid_leaf_id. */
+enum cpuid_def_order {
+#define CPUID_LEAF(id, leaf, subleaf, key, what) CPUID_DEF_##id,
+#include "cpuid_leaves.def"
+};
+#define CPUID_LEAF(id, leaf, subleaf, key, what)                                                   \
+	_Static_assert((int)CPUID_LEAF_##id == (int)CPUID_DEF_##id,                                \
+	               "cpuid_leaves.def: order of " #id);
+#include "cpuid_leaves.def"
+
+uint32_t vmx_cpuid_leaf(enum cpuid_leaf_id id)
+{
+	return (unsigned)id < CPUID_LEAF__COUNT ? cpuid_table[id].leaf : 0;
+}
+
+uint32_t vmx_cpuid_subleaf(enum cpuid_leaf_id id)
+{
+	return (unsigned)id < CPUID_LEAF__COUNT ? cpuid_table[id].subleaf : 0;
+}
+
+const char *vmx_cpuid_key(enum cpuid_leaf_id id)
+{
+	return (unsigned)id < CPUID_LEAF__COUNT ? cpuid_table[id].key : "?";
+}
+
+const char *vmx_cpuid_desc(enum cpuid_leaf_id id)
+{
+	return (unsigned)id < CPUID_LEAF__COUNT ? cpuid_table[id].desc : "?";
+}
+
+int vmx_cpuid_by_leaf(uint32_t leaf, uint32_t subleaf)
+{
+	for (int i = 0; i < CPUID_LEAF__COUNT; i++) {
+		if (cpuid_table[i].leaf == leaf && cpuid_table[i].subleaf == subleaf)
+			return i;
+	}
+	return -1;
+}
+
 const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
                                             uint32_t subleaf)
 {
@@ -245,10 +313,19 @@ const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t l
 	return NULL;
 }
 
-/* EAX of a leaf when known: the maximum leaf or sub-leaf it reports. */
-static bool max_reported(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, uint32_t *max)
+/* The stored leaf of an id, marked as read. */
+static const struct vmx_cpuid_leaf *leaf_of(const struct vmx_caps *c, enum cpuid_leaf_id id)
 {
-	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
+	if ((unsigned)id >= CPUID_LEAF__COUNT)
+		return NULL;
+	read_cpuid(c, id);
+	return vmx_caps_cpuid(c, cpuid_table[id].leaf, cpuid_table[id].subleaf);
+}
+
+/* EAX of a leaf when known: the maximum leaf or sub-leaf it reports. */
+static bool max_reported(const struct vmx_caps *c, enum cpuid_leaf_id id, uint32_t *max)
+{
+	const struct vmx_cpuid_leaf *l = leaf_of(c, id);
 
 	if (!l || !(l->known & (1u << CPUID_EAX)))
 		return false;
@@ -263,19 +340,23 @@ static bool max_reported(const struct vmx_caps *c, uint32_t leaf, uint32_t suble
  * returns another leaf's data), and a sub-leaf of 07H or 14H above the maximum its sub-leaf 0
  * reports in EAX reads as zeros.
  */
-enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf)
+enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, enum cpuid_leaf_id id)
 {
-	uint32_t max;
+	uint32_t max, leaf = vmx_cpuid_leaf(id), subleaf = vmx_cpuid_subleaf(id);
+	enum cpuid_leaf_id top = leaf & 0x80000000u ? CPUID_LEAF_80000000 : CPUID_LEAF_0;
 	enum tri t = TRI_NO;
 
-	if (max_reported(c, leaf & 0x80000000u, 0, &max)) {
+	if ((unsigned)id >= CPUID_LEAF__COUNT)
+		return TRI_UNKNOWN;
+	read_cpuid(c, id);
+	if (max_reported(c, top, &max)) {
 		if (leaf > max)
 			return TRI_YES;
-	} else if (leaf != (leaf & 0x80000000u)) {
+	} else if (id != top) {
 		t = TRI_UNKNOWN;
 	}
 	if ((leaf == 7 || leaf == 0x14) && subleaf > 0) {
-		if (max_reported(c, leaf, 0, &max))
+		if (max_reported(c, leaf == 7 ? CPUID_LEAF_7_0 : CPUID_LEAF_14_0, &max))
 			return subleaf > max ? TRI_YES : t;
 		/* Sub-leaf 0 of a leaf beyond the maximum is itself beyond it (handled above). */
 		return TRI_UNKNOWN;
@@ -283,26 +364,28 @@ enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, uint32_t leaf, uint
 	return t;
 }
 
-bool vmx_caps_cpuid_reg(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                        enum cpuid_reg reg, uint32_t *value)
+bool vmx_caps_cpuid_reg(const struct vmx_caps *c, enum cpuid_leaf_id id, enum cpuid_reg reg,
+                        uint32_t *value)
 {
-	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
+	const struct vmx_cpuid_leaf *l = leaf_of(c, id);
 
+	if ((unsigned)reg > CPUID_EDX)
+		return false;
 	if (l && ((l->known >> reg) & 1u)) {
 		*value = l->reg[reg];
 		return true;
 	}
-	if (vmx_caps_cpuid_beyond_max(c, leaf, subleaf) == TRI_YES) {
+	if (vmx_caps_cpuid_beyond_max(c, id) == TRI_YES) {
 		*value = 0;
 		return true;
 	}
 	return false;
 }
 
-enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                            enum cpuid_reg reg, unsigned bit)
+enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, enum cpuid_leaf_id id, enum cpuid_reg reg,
+                            unsigned bit)
 {
-	const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, leaf, subleaf);
+	const struct vmx_cpuid_leaf *l = leaf_of(c, id);
 	uint32_t v;
 
 	if ((unsigned)reg > CPUID_EDX || bit > 31)
@@ -313,9 +396,29 @@ enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t su
 			return TRI_UNKNOWN;
 		return (l->reg[reg] >> bit) & 1u ? TRI_YES : TRI_NO;
 	}
-	if (!vmx_caps_cpuid_reg(c, leaf, subleaf, reg, &v))
+	if (!vmx_caps_cpuid_reg(c, id, reg, &v))
 		return TRI_UNKNOWN;
 	return (v >> bit) & 1u ? TRI_YES : TRI_NO;
+}
+
+unsigned vmx_caps_maxphyaddr(const struct vmx_caps *c)
+{
+	read_cpuid(c, CPUID_LEAF_80000008);
+	return c->maxphyaddr;
+}
+
+struct vmx_caps_reads vmx_caps_inferred(const struct vmx_caps *c)
+{
+	struct vmx_caps_reads r = {c->msr_inferred, 0};
+
+	for (int i = 0; i < CPUID_LEAF__COUNT; i++) {
+		const struct vmx_cpuid_leaf *l =
+		    vmx_caps_cpuid(c, cpuid_table[i].leaf, cpuid_table[i].subleaf);
+
+		if (l && l->inferred)
+			r.cpuid |= 1u << i;
+	}
+	return r;
 }
 
 bool vmx_caps_set_cpuid_partial(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
@@ -381,6 +484,8 @@ static enum tri exists_by(const struct vmx_caps *c, uint16_t x)
 		return vmx_caps_msr_bit(c, VMX_MSR_EPT_VPID_CAP, bit);
 	case VMCS_X_KIND_VMFUNC:
 		return vmx_caps_msr_bit(c, VMX_MSR_VMFUNC, bit);
+	case VMCS_X_KIND_UNENUMERATED:
+		return TRI_UNKNOWN;
 	default:
 		if (kind >= VMCS_X_KIND__COUNT)
 			return TRI_NO;

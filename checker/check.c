@@ -46,6 +46,11 @@ enum {
 #define ROW(id, cls, ...) + ((cls) < CTLS)
 #include "rules.def"
 	,
+	FIRST_HOST = 0
+#define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < HOST)
+#define ROW(id, cls, ...) + ((cls) < HOST)
+#include "rules.def"
+	,
 	FIRST_GUEST = 0
 #define RULE(id, cls, err, qual, section, fields, fn, arg, summary) + ((cls) < GUEST)
 #define ROW(id, cls, ...) + ((cls) < GUEST)
@@ -63,8 +68,12 @@ _Static_assert(N_RULES <= CHECK_MAX_RULES && N_RULES <= VMCSL_MAX_RULES, "raise 
 _Static_assert(N_RULES - FIRST_MSRLOAD <= VMCSL_MAX_MSRLOAD_RULES, "raise VMCSL_MAX_MSRLOAD_RULES");
 
 /* What the header promises embedders (include/vmcslint.h). */
-_Static_assert(sizeof(struct vmcsl_result) <= 512, "struct vmcsl_result outgrew 512 bytes");
-_Static_assert(sizeof(struct vmcsl_caps) <= 1280, "struct vmcsl_caps outgrew 1280 bytes");
+_Static_assert(sizeof(struct vmcsl_result) <= 640, "struct vmcsl_result outgrew 640 bytes");
+_Static_assert(sizeof(struct vmcsl_caps) <= 1536, "struct vmcsl_caps outgrew 1536 bytes");
+
+/* The first rule of each class, and the end of the table: the rules stand in class order. */
+static const uint16_t class_first[CHECK_CLASS__COUNT + 1] = {
+    0, FIRST_INSTR, FIRST_CTLS, FIRST_HOST, FIRST_GUEST, FIRST_MSRLOAD, N_RULES};
 
 size_t check_rule_count(void)
 {
@@ -208,7 +217,7 @@ enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
 
 /* ---- capability questions the checks share ---- */
 
-enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width)
+enum tri check_canonical_max(struct check_ctx *c, uint64_t v, unsigned *width)
 {
 	unsigned w = check_la_width(c);
 
@@ -231,7 +240,7 @@ enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *wi
  * IA32_PERF_CAPABILITIES[15] says so (never known here, and absent without
  * CPUID.01H:ECX.PDCM).  Version 6 may enumerate more counters in leaf 23H (never known).
  */
-enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct perf_global *pg)
+enum tri check_perf_global_ctrl(struct check_ctx *c, uint64_t v, struct perf_global *pg)
 {
 	const uint64_t metrics = 1ull << 48;
 	uint32_t eax, ecx, edx;
@@ -241,7 +250,7 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	pg->why = "";
 	if (!v)
 		return TRI_YES;
-	if (!caps_cpuid_reg(c->k, CF_A_0_EAX, &eax)) {
+	if (!check_cpuid_reg(c, CF_A_0_EAX, &eax)) {
 		pg->why = "the counters this processor has (CPUID leaf 0AH) are unknown";
 		return TRI_UNKNOWN;
 	}
@@ -259,14 +268,14 @@ enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct pe
 	if (!(v >> 32))
 		return TRI_YES;
 	if (pg->version >= 2) {
-		if (!caps_cpuid_reg(c->k, CF_A_0_EDX, &edx)) {
+		if (!check_cpuid_reg(c, CF_A_0_EDX, &edx)) {
 			pg->why = "CPUID.0AH:EDX (the number of fixed counters) is unknown";
 			return TRI_UNKNOWN;
 		}
 		pg->allowed |= ((1ull << (edx & 0x1f)) - 1) << 32;
 	}
 	if (pg->version >= 5) {
-		if (!caps_cpuid_reg(c->k, CF_A_0_ECX, &ecx)) {
+		if (!check_cpuid_reg(c, CF_A_0_ECX, &ecx)) {
 			pg->why = "CPUID.0AH:ECX (the fixed-counter bitmap) is unknown";
 			return TRI_UNKNOWN;
 		}
@@ -298,11 +307,14 @@ _Static_assert(VMX_MSR_CR0_FIXED1 == VMX_MSR_CR0_FIXED0 + 1 &&
                    VMX_MSR_CR4_FIXED1 == VMX_MSR_CR0_FIXED0 + 3,
                "vmcsl_caps.fixed[] follows the MSR order");
 
-enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64_t v,
-                          uint64_t exempt, struct fixed_bits *fb)
+enum tri check_fixed_bits(struct check_ctx *c, enum vmx_msr_id msr, uint64_t v, uint64_t exempt,
+                          struct fixed_bits *fb)
 {
 	unsigned i = fixed_index(msr);
 	uint64_t known = c->k->fixed_known[i];
+
+	/* Each of a FIXED0/FIXED1 pair tells bits of the other (vmcsl_caps.fixed). */
+	c->rd.msr |= 1u << msr | 1u << (VMX_MSR_CR0_FIXED0 + (i ^ 1));
 
 	fb->msr = c->k->fixed[i];
 	if (msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0) {
@@ -363,6 +375,7 @@ static void ctx_init(struct check_ctx *c, const struct vmcsl_input *in)
 	c->prev = NULL;
 	c->out = NULL;
 	c->reads = NULL;
+	c->rd.msr = c->rd.cpuid = 0;
 	effective_controls(c);
 }
 
@@ -414,7 +427,7 @@ static enum rule_result evaluate(struct check_ctx *c, size_t i)
 }
 
 /* Runs the rules [from, to) and records their results. */
-static void run_rules(struct check_ctx *c, struct vmcsl_result *res, size_t from, size_t to)
+static void run_range(struct check_ctx *c, struct vmcsl_result *res, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		enum rule_result r;
@@ -442,6 +455,16 @@ static void run_rules(struct check_ctx *c, struct vmcsl_result *res, size_t from
 	}
 }
 
+/* Runs the rules of the classes [from, to) and records their results and class reads. */
+static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned from, unsigned to)
+{
+	for (unsigned cls = from; cls < to; cls++) {
+		c->rd.msr = c->rd.cpuid = 0;
+		run_range(c, res, class_first[cls], class_first[cls + 1]);
+		res->class_reads[cls] = c->rd;
+	}
+}
+
 /* The rules after the VMWRITEs, on the VMCS the failing VMWRITEs leave. */
 static __attribute__((noinline)) void run_after_failed_vmwrites(struct check_ctx *c,
                                                                 struct vmcsl_result *res)
@@ -450,7 +473,7 @@ static __attribute__((noinline)) void run_after_failed_vmwrites(struct check_ctx
 	uint8_t known[VMCS_FIELD_CAPACITY];
 
 	view_after_vmwrites(c, res, value, known);
-	run_rules(c, res, N_VMWRITE_RULES, N_RULES);
+	run_rules(c, res, CHECK_CLASS_INSTR, CHECK_CLASS__COUNT);
 }
 
 void vmcsl_check(const struct vmcsl_input *in, struct vmcsl_result *res)
@@ -467,12 +490,12 @@ void vmcsl_check(const struct vmcsl_input *in, struct vmcsl_result *res)
 		res->msr_entry[m] = 0;
 	c.res = res;
 	c.prev = res;
-	run_rules(&c, res, 0, N_VMWRITE_RULES);
+	run_rules(&c, res, CHECK_CLASS_VMWRITE, CHECK_CLASS_INSTR);
 	c.res = NULL;
 	if (vmwrites_fail(res))
 		run_after_failed_vmwrites(&c, res);
 	else
-		run_rules(&c, res, N_VMWRITE_RULES, N_RULES);
+		run_rules(&c, res, CHECK_CLASS_INSTR, CHECK_CLASS__COUNT);
 	vmcsl_predict(res, 0, &res->prediction);
 }
 

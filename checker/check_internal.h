@@ -45,6 +45,12 @@ struct check_ctx {
 	 * without "enable VM functions".  Read them with CTL().
 	 */
 	uint64_t ctl[VMX_CTL__COUNT + 1];
+	/*
+	 * What the rules read of the capabilities, since the start of the current class: every
+	 * capability question below adds what its answer was computed from (vmcsl_caps *_reads),
+	 * a few OR instructions.
+	 */
+	struct vmx_caps_reads rd;
 	/* CHECK_TRACE_READS builds: where the fields the rule reads are recorded, or NULL. */
 	uint64_t *reads;
 	/* The fast pass's result: the VMWRITE rules record their fields in res (NULL in render
@@ -134,13 +140,53 @@ enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Allowed settings of a control (known false when the capability MSR is unknown). */
-static inline const struct vmx_allowed *check_allowed(const struct check_ctx *c, enum vmx_ctl ctl)
+static inline const struct vmx_allowed *check_allowed(struct check_ctx *c, enum vmx_ctl ctl)
 {
+	caps_reads_add(&c->rd, &c->k->ctl_reads[ctl]);
 	return &c->k->ctl[ctl];
 }
-/* MAXPHYADDR, or 0 when unknown. */
-static inline unsigned check_maxphyaddr(const struct check_ctx *c)
+/* Whether a control bit may be 1: TRI_UNKNOWN when its allowed 1-setting is unknown. */
+static inline enum tri check_may_be_1(struct check_ctx *c, enum vmx_ctl ctl, unsigned bit)
 {
+	return vmx_allowed_may_be_1(check_allowed(c, ctl), bit);
+}
+/* An MSR bit (TRI_UNKNOWN when unknown), the MSR marked read. */
+static inline enum tri check_msr_bit(struct check_ctx *c, enum vmx_msr_id id, unsigned bit)
+{
+	c->rd.msr |= 1u << id;
+	return caps_msr_bit(c->k, id, bit);
+}
+/* The MSR's bits under mask when all of them are known, the MSR marked read. */
+static inline bool check_msr_bits(struct check_ctx *c, enum vmx_msr_id id, uint64_t mask,
+                                  uint64_t *value)
+{
+	c->rd.msr |= 1u << id;
+	return caps_msr_bits(c->k, id, mask, value);
+}
+/* Whether field i exists (caps_field_exists()), what decides it marked read. */
+static inline enum tri check_field_exists(struct check_ctx *c, size_t i)
+{
+	caps_reads_add(&c->rd, &c->k->exists_reads[VMCS_EXISTS_KIND(vmcs_field_at(i)->exists[0]) %
+	                                           VMCS_X_KIND__COUNT]);
+	return caps_field_exists(c->k, i);
+}
+/* A whole CPUID register (false when any of its bits is unknown), its leaves marked read. */
+static inline bool check_cpuid_reg(struct check_ctx *c, enum cpuid_fact f, uint32_t *value)
+{
+	c->rd.cpuid |= c->k->cpuid_reads[f];
+	return caps_cpuid_reg(c->k, f, value);
+}
+/* A CPUID register as the checks read it (struct vmcsl_cpuid_fact), its leaves marked read. */
+static inline const struct vmcsl_cpuid_fact *check_cpuid_fact(struct check_ctx *c,
+                                                              enum cpuid_fact f)
+{
+	c->rd.cpuid |= c->k->cpuid_reads[f];
+	return &c->k->cpuid[f];
+}
+/* MAXPHYADDR, or 0 when unknown. */
+static inline unsigned check_maxphyaddr(struct check_ctx *c)
+{
+	c->rd.cpuid |= 1u << CPUID_LEAF_80000008;
 	return c->k->maxphyaddr;
 }
 /* Whether addr is canonical for width-bit linear addresses (bits 63:width-1 identical). */
@@ -160,8 +206,9 @@ static inline uint64_t check_sign_extend(uint64_t v, unsigned width)
 }
 
 /* A CPUID bit of the capabilities (TRI_UNKNOWN when not known). */
-static inline enum tri check_cpuid_bit(const struct check_ctx *c, enum cpuid_fact f, unsigned bit)
+static inline enum tri check_cpuid_bit(struct check_ctx *c, enum cpuid_fact f, unsigned bit)
 {
+	c->rd.cpuid |= c->k->cpuid_reads[f];
 	return caps_cpuid_bit(c->k, f, bit);
 }
 /*
@@ -169,17 +216,20 @@ static inline enum tri check_cpuid_bit(const struct check_ctx *c, enum cpuid_fac
  * the capabilities say (vmcsl_caps.intel64), VMLAUNCH executing in IA-32e mode, and
  * IA32_VMX_BASIC[48] = 1 (32-bit VMX addresses), which rules it out.
  */
-static inline enum tri check_intel64(const struct check_ctx *c)
+static inline enum tri check_intel64(struct check_ctx *c)
 {
+	caps_reads_add(&c->rd, &c->k->intel64_reads);
 	if (c->k->intel64 != TRI_UNKNOWN)
 		return (enum tri)c->k->intel64;
 	if (c->env->ia32e_mode)
 		return TRI_YES;
+	c->rd.msr |= 1u << VMX_MSR_BASIC;
 	return c->k->basic_w32 ? TRI_NO : TRI_UNKNOWN;
 }
 /* The widest linear address the processor supports: 57 or 48; 0 when unknown. */
-static inline unsigned check_la_width(const struct check_ctx *c)
+static inline unsigned check_la_width(struct check_ctx *c)
 {
+	caps_reads_add(&c->rd, &c->k->la_reads);
 	return c->k->la_width;
 }
 
@@ -188,7 +238,7 @@ static inline unsigned check_la_width(const struct check_ctx *c)
  * *width gets the width the answer rests on.  TRI_UNKNOWN only when the width is unknown and
  * decides (v canonical at 57 bits but not at 48).
  */
-enum tri check_canonical_max(const struct check_ctx *c, uint64_t v, unsigned *width);
+enum tri check_canonical_max(struct check_ctx *c, uint64_t v, unsigned *width);
 
 /* What check_fixed_bits() found. */
 struct fixed_bits {
@@ -201,8 +251,8 @@ struct fixed_bits {
  * 1) or IA32_VMX_CR0_FIXED1/CR4_FIXED1 (every bit they clear must be 0), the bits of exempt not
  * checked (SDM A.7, A.8): TRI_YES, TRI_NO or TRI_UNKNOWN (a partly or wholly unknown MSR).
  */
-enum tri check_fixed_bits(const struct check_ctx *c, enum vmx_msr_id msr, uint64_t v,
-                          uint64_t exempt, struct fixed_bits *fb);
+enum tri check_fixed_bits(struct check_ctx *c, enum vmx_msr_id msr, uint64_t v, uint64_t exempt,
+                          struct fixed_bits *fb);
 
 /* The undecided finding of a fixed-bits check (field's value v, fb from check_fixed_bits()). */
 enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enum vmx_msr_id msr,
@@ -220,7 +270,15 @@ struct perf_global {
  * Whether v sets only bits of IA32_PERF_GLOBAL_CTRL that exist on the processor (CPUID leaf
  * 0AH): TRI_YES, TRI_NO (pg->bad reserved bits), or TRI_UNKNOWN (pg->why).
  */
-enum tri check_perf_global_ctrl(const struct check_ctx *c, uint64_t v, struct perf_global *pg);
+enum tri check_perf_global_ctrl(struct check_ctx *c, uint64_t v, struct perf_global *pg);
+
+/*
+ * The checks read the compiled capabilities only through the accessors above, which mark what
+ * each answer rests on (the run's class reads, hence what a verdict depends on: capsdb entries
+ * with values inferred from another processor name them), and never the raw capabilities.
+ */
+#pragma GCC poison caps_msr_bit caps_msr_bits caps_cpuid_bit caps_cpuid_reg caps_may_be_1
+#pragma GCC poison caps_field_exists vmx_caps_cpuid
 
 /* Returns RULE_NA / RULE_UNDECIDED from the rule unless the processor supports Intel 64. */
 #define NEED_INTEL64(c)                                                                            \

@@ -286,7 +286,7 @@ static enum rule_result eval_bits(struct check_ctx *c, const struct row *w)
 enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok, unsigned *limit)
 {
 	unsigned m = check_maxphyaddr(c);
-	enum tri w32 = caps_msr_bit(c->k, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
+	enum tri w32 = check_msr_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
 
 	*limit = m;
 	*ok = true;

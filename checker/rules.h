@@ -40,6 +40,6 @@ int pat_bad_entry(uint64_t v);
  * NXE without execute disable (CPUID.80000001H:EDX.NX[20]); the bits of lm (LME, and for the
  * VMCS fields LMA) without Intel 64.  *unknown gets the bits whose reservation is unknown.
  */
-uint64_t efer_reserved(const struct check_ctx *c, uint64_t v, uint64_t lm, uint64_t *unknown);
+uint64_t efer_reserved(struct check_ctx *c, uint64_t v, uint64_t lm, uint64_t *unknown);
 
 #endif /* CHECKER_RULES_H */

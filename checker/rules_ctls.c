@@ -38,7 +38,7 @@ enum rule_result rule_ctls_cr3_target_count(struct check_ctx *c, uintptr_t arg)
 		                  "any processor reports (IA32_VMX_MISC[24:16])",
 		                  (unsigned long long)n);
 	}
-	if (!caps_msr_bits(c->k, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
+	if (!check_msr_bits(c, VMX_MSR_MISC, BITMASK(L_MSR_MISC, CR3_TARGET_COUNT), &max))
 		return check_undecided(c, "cannot decide: IA32_VMX_MISC is unknown for these "
 		                          "capabilities");
 	max = BITS_GET(max, L_MSR_MISC, CR3_TARGET_COUNT);
@@ -109,7 +109,7 @@ static enum rule_result eptp_gate(struct check_ctx *c)
 /* An IA32_VMX_EPT_VPID_CAP bit, or RULE_UNDECIDED (recorded) when the MSR is unknown. */
 static enum rule_result ept_cap(struct check_ctx *c, unsigned bit, bool *set)
 {
-	enum tri t = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, bit);
+	enum tri t = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, bit);
 
 	if (t == TRI_UNKNOWN)
 		return check_undecided(c,
@@ -145,8 +145,8 @@ enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
 			return RULE_PASS;
 	}
 	/* For the hint: what this CPU reports, where known. */
-	uc = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) == TRI_YES;
-	wb = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) == TRI_YES;
+	uc = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) == TRI_YES;
+	wb = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) == TRI_YES;
 	check_hint(c,
 	           "set EPT_POINTER bits 2:0 to %s, the memory type this CPU reports for EPT "
 	           "paging structures",
@@ -189,8 +189,8 @@ enum rule_result rule_ctls_eptp_walk(struct check_ctx *c, uintptr_t arg)
 		if (four || five)
 			return RULE_PASS;
 	}
-	four = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
-	five = caps_msr_bit(c->k, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
+	four = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
+	five = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
 	check_hint(c, "EPTP bits 5:3 hold the page-walk length minus 1: write %s",
 	           four   ? "3 (0x18) for 4-level EPT"
 	           : five ? "4 (0x20) for 5-level EPT"
@@ -256,7 +256,7 @@ enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
 	v = V(c, VM_FUNCTION_CONTROL);
 	if (v == 0)
 		return RULE_PASS;
-	if (!caps_msr_bits(c->k, VMX_MSR_VMFUNC, v, &allowed)) {
+	if (!check_msr_bits(c, VMX_MSR_VMFUNC, v, &allowed)) {
 		/* A bit the MSR is known to clear fails whatever the rest says. */
 		allowed = c->k->msr[VMX_MSR_VMFUNC];
 		if (!(v & c->k->msr_known[VMX_MSR_VMFUNC] & ~allowed))
@@ -341,7 +341,7 @@ static bool is_software_event(unsigned type)
 /* An IA32_VMX_BASIC / IA32_VMX_MISC bit, or RULE_UNDECIDED (recorded) when unknown. */
 static enum rule_result caps_bit(struct check_ctx *c, enum vmx_msr_id msr, unsigned bit, bool *set)
 {
-	enum tri t = caps_msr_bit(c->k, msr, bit);
+	enum tri t = check_msr_bit(c, msr, bit);
 
 	if (t == TRI_UNKNOWN)
 		return check_undecided(c, "cannot decide: %s is unknown for these capabilities",
@@ -434,7 +434,7 @@ enum rule_result rule_ctls_evt_other_vector(struct check_ctx *c, uintptr_t arg)
 	if (e.vector == OTHER_MTF)
 		return RULE_PASS;
 	if (e.vector == OTHER_SYSCALL || e.vector == OTHER_SYSENTER) {
-		fred = caps_msr_bit(c->k, VMX_MSR_CR4_FIXED1, L_CR4__FRED);
+		fred = check_msr_bit(c, VMX_MSR_CR4_FIXED1, L_CR4__FRED);
 		/* Without a FRED guest the vector fails whether or not the CPU has FRED. */
 		if (fred == TRI_UNKNOWN) {
 			NEED(c, VM_ENTRY_CONTROLS);
@@ -495,7 +495,7 @@ enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
 	if (e.deliver || e.vector > 31 || !((ERROR_CODE_VECTORS >> e.vector) & 1u))
 		return RULE_PASS;
 	/* IA32_VMX_BASIC[56] first: with it the mode does not matter. */
-	if (caps_msr_bit(c->k, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE) == TRI_YES)
+	if (check_msr_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__HW_EXCEPTION_ANY_ERROR_CODE) == TRI_YES)
 		return RULE_PASS;
 	NEED_UG(c);
 	if (UG(c))

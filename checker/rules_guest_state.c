@@ -28,7 +28,7 @@
 #define ENTRY(c, name) ((CTL(c, ENTRY) & BITMASK(L_ENTRY, name)) != 0)
 
 /* The VM-entry interruption-information field: whether it injects, and the type. */
-static bool injecting(const struct check_ctx *c, unsigned *type, unsigned *vector)
+static bool injecting(struct check_ctx *c, unsigned *type, unsigned *vector)
 {
 	uint64_t v = V(c, VM_ENTRY_INTR_INFO_FIELD);
 
@@ -212,7 +212,7 @@ enum rule_result rule_guest_activity_supported(struct check_ctx *c, uintptr_t ar
 	}
 	if (s == L_ACTIVITY__V_ACTIVE)
 		return RULE_PASS;
-	t = caps_msr_bit(c->k, VMX_MSR_MISC, (unsigned)(5 + s));
+	t = check_msr_bit(c, VMX_MSR_MISC, (unsigned)(5 + s));
 	if (t == TRI_UNKNOWN)
 		return check_undecided(c,
 		                       "cannot decide whether the %s activity state is supported: "
@@ -598,7 +598,7 @@ enum rule_result rule_guest_link_current(struct check_ctx *c, uintptr_t arg)
 	}
 	if (e->link_known &&
 	    (!e->link_is_vmcs || e->link_shadow ||
-	     (caps_msr_bits(c->k, VMX_MSR_BASIC, BITMASK(L_MSR_BASIC, REVISION_ID), &basic) &&
+	     (check_msr_bits(c, VMX_MSR_BASIC, BITMASK(L_MSR_BASIC, REVISION_ID), &basic) &&
 	      e->link_revision != BITS_GET(basic, L_MSR_BASIC, REVISION_ID))))
 		return RULE_PASS;
 	return check_undecided(c,
@@ -638,7 +638,7 @@ enum rule_result rule_guest_link_region(struct check_ctx *c, uintptr_t arg)
 			    "VMCS_LINK_POINTER = 0x%llx does not reference a VMCS region",
 			    (unsigned long long)p);
 		}
-		if (!caps_msr_bits(c->k, VMX_MSR_BASIC, BITMASK(L_MSR_BASIC, REVISION_ID), &basic))
+		if (!check_msr_bits(c, VMX_MSR_BASIC, BITMASK(L_MSR_BASIC, REVISION_ID), &basic))
 			return check_undecided(c,
 			                       "cannot decide: IA32_VMX_BASIC (the VMCS revision "
 			                       "identifier) is unknown");

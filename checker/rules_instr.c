@@ -19,7 +19,7 @@ static void add_vmwrite(struct check_ctx *c, size_t field, enum rule_result resu
 }
 
 /* Whether a field's VMWRITE fails for lack of the field (the first VMWRITE rule's list). */
-static bool listed_missing(const struct check_ctx *c, size_t field)
+static bool listed_missing(struct check_ctx *c, size_t field)
 {
 	uint64_t bit = 1ull << (field % 64);
 
@@ -47,7 +47,7 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 
 		if (!c->written[i])
 			continue;
-		t = caps_field_exists(c->k, i);
+		t = check_field_exists(c, i);
 		if (t == TRI_YES)
 			continue;
 		add_vmwrite(c, i, t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 0);
@@ -89,7 +89,7 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
 {
-	enum tri any = caps_msr_bit(c->k, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
+	enum tri any = check_msr_bit(c, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
 	int first = -1, n = 0;
 
 	(void)arg;

@@ -163,9 +163,9 @@ static enum tri tri_or(enum tri a, enum tri b)
 }
 
 /* Whether the allowed-1 settings of a control field permit bit; UNKNOWN when not reported. */
-static enum tri control_may_be_1(const struct check_ctx *c, enum vmx_ctl ctl, unsigned bit)
+static enum tri control_may_be_1(struct check_ctx *c, enum vmx_ctl ctl, unsigned bit)
 {
-	return caps_may_be_1(c->k, ctl, bit);
+	return check_may_be_1(c, ctl, bit);
 }
 
 /* t, or else YES when a VMX capability implies the MSR (fallback), else UNKNOWN. */
@@ -177,7 +177,7 @@ static enum tri or_implied(enum tri t, enum tri fallback)
 }
 
 /* 5-level paging support, as a three-valued answer. */
-static enum tri has_la57(const struct check_ctx *c)
+static enum tri has_la57(struct check_ctx *c)
 {
 	unsigned w = check_la_width(c);
 
@@ -188,7 +188,7 @@ static enum tri has_la57(const struct check_ctx *c)
  * Whether WRMSR accepts v as an address: it enforces the processor's canonicality, 57 bits
  * when the processor supports 5-level paging (whatever CR4.LA57 is), else 48 bits.
  */
-static enum tri wrmsr_canonical(const struct check_ctx *c, uint64_t v)
+static enum tri wrmsr_canonical(struct check_ctx *c, uint64_t v)
 {
 	unsigned w;
 
@@ -196,7 +196,7 @@ static enum tri wrmsr_canonical(const struct check_ctx *c, uint64_t v)
 }
 
 /* NO when CPUID.01H:EDX.MTRR is 0; else UNKNOWN: IA32_MTRRCAP is not in the capabilities. */
-static enum tri mtrr_cap_dependent(const struct check_ctx *c)
+static enum tri mtrr_cap_dependent(struct check_ctx *c)
 {
 	return check_cpuid_bit(c, CF_1_0_EDX, 12) == TRI_NO ? TRI_NO : TRI_UNKNOWN;
 }
@@ -206,7 +206,7 @@ static enum tri mtrr_cap_dependent(const struct check_ctx *c)
  * processor without it faults on WRMSR, SDM Vol. 2 WRMSR); when CPUID is unknown, a VM-entry
  * control that loads the MSR and that the processor allows to be 1 shows the MSR exists.
  */
-static enum tri msr_exists(const struct check_ctx *c, const struct msr_arch *m)
+static enum tri msr_exists(struct check_ctx *c, const struct msr_arch *m)
 {
 	const struct msr_exists_info *x = &exists_info[m->exists];
 	enum tri t = TRI_NO;
@@ -256,7 +256,7 @@ static bool mtrr_type_ok(unsigned t)
 }
 
 /* Bits at and above MAXPHYADDR, or 0 when MAXPHYADDR is unknown. */
-static uint64_t above_maxphyaddr(const struct check_ctx *c)
+static uint64_t above_maxphyaddr(struct check_ctx *c)
 {
 	unsigned w = check_maxphyaddr(c);
 
@@ -766,11 +766,11 @@ static enum rule_result entry_canonical(struct check_ctx *c, const struct vmx_ms
  * reserves them.  Returns false (with why saying why) when which bits are reserved is not
  * known.
  */
-static bool reserved_of(const struct check_ctx *c, const struct msr_arch *m, uint64_t v,
-                        uint64_t *rsvd, char *why, size_t n)
+static bool reserved_of(struct check_ctx *c, const struct msr_arch *m, uint64_t v, uint64_t *rsvd,
+                        char *why, size_t n)
 {
-	const struct vmcsl_cpuid_fact *ecx = &c->k->cpuid[CF_D_1_ECX],
-	                              *edx = &c->k->cpuid[CF_D_1_EDX];
+	const struct vmcsl_cpuid_fact *ecx = check_cpuid_fact(c, CF_D_1_ECX),
+	                              *edx = check_cpuid_fact(c, CF_D_1_EDX);
 	uint64_t r = m->rsvd;
 
 	check_snprintf(why, n, "reserved (SDM Vol. 4, Table 2-2)");
@@ -951,7 +951,7 @@ enum rule_result rule_msrload_count_recommended(struct check_ctx *c, uintptr_t a
 	if (count <= 512)
 		return count ? RULE_PASS : RULE_NA;
 	c->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
-	if (!caps_msr_bits(c->k, VMX_MSR_MISC, BITMASK(L_MSR_MISC, MAX_MSR_LIST), &misc))
+	if (!check_msr_bits(c, VMX_MSR_MISC, BITMASK(L_MSR_MISC, MAX_MSR_LIST), &misc))
 		return check_undecided(
 		    c,
 		    "cannot decide: VM_ENTRY_MSR_LOAD_COUNT = %llu may exceed the "

@@ -164,7 +164,7 @@ enum rule_result rule_pat(struct check_ctx *c, uintptr_t arg)
 	    check_field_name(f), (unsigned long long)v, i, i, (unsigned)(v >> (8 * i)) & 0xffu);
 }
 
-uint64_t efer_reserved(const struct check_ctx *c, uint64_t v, uint64_t lm, uint64_t *unknown)
+uint64_t efer_reserved(struct check_ctx *c, uint64_t v, uint64_t lm, uint64_t *unknown)
 {
 	uint64_t bad = v & ~EFER_DEFINED;
 	enum tri t;
@@ -263,6 +263,20 @@ enum rule_result rule_host_efer_lm(struct check_ctx *c, uintptr_t arg)
 	    (unsigned long long)v, arg == L_EFER__LMA ? "LMA" : "LME", have, want);
 }
 
+/*
+ * The guest EFER both LMA rules accept: LMA equal to "IA-32e mode guest" and, with paging on,
+ * LME equal to LMA (an IA-32e mode guest runs with paging, so it gets LME as well).  One value
+ * for both hints, so that they never ask for opposite changes.
+ */
+static uint64_t efer_for_mode(const struct check_ctx *c, uint64_t v, bool ia32e)
+{
+	bool pg = KNOWN(c, GUEST_CR0) && (V(c, GUEST_CR0) & BITMASK(L_CR0, PG));
+
+	if (ia32e)
+		return v | EFER_LME | EFER_LMA;
+	return v & ~EFER_LMA & ~(pg ? EFER_LME : 0);
+}
+
 /* SDM 27.3.1.1: with "load IA32_EFER" 1, EFER.LMA must equal "IA-32e mode guest". */
 enum rule_result rule_guest_efer_lma(struct check_ctx *c, uintptr_t arg)
 {
@@ -276,12 +290,12 @@ enum rule_result rule_guest_efer_lma(struct check_ctx *c, uintptr_t arg)
 	ia32e = (CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0;
 	if (lma == ia32e)
 		return RULE_PASS;
-	check_hint(c,
-	           "%s bit 10 (LMA) of GUEST_IA32_EFER (0x%llx) to match \"IA-32e mode guest\" = "
-	           "%d%s",
-	           ia32e ? "set" : "clear",
-	           (unsigned long long)(ia32e ? v | EFER_LMA : v & ~EFER_LMA), ia32e,
-	           ia32e ? " (and LME, with paging on)" : "");
+	if (check_rendering(c))
+		check_hint(c,
+		           "%s bit 10 (LMA) of GUEST_IA32_EFER to match \"IA-32e mode guest\" = "
+		           "%d, and LME with it when paging is on (use 0x%llx)",
+		           ia32e ? "set" : "clear", ia32e,
+		           (unsigned long long)efer_for_mode(c, v, ia32e));
 	return check_fail(c, VMCS_GUEST_IA32_EFER,
 	                  "GUEST_IA32_EFER = 0x%llx has LMA = %d but \"IA-32e mode guest\" is %d",
 	                  (unsigned long long)v, lma, ia32e);
@@ -309,10 +323,19 @@ enum rule_result rule_guest_efer_lme(struct check_ctx *c, uintptr_t arg)
 	lma = (v & EFER_LMA) != 0;
 	if (lme == lma)
 		return RULE_PASS;
-	check_hint(c,
-	           "%s bit 8 (LME) of GUEST_IA32_EFER (0x%llx): with paging on, LME and LMA go "
-	           "together",
-	           lma ? "set" : "clear", (unsigned long long)(lma ? v | EFER_LME : v & ~EFER_LME));
+	/*
+	 * LMA must also equal "IA-32e mode guest" (GUEST-EFER-LMA-IA32E): the one value that
+	 * satisfies both rules has LME and LMA equal to that control.
+	 */
+	if (check_rendering(c)) {
+		bool ia32e = (CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0;
+
+		check_hint(c,
+		           "%s bits 8 (LME) and 10 (LMA) of GUEST_IA32_EFER (use 0x%llx): with "
+		           "paging on they go together, and LMA equals \"IA-32e mode guest\" = %d",
+		           ia32e ? "set" : "clear", (unsigned long long)efer_for_mode(c, v, ia32e),
+		           ia32e);
+	}
 	return check_fail(
 	    c, VMCS_GUEST_IA32_EFER,
 	    "GUEST_IA32_EFER = 0x%llx has LME = %d but LMA = %d while GUEST_CR0.PG = 1",
@@ -529,7 +552,7 @@ enum rule_result rule_guest_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 		checked |= rtit_features[i].mask;
 	/* With IP filtering, only the address ranges the processor has exist. */
 	if ((v & RTIT_ADDR_CFG) && check_cpuid_bit(c, CF_14_0_EBX, 2) == TRI_YES) {
-		if (!caps_cpuid_reg(c->k, CF_14_1_EAX, &eax)) {
+		if (!check_cpuid_reg(c, CF_14_1_EAX, &eax)) {
 			if (!unknown)
 				unknown =
 				    "the number of address ranges (CPUID.(EAX=14H,ECX=1):EAX[2:0])";

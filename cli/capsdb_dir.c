@@ -71,13 +71,6 @@ const char *capsdb_dir(void)
 	return NULL;
 }
 
-static bool looks_like_path(const char *s)
-{
-	size_t n = strlen(s);
-
-	return strchr(s, '/') || (n > 5 && strcmp(s + n - 5, ".yaml") == 0);
-}
-
 bool capsdb_load(const char *name, struct vmx_caps *caps, struct caps_meta *meta, char *err,
                  size_t errlen, struct load_diags *diags)
 {
@@ -90,7 +83,7 @@ bool capsdb_load(const char *name, struct vmx_caps *caps, struct caps_meta *meta
 		memset(&local, 0, sizeof(local));
 		diags = &local;
 	}
-	if (looks_like_path(name)) {
+	if (caps_name_is_path(name)) {
 		snprintf(path, sizeof(path), "%s", name);
 	} else {
 		dir = capsdb_dir();
@@ -114,8 +107,11 @@ bool capsdb_load(const char *name, struct vmx_caps *caps, struct caps_meta *meta
 		if (diags->n > 0) {
 			const struct load_diag *d = &diags->d[0];
 
-			snprintf(err, errlen, "%s:%u:%u: %s", path, d->pos.line, d->pos.col,
-			         d->msg);
+			if (d->pos.line)
+				snprintf(err, errlen, "%s:%u:%u: %s", path, d->pos.line, d->pos.col,
+				         d->msg);
+			else
+				snprintf(err, errlen, "%s: %s", path, d->msg);
 		} else {
 			snprintf(err, errlen, "%s: cannot load", path);
 		}

@@ -19,25 +19,53 @@ bool checked_run(struct checked *c, const char *path, const char *caps_override,
 	if (!c->loaded)
 		return false;
 	if (caps_override) {
-		if (!capsdb_load(caps_override, &c->caps, NULL, err, errlen, NULL))
+		/* the resolver keeps recent entries: many files, one parse of the entry */
+		if (!capsdb_resolver(caps_override, &c->caps, err, errlen, NULL))
 			return false;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", c->caps.name);
 	} else if (c->cfg.has_caps) {
 		c->caps = c->cfg.caps;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", c->cfg.caps_name);
 	} else {
-		if (!capsdb_load(CAPSDB_DEFAULT_NAME, &c->caps, NULL, err, errlen, NULL))
+		if (!capsdb_resolver(CAPSDB_DEFAULT_NAME, &c->caps, err, errlen, NULL))
 			return false;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", CAPSDB_DEFAULT_NAME);
 	}
 	c->report = malloc(sizeof(*c->report));
 	if (!c->report)
 		abort();
-	in.vmcs = &c->cfg.vmcs;
+	c->judged = c->cfg.vmcs;
+	adjust_apply(&c->cfg.wants, &c->caps, &c->judged, &c->adjust);
+	in.vmcs = &c->judged;
 	in.caps = &c->caps;
 	in.env = &c->cfg.env;
+	if (c->adjust.verdict == ADJUST_REFUSED) {
+		/* No VM entry to judge: the hypervisor stops before VMLAUNCH. */
+		memset(c->report, 0, sizeof(*c->report));
+		c->report->prediction.kind = OUTCOME_UNDECIDED;
+		c->report->deciding_rule = -1;
+		return true;
+	}
 	check_run(&in, c->report);
+	/* A hypervisor that may refuse to run here does not surely enter. */
+	if (c->adjust.verdict == ADJUST_MAY_REFUSE &&
+	    c->report->prediction.kind == OUTCOME_SUCCESS) {
+		c->report->prediction.kind = OUTCOME_UNDECIDED;
+		c->report->deciding_rule = -1;
+	}
 	return true;
+}
+
+bool checked_refused(const struct checked *c)
+{
+	return c->report && c->adjust.verdict == ADJUST_REFUSED;
+}
+
+struct adjusted checked_adjusted(const struct checked *c)
+{
+	struct adjusted a = {c->path, &c->cfg, &c->adjust, c->caps_name};
+
+	return a;
 }
 
 void checked_release(struct checked *c)
@@ -45,6 +73,21 @@ void checked_release(struct checked *c)
 	free(c->report);
 	config_release(&c->cfg);
 	memset(c, 0, sizeof(*c));
+}
+
+void load_diags_add_error(struct load_diags *d, const char *msg)
+{
+	struct load_diag *x;
+
+	if (d->n >= LOAD_MAX_DIAGS) {
+		d->dropped++;
+		return;
+	}
+	x = &d->d[d->n++];
+	memset(x, 0, sizeof(*x));
+	x->level = DIAG_ERROR;
+	snprintf(x->msg, sizeof(x->msg), "%s", msg);
+	d->n_errors++;
 }
 
 void print_load_diags(FILE *out, const struct load_diags *d, const char *fallback_file)
@@ -73,6 +116,20 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 		return c->cfg.msr_load_pos[f->msr_index];
 	if (f->field >= 0 && c->cfg.field_pos[f->field].file)
 		return c->cfg.field_pos[f->field];
+	/*
+	 * A finding about no one field (an unknown capability, say): the first field the check
+	 * reads that the configuration gives, rather than the vmcs: line.
+	 */
+	for (const char *fl = check_rule_at(f->rule)->fields; *fl;) {
+		size_t n = strcspn(fl, ",");
+		const struct vmcs_field_info *fi = vmcs_field_by_name(fl, n, NULL);
+
+		if (fi && c->cfg.field_pos[vmcs_field_index(fi)].file)
+			return c->cfg.field_pos[vmcs_field_index(fi)];
+		fl += n;
+		if (*fl == ',')
+			fl++;
+	}
 	if (!p.file) {
 		p.file = c->path;
 		p.line = 1;
@@ -225,11 +282,83 @@ static void report_text_vmwrites(FILE *out, const struct checked *c, const struc
 	}
 }
 
+/* Calls f for each value from a sibling's dump the prediction rests on, by name. */
+static size_t each_inferred(const struct vmx_caps *caps, const struct check_report *r,
+                            void (*f)(void *ctx, const char *prefix, const char *name), void *ctx)
+{
+	struct vmx_caps_reads inf = vmx_caps_inferred(caps);
+	size_t n = 0;
+
+	for (int i = 0; i < VMX_MSR__COUNT; i++) {
+		if ((inf.msr & r->depends.msr) >> i & 1u) {
+			f(ctx, "", vmx_msr_name((enum vmx_msr_id)i));
+			n++;
+		}
+	}
+	for (int i = 0; i < CPUID_LEAF__COUNT; i++) {
+		if ((inf.cpuid & r->depends.cpuid) >> i & 1u) {
+			f(ctx, "CPUID ", vmx_cpuid_key((enum cpuid_leaf_id)i));
+			n++;
+		}
+	}
+	return n;
+}
+
+struct text_sink {
+	char *buf;
+	size_t n, off;
+};
+
+static void to_text(void *ctx, const char *prefix, const char *name)
+{
+	struct text_sink *t = ctx;
+
+	if (t->off < t->n)
+		t->off += (size_t)snprintf(t->buf + t->off, t->n - t->off, "%s%s%s",
+		                           t->off ? ", " : "", prefix, name);
+}
+
+bool inferred_text(char *buf, size_t n, const struct vmx_caps *caps, const struct check_report *r)
+{
+	struct text_sink t = {buf, n, 0};
+
+	buf[0] = '\0';
+	return each_inferred(caps, r, to_text, &t) > 0;
+}
+
+struct json_sink {
+	FILE *out;
+	size_t k;
+};
+
+static void to_json(void *ctx, const char *prefix, const char *name)
+{
+	struct json_sink *j = ctx;
+	char s[64];
+
+	snprintf(s, sizeof(s), "%s%s", prefix, name);
+	fprintf(j->out, "%s", j->k++ ? ", " : ", \"inferred_values\": [");
+	json_string(j->out, s);
+}
+
+void report_json_inferred(FILE *out, const struct vmx_caps *caps, const struct check_report *r)
+{
+	struct json_sink j = {out, 0};
+
+	if (each_inferred(caps, r, to_json, &j))
+		fputc(']', out);
+}
+
 void report_text(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
+	struct adjusted a = checked_adjusted(c);
 	char buf[320];
 	size_t nw = vmwrite_failures(r);
+
+	adjusted_text(out, &a);
+	if (adjusted_text_prediction(out, &a))
+		return;
 
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
@@ -265,6 +394,18 @@ void report_text(FILE *out, const struct checked *c)
 	if (nw)
 		fprintf(out, "; %zu VMWRITE%s fail%s", nw, nw == 1 ? "" : "s", nw == 1 ? "s" : "");
 	fprintf(out, ")\n");
+	if (r->prediction.kind == OUTCOME_UNDECIDED &&
+	    (c->adjust.verdict == ADJUST_UNDECIDED || c->adjust.verdict == ADJUST_MAY_REFUSE)) {
+		char why[2000];
+
+		adjusted_undecided_reason(why, sizeof(why), &a);
+		fprintf(out, "    because: %s\n", why);
+	}
+	if (inferred_text(buf, sizeof(buf), &c->caps, r))
+		fprintf(out,
+		        "%s: note: the prediction rests on values from a sibling processor's dump "
+		        "(same family/model, `vmcslint caps show %s`): %s\n",
+		        c->path, c->caps.name, buf);
 }
 
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id)
@@ -335,50 +476,104 @@ static void report_json_vmwrites(FILE *out, const struct checked *c)
 	fprintf(out, "%s]", r->n_vmwrite ? "\n   " : "");
 }
 
+void json_finding_open(FILE *out, const struct check_finding *f, const char *severity)
+{
+	fprintf(out, "{\"check\": ");
+	json_string(out, check_rule_at(f->rule)->id);
+	fprintf(out, ", \"severity\": \"%s\"", severity);
+}
+
+void json_finding_details(FILE *out, const struct check_finding *f)
+{
+	const struct check_rule *rule = check_rule_at(f->rule);
+	const char *fl = rule->fields;
+
+	fprintf(out, ", \"outcome\": ");
+	report_json_outcome(out, &f->outcome, NULL);
+	fprintf(out, ", \"sdm\": ");
+	json_string(out, rule->sdm_section);
+	fprintf(out, ", \"fields\": [");
+	for (int k = 0; *fl; k++) {
+		size_t len = strcspn(fl, ",");
+
+		fprintf(out, "%s", k ? ", " : "");
+		json_string_n(out, fl, len);
+		fl += len;
+		if (*fl == ',')
+			fl++;
+	}
+	fprintf(out, "], \"message\": ");
+	json_string(out, f->message);
+	fprintf(out, ", \"hint\": ");
+	json_string(out, f->hint);
+}
+
+void json_finding_close(FILE *out, unsigned line, unsigned col)
+{
+	fprintf(out, ", \"line\": %u, \"column\": %u}", line, col);
+}
+
+/* The loader's errors and warnings: "load_diagnostics" (a file that did not load has them). */
+static void report_json_load(FILE *out, const struct checked *c)
+{
+	const struct load_diags *d = &c->diags;
+
+	fprintf(out, "\"load_diagnostics\": [");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct load_diag *x = &d->d[i];
+
+		fprintf(out, "%s\n    {\"severity\": \"%s\", \"file\": ", i ? "," : "",
+		        x->level == DIAG_ERROR ? "error" : "warning");
+		json_string(out, x->pos.file ? x->pos.file : c->path);
+		fprintf(out, ", \"line\": %u, \"column\": %u, \"message\": ", x->pos.line,
+		        x->pos.col);
+		json_string(out, x->msg);
+		fprintf(out, "}");
+	}
+	fprintf(out, "%s]", d->n ? "\n   " : "");
+	if (d->dropped)
+		fprintf(out, ", \"load_diagnostics_dropped\": %zu", d->dropped);
+}
+
 void report_json_result(FILE *out, const struct checked *c)
 {
 	const struct check_report *r = c->report;
+	struct adjusted a = checked_adjusted(c);
 	size_t shown = 0;
 
 	fprintf(out, "{\"file\": ");
 	json_string(out, c->path);
+	if (!r) {
+		fprintf(out, ", \"caps\": null, \"prediction\": null,\n   ");
+		report_json_load(out, c);
+		fprintf(out, "}");
+		return;
+	}
 	fprintf(out, ", \"caps\": ");
 	json_string(out, c->caps_name);
 	fprintf(out, ",\n   \"prediction\": ");
-	report_json_outcome(out, &r->prediction,
-	                    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id
-	                                          : NULL);
+	if (!adjusted_json_prediction(out, &a))
+		report_json_outcome(
+		    out, &r->prediction,
+		    r->deciding_rule >= 0 ? check_rule_at((size_t)r->deciding_rule)->id : NULL);
+	report_json_inferred(out, &c->caps, r);
+	adjusted_json(out, &a);
 	report_json_vmwrites(out, c);
+	fprintf(out, ",\n   ");
+	report_json_load(out, c);
 	fprintf(out, ",\n   \"diagnostics\": [");
+	adjusted_json_diagnostics(out, &a, &shown);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct check_finding *f = &r->findings[i];
 		const struct check_rule *rule = check_rule_at(f->rule);
 		struct src_pos p = finding_pos(c, f);
-		const char *fl = rule->fields;
 
 		if (rule->cls == CHECK_CLASS_VMWRITE)
 			continue;
-		fprintf(out, "%s\n    {\"check\": ", shown++ ? "," : "");
-		json_string(out, rule->id);
-		fprintf(out, ", \"severity\": \"%s\", \"outcome\": ", finding_severity(f));
-		report_json_outcome(out, &f->outcome, NULL);
-		fprintf(out, ", \"sdm\": ");
-		json_string(out, rule->sdm_section);
-		fprintf(out, ", \"fields\": [");
-		for (int k = 0; *fl; k++) {
-			size_t len = strcspn(fl, ",");
-
-			fprintf(out, "%s", k ? ", " : "");
-			json_string_n(out, fl, len);
-			fl += len;
-			if (*fl == ',')
-				fl++;
-		}
-		fprintf(out, "], \"message\": ");
-		json_string(out, f->message);
-		fprintf(out, ", \"hint\": ");
-		json_string(out, f->hint);
-		fprintf(out, ", \"line\": %u, \"column\": %u}", p.line, p.col);
+		fprintf(out, "%s\n    ", shown++ ? "," : "");
+		json_finding_open(out, f, finding_severity(f));
+		json_finding_details(out, f);
+		json_finding_close(out, p.line, p.col);
 	}
 	fprintf(out, "%s]}", shown ? "\n   " : "");
 }

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "adjusted.h"
 #include "config.h"
 #include "vmcslint.h"
 
@@ -16,8 +17,19 @@ struct checked {
 	struct load_diags diags; /* loader errors and warnings */
 	bool loaded;             /* no loader error */
 	char caps_name[VMX_CAPS_NAME_MAX + 16];
-	struct vmx_caps caps;        /* what the check used */
-	struct check_report *report; /* heap; NULL when not loaded */
+	struct vmx_caps caps; /* what the check used */
+	/*
+	 * The VMCS judged: the configuration's, with the fields given as a hypervisor writes them
+	 * adjusted to caps (adjust/adjust.h); adjust says how.
+	 */
+	struct vmcs_state judged;
+	struct adjust_result adjust;
+	/*
+	 * Heap; NULL when not loaded.  When the hypervisor refuses to run on caps nothing is
+	 * checked and the prediction is undecided (checked_refused() says why); when it may
+	 * refuse, a prediction of success is undecided too.
+	 */
+	struct check_report *report;
 };
 
 /*
@@ -28,6 +40,13 @@ struct checked {
 bool checked_run(struct checked *c, const char *path, const char *caps_override, char *err,
                  size_t errlen);
 void checked_release(struct checked *c);
+
+/* Adds an error without a position (a capsdb entry that cannot be found, say). */
+void load_diags_add_error(struct load_diags *d, const char *msg);
+/* Whether the hypervisor the configuration describes refuses to run on the processor. */
+bool checked_refused(const struct checked *c);
+/* The adjustment's view of a run (for the functions of adjusted.h). */
+struct adjusted checked_adjusted(const struct checked *c);
 
 /* Prints loader diagnostics as FILE:LINE:COL: error|warning: message. */
 void print_load_diags(FILE *out, const struct load_diags *d, const char *fallback_file);
@@ -46,10 +65,47 @@ void vmwrite_message(char *buf, size_t n, const struct check_vmwrite *w);
 /* How many VMWRITEs of the report fail for sure. */
 size_t vmwrite_failures(const struct check_report *r);
 
+/*
+ * The values taken from another processor's dump (a capsdb entry's msr-inferred MSRs and
+ * inferred CPUID leaves) that the prediction rests on (check_report.depends), into buf as
+ * "IA32_VMX_TRUE_PROCBASED_CTLS, CPUID 0xd.1"; false (buf empty) when it rests on none.
+ */
+bool inferred_text(char *buf, size_t n, const struct vmx_caps *caps, const struct check_report *r);
+/* The same as `, "inferred_values": [...]` in JSON, nothing when none. */
+void report_json_inferred(FILE *out, const struct vmx_caps *caps, const struct check_report *r);
+
 void report_text(FILE *out, const struct checked *c);
+/* GitHub Actions workflow commands: an annotation per finding and loader diagnostic. */
+void report_github(FILE *out, const struct checked *c);
+void github_annotation(FILE *out, const char *level, struct src_pos p, const char *title,
+                       const char *message);
 /* One element of "results" (see README "JSON output"). */
 void report_json_result(FILE *out, const struct checked *c);
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id);
-void report_sarif(FILE *out, struct checked *runs, size_t n);
+/*
+ * One finding in JSON, the form check and diagnose share: open writes {"check", "severity";
+ * details the outcome, SDM section, fields, message and hint; close the position and "}".
+ * A caller adds its own keys between them.
+ */
+void json_finding_open(FILE *out, const struct check_finding *f, const char *severity);
+void json_finding_details(FILE *out, const struct check_finding *f);
+void json_finding_close(FILE *out, unsigned line, unsigned col);
+/*
+ * SARIF, one file at a time: begin, then each checked (or unloadable) file, then end.  Load
+ * errors and warnings are results of the LOAD rule and tool execution notifications.
+ */
+struct sarif_stream {
+	bool first;  /* no result written yet */
+	bool failed; /* a file could not be checked */
+	char *notes; /* the notifications so far (JSON), written by end */
+	size_t notes_len;
+	FILE *notes_out; /* open_memstream on notes */
+};
+void report_sarif_begin(FILE *out, struct sarif_stream *s);
+void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *c);
+void report_sarif_end(FILE *out, struct sarif_stream *s);
+/* One SARIF result: a message at a place in a configuration (*first: none written yet). */
+void sarif_result_json(FILE *out, bool *first, unsigned rule_index, const char *rule_id,
+                       const char *level, const char *msg, struct src_pos p);
 
 #endif /* CLI_CHECKED_H */

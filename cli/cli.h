@@ -25,6 +25,7 @@ struct cli_command {
 int cmd_fields(int argc, char **argv);
 int cmd_caps(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
@@ -47,5 +48,7 @@ void field_exists_text(uint16_t x, char *buf, size_t n);
 /* JSON output: strings escaped per RFC 8259. */
 void json_string(FILE *out, const char *s);
 void json_string_n(FILE *out, const char *s, size_t n);
+/* The "tool" object every JSON output starts with: {"name": "vmcslint", "version": "..."}. */
+void json_tool(FILE *out);
 
 #endif /* CLI_H */

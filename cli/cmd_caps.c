@@ -7,6 +7,7 @@
 
 #include "capsdb_dir.h"
 #include "cli.h"
+#include "opts.h"
 #include "harvest.h"
 #include "probe_run.h"
 #include "vmcslint.h"
@@ -124,44 +125,56 @@ static void confidence_word(const struct caps_meta *m, char *buf, size_t n)
 
 static const char list_legend[] =
     "\nMSRS: complete = every VMX capability MSR the processor implements has a value (absent "
-    "ones\n      are known absent); partial = at least one is unknown (checks needing it are "
-    "undecided).\nCPUID: own = every leaf from dumps of this processor; inferred = some leaves "
+    "ones\n      are known absent); inferred = so has every one, but some (the TRUE MSRs) "
+    "were taken\n      from a dump of the same family/model (verdicts that rest on them say "
+    "so); partial = at\n      least one is unknown (checks needing it are undecided).\nCPUID: own "
+    "= every leaf from dumps of this processor; inferred = some leaves "
     "from a dump of\n      the same family/model/stepping, SKU-fused bits unknown; signature = "
     "only CPUID.1:EAX;\n      none.  Leaves a dump lacks are unknown (see caps show).\nCONF: "
     "high, medium-high, medium (doubtful values or sources disagree, see notes),\n      "
     "virtualized (a hypervisor's view, not the processor's).  capsdb/FORMAT.md has the "
     "details.\n";
 
-static int caps_list(int argc, char **argv)
+enum { O_CAPSDB, O_FORMAT, O_CODENAME, O_KIND, O_SIGNATURE, O_NAME, O_PROBE, O_HELP };
+
+static const struct cli_option caps_options[] = {
+    {"capsdb", 0, true}, {"format", 0, true},    {"codename", 0, true},
+    {"kind", 0, true},   {"signature", 0, true}, {"name", 0, true},
+    {"probe", 0, true},  {"help", 'h', false},   {0}};
+
+/* --format text|json, when given: false after the error. */
+static bool caps_format(const struct cli_args *a, const char *cmd, enum fmt *fmt)
 {
-	const char *codename = NULL, *kind = NULL;
+	static const char *const formats[] = {"text", "json", NULL};
+	int f = 0;
+
+	if (!cli_has(a, O_FORMAT))
+		return true;
+	if (!cli_choice(cmd, "--format", a->value[O_FORMAT], formats, &f))
+		return false;
+	*fmt = f == 1 ? FMT_JSON : FMT_TEXT;
+	return true;
+}
+
+/* a's operands after the subcommand (operand[0]). */
+#define ARG(a, i) ((a)->operand[(i) + 1])
+#define NARGS(a)  ((a)->n_operand - 1)
+
+static int caps_list(const struct cli_args *a)
+{
+	const char *codename = a->value[O_CODENAME], *kind = a->value[O_KIND];
 	int fam = -1, mod = -1, step = -1;
 	enum fmt fmt = FMT_TEXT;
 	size_t n, shown = 0;
 	char **names;
 
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 >= argc && argv[i][0] == '-')
-			return cli_error("option '%s' needs a value", argv[i]);
-		if (strcmp(argv[i], "--codename") == 0) {
-			codename = argv[++i];
-		} else if (strcmp(argv[i], "--kind") == 0) {
-			kind = argv[++i];
-		} else if (strcmp(argv[i], "--signature") == 0) {
-			if (!parse_signature(argv[++i], &fam, &mod, &step))
-				return cli_error("--signature takes 0x506e3 or 06_5E[_3], not '%s'",
-				                 argv[i]);
-		} else if (strcmp(argv[i], "--format") == 0) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "json") == 0)
-				fmt = FMT_JSON;
-			else if (strcmp(v, "text") != 0)
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else {
-			return cli_error("caps list: unexpected '%s'", argv[i]);
-		}
-	}
+	if (NARGS(a) > 0)
+		return cli_error("caps list: unexpected '%s'", ARG(a, 0));
+	if (cli_has(a, O_SIGNATURE) && !parse_signature(a->value[O_SIGNATURE], &fam, &mod, &step))
+		return cli_error("caps list: --signature takes 0x506e3 or 06_5E[_3], not '%s'",
+		                 a->value[O_SIGNATURE]);
+	if (!caps_format(a, "caps list", &fmt))
+		return CLI_EXIT_USAGE;
 	names = capsdb_names(&n);
 	if (fmt == FMT_JSON)
 		printf("{\"entries\": [");
@@ -251,6 +264,13 @@ static void msr_provenance(const struct entry *e, int i, char *buf, size_t n)
 		snprintf(buf, n, "no source gives it");
 		return;
 	}
+	for (size_t k = 0; k < e->meta.n_msr_inferred; k++) {
+		if ((e->meta.msr_inferred[k].msrs >> i) & 1u) {
+			snprintf(buf, n, "INFERRED from %s [m%zu]",
+			         e->meta.msr_inferred[k].inferred_from, k + 1);
+			return;
+		}
+	}
 	if (e->meta.has_msr_sources && e->meta.msr_links[i]) {
 		off += (size_t)snprintf(buf + off, n - off, "from");
 		for (unsigned b = 0; b < 32 && off < n; b++) {
@@ -265,6 +285,41 @@ static void msr_provenance(const struct entry *e, int i, char *buf, size_t n)
 		                                 : "per the entry's source");
 	else
 		snprintf(buf, n, "from the entry's source");
+}
+
+/* The msr-inferred items: which sibling's dump, and why ([mN] in the msrs lines). */
+static void print_msr_inferred(const struct caps_meta *m)
+{
+	for (size_t i = 0; i < m->n_msr_inferred; i++) {
+		const struct caps_msr_inferred *mi = &m->msr_inferred[i];
+
+		printf("  [m%zu] INFERRED from %s: %s\n", i + 1, mi->inferred_from,
+		       mi->link ? mi->link : "-");
+		printf("        reason: %s\n", mi->reason ? mi->reason : "-");
+	}
+}
+
+static void json_msr_inferred(const struct caps_meta *m)
+{
+	printf(", \"msr_inferred\": [");
+	for (size_t i = 0; i < m->n_msr_inferred; i++) {
+		const struct caps_msr_inferred *mi = &m->msr_inferred[i];
+
+		printf("%s{\"msrs\": [", i ? ", " : "");
+		for (int b = 0, k = 0; b < VMX_MSR__COUNT; b++) {
+			if ((mi->msrs >> b) & 1u)
+				printf("%s\"%s\"", k++ ? ", " : "",
+				       vmx_msr_name((enum vmx_msr_id)b));
+		}
+		printf("], \"inferred_from\": ");
+		json_string(stdout, mi->inferred_from ? mi->inferred_from : "");
+		printf(", \"link\": ");
+		json_string(stdout, mi->link ? mi->link : "");
+		printf(", \"reason\": ");
+		json_string(stdout, mi->reason ? mi->reason : "");
+		printf("}");
+	}
+	printf("]");
 }
 
 static void print_cpuid_sources(const struct caps_meta *m)
@@ -325,24 +380,17 @@ static void json_cpuid(const struct entry *e)
 	printf("]");
 }
 
-static int caps_show(int argc, char **argv)
+static int caps_show(const struct cli_args *a)
 {
 	enum fmt fmt = FMT_TEXT;
-	const char *name = NULL;
+	const char *name = NARGS(a) > 0 ? ARG(a, 0) : NULL;
 	struct entry e;
 	char sig[32];
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			fmt = strcmp(argv[++i], "json") == 0 ? FMT_JSON : FMT_TEXT;
-			if (fmt == FMT_TEXT && strcmp(argv[i], "text") != 0)
-				return cli_error("--format takes text or json, not '%s'", argv[i]);
-		} else if (!name && argv[i][0] != '-') {
-			name = argv[i];
-		} else {
-			return cli_error("caps show: unexpected '%s'", argv[i]);
-		}
-	}
+	if (!caps_format(a, "caps show", &fmt))
+		return CLI_EXIT_USAGE;
+	if (NARGS(a) > 1)
+		return cli_error("caps show: one entry at a time, got '%s' too", ARG(a, 1));
 	if (!name)
 		return cli_error("caps show needs an entry NAME or FILE");
 	if (!load_entry(name, &e))
@@ -380,7 +428,9 @@ static int caps_show(int argc, char **argv)
 			}
 			printf("]");
 		}
-		printf("}, \"maxphyaddr\": ");
+		printf("}");
+		json_msr_inferred(&e.meta);
+		printf(", \"maxphyaddr\": ");
 		if (e.caps.maxphyaddr)
 			printf("%u", e.caps.maxphyaddr);
 		else
@@ -405,7 +455,9 @@ static int caps_show(int argc, char **argv)
 		printf("confidence:   %s\n", e.meta.confidence);
 	for (size_t i = 0; i < e.meta.n_links; i++)
 		printf("  [%zu] %s\n", i + 1, e.meta.links[i]);
-	printf("msrs (value, then where it comes from: [n] = link n above):\n");
+	print_msr_inferred(&e.meta);
+	printf("msrs (value, then where it comes from: [n] = link n above, [mN] = inferred as "
+	       "said above):\n");
 	for (int i = 0; i < VMX_MSR__COUNT; i++) {
 		char prov[160];
 
@@ -523,6 +575,31 @@ static void decode_controls(const struct vmx_caps *c, enum vmx_ctl ctl)
 	}
 }
 
+/*
+ * A multi-bit capability in the units the SDM gives it (Appendix A), as vmxcap prints them;
+ * "" when the number is the meaning.
+ */
+static void capability_units(enum vmx_msr_id id, const char *name, uint64_t v, char *buf, size_t n)
+{
+	static const char *const memtype[8] = {"uncacheable", "?", "?",          "?",
+	                                       "?",           "?", "write-back", "?"};
+
+	buf[0] = '\0';
+	if (id == VMX_MSR_BASIC && strcmp(name, "REGION_SIZE") == 0)
+		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
+	else if (id == VMX_MSR_BASIC && strcmp(name, "MEMORY_TYPE") == 0)
+		snprintf(buf, n, "%s", v < 8 ? memtype[v] : "?");
+	else if (id == VMX_MSR_MISC && strcmp(name, "PREEMPTION_TIMER_RATE") == 0)
+		snprintf(buf, n, "the timer counts once every %llu TSC ticks", 1ull << v);
+	else if (id == VMX_MSR_MISC && strcmp(name, "CR3_TARGET_COUNT") == 0)
+		snprintf(buf, n, "%llu CR3-target values", (unsigned long long)v);
+	else if (id == VMX_MSR_MISC && strcmp(name, "MAX_MSR_LIST") == 0)
+		snprintf(buf, n, "up to %llu entries per MSR list (recommended)",
+		         512 * (unsigned long long)(v + 1));
+	else if (id == VMX_MSR_EPT_VPID_CAP && strcmp(name, "MAX_HLAT_PREFIX_SIZE") == 0)
+		snprintf(buf, n, "prefix sizes up to %llu bits", (unsigned long long)v);
+}
+
 static void decode_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id)
 {
 	const struct vmcs_layout_info *l = vmx_msr_layout(id);
@@ -551,9 +628,14 @@ static void decode_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id)
 			v &= (1ull << w) - 1;
 		if (w == 1)
 			printf("  %2u    %-44s %s\n", b[j].lo, b[j].name, v ? "yes" : "no");
-		else
-			printf("  %2u:%-2u %-44s %llu (0x%llx)\n", b[j].hi, b[j].lo, b[j].name,
-			       (unsigned long long)v, (unsigned long long)v);
+		else {
+			char units[120];
+
+			capability_units(id, b[j].name, v, units, sizeof(units));
+			printf("  %2u:%-2u %-44s %llu (0x%llx)%s%s\n", b[j].hi, b[j].lo, b[j].name,
+			       (unsigned long long)v, (unsigned long long)v, units[0] ? ": " : "",
+			       units);
+		}
 	}
 }
 
@@ -582,16 +664,16 @@ static void decode_fixed(const struct vmx_caps *c, enum vmx_msr_id f0, enum vmx_
 	       strcmp(reg, "CR0") == 0 ? "fixed-1 bits" : "no bits");
 }
 
-static int caps_decode(int argc, char **argv)
+static int caps_decode(const struct cli_args *a)
 {
 	struct entry e;
 	static const enum vmx_ctl order[] = {VMX_CTL_PIN,   VMX_CTL_PROC, VMX_CTL_PROC2,
 	                                     VMX_CTL_PROC3, VMX_CTL_EXIT, VMX_CTL_EXIT2,
 	                                     VMX_CTL_ENTRY};
 
-	if (argc != 2)
+	if (NARGS(a) != 1)
 		return cli_error("caps decode needs one entry NAME or FILE");
-	if (!load_entry(argv[1], &e))
+	if (!load_entry(ARG(a, 0), &e))
 		return CLI_EXIT_USAGE;
 	printf("%s: VMX capabilities", e.caps.name);
 	if (e.meta.codename)
@@ -653,16 +735,16 @@ static void diff_bits(const struct vmcs_layout_info *l, uint64_t a, uint64_t b, 
 	}
 }
 
-static int caps_diff(int argc, char **argv)
+static int caps_diff(const struct cli_args *args)
 {
 	struct entry a, b;
 	size_t differences = 0;
 
-	if (argc != 3)
+	if (NARGS(args) != 2)
 		return cli_error("caps diff needs two entries A B");
-	if (!load_entry(argv[1], &a))
+	if (!load_entry(ARG(args, 0), &a))
 		return CLI_EXIT_USAGE;
-	if (!load_entry(argv[2], &b)) {
+	if (!load_entry(ARG(args, 1), &b)) {
 		caps_meta_release(&a.meta);
 		return CLI_EXIT_USAGE;
 	}
@@ -758,21 +840,17 @@ static int harvest_probe(const char *what)
 	return CLI_EXIT_OK;
 }
 
-static int caps_harvest(int argc, char **argv)
+static int caps_harvest(const struct cli_args *a)
 {
-	const char *name = "harvested";
+	const char *name = a->value[O_NAME] ? a->value[O_NAME] : "harvested";
 	struct harvest_source src;
 	char err[512];
 	bool ok;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-			name = argv[++i];
-		else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc)
-			return harvest_probe(argv[++i]);
-		else
-			return cli_error("caps harvest: unexpected '%s'", argv[i]);
-	}
+	if (NARGS(a) > 0)
+		return cli_error("caps harvest: unexpected '%s'", ARG(a, 0));
+	if (cli_has(a, O_PROBE))
+		return harvest_probe(a->value[O_PROBE]);
 	src = harvest_live_open();
 	ok = harvest_entry(&src, name, stdout, err, sizeof(err));
 	harvest_live_close(&src);
@@ -781,35 +859,59 @@ static int caps_harvest(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* The subcommands and the options each takes (bits of 1 << O_*). */
+static const struct caps_sub {
+	const char *name;
+	int (*run)(const struct cli_args *a);
+	unsigned options;
+} caps_subs[] = {
+    {"list", caps_list, 1u << O_FORMAT | 1u << O_CODENAME | 1u << O_KIND | 1u << O_SIGNATURE},
+    {"show", caps_show, 1u << O_FORMAT},
+    {"decode", caps_decode, 0},
+    {"diff", caps_diff, 0},
+    {"harvest", caps_harvest, 1u << O_NAME | 1u << O_PROBE},
+};
+
 int cmd_caps(int argc, char **argv)
 {
-	int i = 1;
+	struct cli_args a;
+	int rc = CLI_EXIT_USAGE;
+	size_t k;
 
-	while (i < argc && strcmp(argv[i], "--capsdb") == 0) {
-		if (i + 1 >= argc)
-			return cli_error("--capsdb needs a directory");
-		capsdb_set_dir(argv[i + 1]);
-		i += 2;
-	}
-	if (i >= argc) {
-		fputs(caps_usage, stderr);
+	if (!cli_parse(argc, argv, caps_options, "caps", &a))
 		return CLI_EXIT_USAGE;
-	}
-	if (cli_is_help(argv[i])) {
+	if (cli_has(&a, O_CAPSDB))
+		capsdb_set_dir(a.value[O_CAPSDB]);
+	if (cli_has(&a, O_HELP)) {
 		fputs(caps_usage, stdout);
+		cli_args_release(&a);
 		return CLI_EXIT_OK;
 	}
-	if (strcmp(argv[i], "list") == 0)
-		return caps_list(argc - i, argv + i);
-	if (strcmp(argv[i], "show") == 0)
-		return caps_show(argc - i, argv + i);
-	if (strcmp(argv[i], "decode") == 0)
-		return caps_decode(argc - i, argv + i);
-	if (strcmp(argv[i], "diff") == 0)
-		return caps_diff(argc - i, argv + i);
-	if (strcmp(argv[i], "harvest") == 0)
-		return caps_harvest(argc - i, argv + i);
-	cli_error("unknown caps subcommand '%s'", argv[i]);
-	fputs(caps_usage, stderr);
-	return CLI_EXIT_USAGE;
+	if (a.n_operand == 0) {
+		fputs(caps_usage, stderr);
+		cli_args_release(&a);
+		return CLI_EXIT_USAGE;
+	}
+	for (k = 0; k < sizeof(caps_subs) / sizeof(caps_subs[0]); k++) {
+		if (strcmp(a.operand[0], caps_subs[k].name) == 0)
+			break;
+	}
+	if (k == sizeof(caps_subs) / sizeof(caps_subs[0])) {
+		cli_error("unknown caps subcommand '%s'", a.operand[0]);
+		fputs(caps_usage, stderr);
+	} else {
+		int bad = -1;
+
+		for (int o = O_FORMAT; o < O_HELP; o++) {
+			if (cli_has(&a, o) && !(caps_subs[k].options & (1u << o)))
+				bad = o;
+		}
+		if (bad >= 0)
+			cli_error("caps %s takes no --%s option", caps_subs[k].name,
+			          caps_options[bad].name);
+		else
+			rc = caps_subs[k].run(&a);
+	}
+	cli_args_release(&a);
+	return rc;
 }

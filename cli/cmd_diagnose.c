@@ -18,6 +18,7 @@
 #include "capsdb_dir.h"
 #include "capsdb_match.h"
 #include "cli.h"
+#include "opts.h"
 #include "diagnose_out.h"
 
 static const char diagnose_usage[] =
@@ -92,59 +93,50 @@ static void on_dump(const struct dump *d, void *ctx)
 	fflush(stdout);
 }
 
+enum { O_CAPS, O_CAPSDB, O_FORMAT, O_DUMP, O_EMIT, O_VERBOSE, O_HELP };
+
+static const struct cli_option diagnose_options[] = {
+    {"caps", 0, true},         {"capsdb", 0, true},     {"format", 0, true},  {"dump", 0, true},
+    {"emit-config", 0, false}, {"verbose", 'v', false}, {"help", 'h', false}, {0}};
+
+/* Returns -1 after --help, else an exit status (CLI_EXIT_OK: go on with *file). */
 static int parse_args(int argc, char **argv, struct dctx *x, const char **file)
 {
-	bool emit = false;
-	int i;
+	static const char *const formats[] = {"text", "json", NULL};
+	struct cli_args a;
+	int rc = CLI_EXIT_OK, fmt = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(diagnose_usage, stdout);
-			return -1;
-		}
-		if (strcmp(argv[i], "--emit-config") == 0) {
-			emit = true;
-			continue;
-		}
-		if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
-			x->out.verbose = true;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return cli_error("option '%s' needs a value", argv[i]);
-		if (strcmp(argv[i], "--caps") == 0) {
-			x->caps_arg = argv[++i];
-		} else if (strcmp(argv[i], "--capsdb") == 0) {
-			capsdb_set_dir(argv[++i]);
-		} else if (strcmp(argv[i], "--format") == 0) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "text") == 0)
-				x->fmt = DFMT_TEXT;
-			else if (strcmp(v, "json") == 0)
-				x->fmt = DFMT_JSON;
-			else
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else if (strcmp(argv[i], "--dump") == 0) {
-			uint64_t n;
-
-			if (!cli_parse_u64(argv[++i], &n) || n == 0 || n > 1000000)
-				return cli_error("--dump takes a dump number from 1, not '%s'",
-				                 argv[i]);
-			x->only = (unsigned)n;
-		} else {
-			return cli_error("unknown option '%s' ('vmcslint diagnose --help')",
-			                 argv[i]);
-		}
-	}
-	if (i + 1 != argc) {
-		fputs(diagnose_usage, stderr);
+	if (!cli_parse(argc, argv, diagnose_options, "diagnose", &a))
 		return CLI_EXIT_USAGE;
+	x->caps_arg = a.value[O_CAPS];
+	x->out.verbose = cli_has(&a, O_VERBOSE);
+	if (cli_has(&a, O_CAPSDB))
+		capsdb_set_dir(a.value[O_CAPSDB]);
+	if (cli_has(&a, O_HELP)) {
+		fputs(diagnose_usage, stdout);
+		rc = -1;
+	} else if (cli_has(&a, O_FORMAT) &&
+	           !cli_choice("diagnose", "--format", a.value[O_FORMAT], formats, &fmt)) {
+		rc = CLI_EXIT_USAGE;
+	} else if (cli_has(&a, O_DUMP)) {
+		uint64_t n;
+
+		if (!cli_parse_u64(a.value[O_DUMP], &n) || n == 0 || n > 1000000)
+			rc = cli_error("diagnose: --dump takes a dump number from 1, not '%s'",
+			               a.value[O_DUMP]);
+		else
+			x->only = (unsigned)n;
 	}
-	if (emit)
-		x->fmt = DFMT_YAML;
-	*file = argv[i];
-	return CLI_EXIT_OK;
+	if (rc == CLI_EXIT_OK && a.n_operand != 1) {
+		fputs(diagnose_usage, stderr);
+		rc = CLI_EXIT_USAGE;
+	}
+	if (rc == CLI_EXIT_OK) {
+		x->fmt = cli_has(&a, O_EMIT) ? DFMT_YAML : fmt == 1 ? DFMT_JSON : DFMT_TEXT;
+		*file = a.operand[0];
+	}
+	cli_args_release(&a);
+	return rc;
 }
 
 /*

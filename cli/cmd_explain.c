@@ -6,6 +6,8 @@
 
 #include "checked.h"
 #include "cli.h"
+#include "fixers.h"
+#include "opts.h"
 
 static const char explain_usage[] =
     "usage: vmcslint explain [--format text|json] ID\n"
@@ -31,6 +33,7 @@ static void json_rule(const struct check_rule *r)
 	json_string(stdout, class_names[r->cls]);
 	printf(", \"outcome\": ");
 	report_json_outcome(stdout, &o, NULL);
+	printf(", \"fixable\": %s", fixer_exists(r->id) ? "true" : "false");
 	printf(", \"sdm\": ");
 	json_string(stdout, r->sdm_section);
 	printf(", \"sdm_title\": ");
@@ -64,6 +67,8 @@ static void text_rule(const struct check_rule *r)
 		       "the 1-based index of the failing MSR-load entry\n");
 	else
 		printf("  fails as: %s\n", buf);
+	if (fixer_exists(r->id))
+		printf("  fix:      `vmcslint fix` makes its one safe correction\n");
 	printf("  SDM:      %s \"%s\"\n            (%s)\n", r->sdm_section, r->sdm_title,
 	       VMCSLINT_SDM_EDITION);
 	if (*f)
@@ -84,30 +89,38 @@ static void text_rule(const struct check_rule *r)
 		       "order, so with failures in both the error is 7 or 8\n");
 }
 
+enum { O_FORMAT, O_LIST, O_HELP };
+
+static const struct cli_option explain_options[] = {
+    {"format", 0, true}, {"list", 0, false}, {"help", 'h', false}, {0}};
+
+static int explain_run(bool json, bool list, const char *id);
+
 int cmd_explain(int argc, char **argv)
 {
-	bool json = false, list = false;
-	const char *id = NULL;
+	static const char *const formats[] = {"text", "json", NULL};
+	struct cli_args a;
+	int fmt = 0, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(explain_usage, stdout);
-			return CLI_EXIT_OK;
-		} else if (strcmp(argv[i], "--list") == 0) {
-			list = true;
-		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "json") == 0)
-				json = true;
-			else if (strcmp(v, "text") != 0)
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else if (argv[i][0] != '-' && !id) {
-			id = argv[i];
-		} else {
-			return cli_error("explain: unexpected '%s'", argv[i]);
-		}
+	if (!cli_parse(argc, argv, explain_options, "explain", &a))
+		return CLI_EXIT_USAGE;
+	if (cli_has(&a, O_HELP)) {
+		fputs(explain_usage, stdout);
+		rc = CLI_EXIT_OK;
+	} else if (cli_has(&a, O_FORMAT) &&
+	           !cli_choice("explain", "--format", a.value[O_FORMAT], formats, &fmt)) {
+		rc = CLI_EXIT_USAGE;
+	} else if (a.n_operand > 1) {
+		rc = cli_error("explain: one check at a time, got '%s' too", a.operand[1]);
+	} else {
+		rc = explain_run(fmt == 1, cli_has(&a, O_LIST), a.n_operand ? a.operand[0] : NULL);
 	}
+	cli_args_release(&a);
+	return rc;
+}
+
+static int explain_run(bool json, bool list, const char *id)
+{
 	if (list) {
 		if (json)
 			printf("{\"checks\": [");
@@ -132,6 +145,8 @@ int cmd_explain(int argc, char **argv)
 	{
 		const struct check_rule *r = check_rule_by_id(id, strlen(id));
 
+		if (!r && adjusted_explain(stdout, id, json))
+			return CLI_EXIT_OK;
 		if (!r)
 			return cli_error(
 			    "no check has the id '%s' ('vmcslint explain --list' lists "

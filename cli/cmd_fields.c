@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "vmcslint.h"
 
 static const char fields_usage[] =
@@ -13,8 +14,11 @@ static const char fields_usage[] =
     "With no argument, lists every VMCS field in encoding order (with --high, the high-access\n"
     "encodings of 64-bit fields too).  NAME is a canonical name, NAME_HIGH, the SDM's name or\n"
     "an alias (case, spaces, '-' and '_' do not matter); ENCODING is a number such as 0x6800.\n"
+    "kvm-unit-tests, ia32-doc, Xen, VirtualBox and Bochs names are accepted too.\n"
     "An encoding that is no defined field is still decoded (exit status 1).\n"
-    "--search WORD lists the fields whose name, aliases, description or bit names contain WORD.\n";
+    "--search WORD lists the fields whose name, aliases, other projects' names, description or\n"
+    "bit names contain WORD; case, spaces, '-' and '_' do not matter (\"cr3 target\" finds\n"
+    "CR3-target), nor the '/' of \"I/O\".\n";
 
 enum fmt { FMT_TEXT, FMT_JSON };
 
@@ -49,6 +53,34 @@ static void json_aliases(FILE *out, const char *list)
 		list += n;
 		if (*list == '|')
 			list++;
+	}
+	fputc(']', out);
+}
+
+/* Whether project alias a names field f (its full or its high access). */
+static bool names_field(const struct vmcs_project_alias *a, const struct vmcs_field_info *f)
+{
+	return !a->excluded && (a->encoding & ~1u) == f->encoding;
+}
+
+static void json_project_names(FILE *out, const struct vmcs_field_info *f)
+{
+	int first = 1;
+
+	fputc('[', out);
+	for (size_t i = 0; i < vmcs_project_count(); i++) {
+		const struct vmcs_project *p = vmcs_project_at(i);
+
+		for (size_t k = 0; k < p->count; k++) {
+			if (!names_field(&p->aliases[k], f))
+				continue;
+			fputs(first ? "{\"project\": " : ", {\"project\": ", out);
+			json_string(out, p->name);
+			fputs(", \"name\": ", out);
+			json_string(out, p->aliases[k].name);
+			fprintf(out, ", \"encoding\": \"0x%04x\"}", p->aliases[k].encoding);
+			first = 0;
+		}
 	}
 	fputc(']', out);
 }
@@ -102,6 +134,8 @@ static void json_field(FILE *out, const struct vmcs_field_info *f)
 	json_string(out, f->sdm_name);
 	fputs(", \"aliases\": ", out);
 	json_aliases(out, f->aliases);
+	fputs(", \"project_names\": ", out);
+	json_project_names(out, f);
 	fputs(", \"exists_if\": ", out);
 	json_exists(out, f);
 	fputs(", \"description\": ", out);
@@ -118,6 +152,36 @@ static void text_line(const struct vmcs_field_info *f, bool high)
 	snprintf(name, sizeof(name), "%s%s", f->name, high ? "_HIGH" : "");
 	printf("0x%04x  %-40s %-14s %s\n", f->encoding | (high ? 1u : 0u), name,
 	       vmcs_width_name(high ? VMCS_W32 : f->width), vmcs_type_name(f->type));
+}
+
+/* Each project's names of f, high accesses marked: "    Bochs           VMCS_64BIT_..., ...". */
+static void text_project_names(const struct vmcs_field_info *f)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < vmcs_project_count(); i++) {
+		const struct vmcs_project *p = vmcs_project_at(i);
+		bool any = false;
+
+		for (size_t k = 0; k < p->count; k++) {
+			const struct vmcs_project_alias *a = &p->aliases[k];
+
+			if (!names_field(a, f))
+				continue;
+			if (!header)
+				printf("  other projects:\n");
+			header = true;
+			if (any)
+				printf(", %s", a->name);
+			else
+				printf("    %-15s %s", p->name, a->name);
+			if (a->encoding & 1u)
+				fputs(" (high)", stdout);
+			any = true;
+		}
+		if (any)
+			putchar('\n');
+	}
 }
 
 static void text_field(const struct vmcs_field_info *f, bool high)
@@ -139,6 +203,7 @@ static void text_field(const struct vmcs_field_info *f, bool high)
 	       f->origin == VMCS_ORIGIN_FRED ? " (FRED specification)" : "");
 	if (f->aliases[0])
 		printf("  aliases:     %s\n", f->aliases);
+	text_project_names(f);
 	for (i = 0; i < 2; i++) {
 		if (VMCS_EXISTS_KIND(f->exists[i]) == VMCS_X_KIND_NONE)
 			continue;
@@ -194,34 +259,71 @@ static void json_unknown(uint32_t enc)
 	       d.high ? "high" : "full", d.reserved ? "true" : "false");
 }
 
-/* Case-insensitive substring. */
-static bool contains(const char *hay, const char *needle)
+/*
+ * A text as --search compares it: letters in upper case, every run of spaces, '-', '_' and
+ * other punctuation one '_', none at either end; the '/' of a one-letter abbreviation ("I/O")
+ * joins, so that "io bitmap" finds "I/O bitmap".  Cut to cap - 1 characters.
+ */
+static void search_key(const char *s, char *out, size_t cap)
 {
-	size_t n = strlen(needle), i;
+	size_t n = 0, word = 0;
+	bool sep = false;
 
-	for (; *hay; hay++) {
-		for (i = 0; i < n; i++) {
-			if (!hay[i] ||
-			    tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
-				break;
+	for (; *s && n + 2 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c)) {
+			if (sep && n > 0) {
+				out[n++] = '_';
+				word = 0;
+			}
+			sep = false;
+			out[n++] = (char)toupper(c);
+			word++;
+		} else if (!(c == '/' && word == 1 && isalpha((unsigned char)s[1]))) {
+			sep = true;
 		}
-		if (i == n)
-			return true;
 	}
-	return n == 0;
+	out[n] = '\0';
 }
 
-static bool field_matches(const struct vmcs_field_info *f, const char *w)
+static bool contains(const char *hay, const char *key)
 {
-	if (contains(f->name, w) || contains(f->sdm_name, w) || contains(f->aliases, w) ||
-	    contains(f->desc, w))
+	char h[1024];
+
+	search_key(hay, h, sizeof(h));
+	return strstr(h, key) != NULL;
+}
+
+static bool field_matches(const struct vmcs_field_info *f, const char *key)
+{
+	const char *a = f->aliases;
+
+	if (contains(f->name, key) || contains(f->sdm_name, key) || contains(f->desc, key))
 		return true;
+	while (*a) {
+		char one[256];
+		size_t n = strcspn(a, "|");
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, a);
+		if (contains(one, key))
+			return true;
+		a += n + (a[n] == '|');
+	}
+	for (size_t i = 0; i < vmcs_project_count(); i++) {
+		const struct vmcs_project *p = vmcs_project_at(i);
+
+		for (size_t k = 0; k < p->count; k++) {
+			if (names_field(&p->aliases[k], f) && contains(p->aliases[k].name, key))
+				return true;
+		}
+	}
 	if (f->layout != VMCS_LAYOUT_NONE) {
 		size_t n, i;
 		const struct vmcs_bits_info *b = vmcs_layout_bits(vmcs_layout_at(f->layout), &n);
 
 		for (i = 0; i < n; i++) {
-			if (contains(b[i].name, w))
+			if (contains(b[i].name, key))
 				return true;
 		}
 	}
@@ -231,13 +333,16 @@ static bool field_matches(const struct vmcs_field_info *f, const char *w)
 static int list_fields(enum fmt fmt, bool with_high, const char *search)
 {
 	size_t i, shown = 0;
+	char key[256];
 
+	if (search)
+		search_key(search, key, sizeof(key));
 	if (fmt == FMT_JSON)
 		printf("{\"fields\": [");
 	for (i = 0; i < vmcs_field_count(); i++) {
 		const struct vmcs_field_info *f = vmcs_field_at(i);
 
-		if (search && !field_matches(f, search))
+		if (search && !field_matches(f, key))
 			continue;
 		if (fmt == FMT_JSON) {
 			fputs(shown ? ",\n  " : "\n  ", stdout);
@@ -257,6 +362,29 @@ static int list_fields(enum fmt fmt, bool with_high, const char *search)
 		return CLI_EXIT_FINDINGS;
 	}
 	return CLI_EXIT_OK;
+}
+
+/* Whether s (or s without _HIGH) is one of our own names of f, not only another project's. */
+static bool own_name(const struct vmcs_field_info *f, const char *s)
+{
+	size_t len = strlen(s);
+	const char *a = f->aliases;
+
+	if (len > 5 && vmcs_name_equal(s + len - 5, 5, "_HIGH") &&
+	    !vmcs_name_equal(s, len, f->name))
+		len -= 5;
+	if (vmcs_name_equal(s, len, f->name) || vmcs_name_equal(s, len, f->sdm_name))
+		return true;
+	while (*a) {
+		size_t n = strcspn(a, "|");
+		char one[128];
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, a);
+		if (vmcs_name_equal(s, len, one))
+			return true;
+		a += n + (a[n] == '|');
+	}
+	return false;
 }
 
 static int show_one(enum fmt fmt, const char *arg)
@@ -293,52 +421,50 @@ static int show_one(enum fmt fmt, const char *arg)
 		json_field(stdout, f);
 		fputc('\n', stdout);
 	} else {
+		if (!own_name(f, arg)) {
+			const struct vmcs_project *p = NULL;
+
+			vmcs_field_by_project_name(arg, strlen(arg), NULL, &p);
+			if (p)
+				printf("%s: the %s name of %s%s\n", arg, p->name, f->name,
+				       high ? "_HIGH" : "");
+		}
 		text_field(f, high);
 	}
 	return CLI_EXIT_OK;
 }
 
+enum { O_FORMAT, O_SEARCH, O_HIGH, O_HELP };
+
+static const struct cli_option fields_options[] = {
+    {"format", 0, true}, {"search", 0, true}, {"high", 0, false}, {"help", 'h', false}, {0}};
+
 int cmd_fields(int argc, char **argv)
 {
-	enum fmt fmt = FMT_TEXT;
-	const char *search = NULL, *arg = NULL;
-	bool with_high = false;
-	int i;
+	static const char *const formats[] = {"text", "json", NULL};
+	struct cli_args a;
+	int fmt = FMT_TEXT, rc;
+	const char *search, *arg;
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(fields_usage, stdout);
-			return CLI_EXIT_OK;
-		} else if ((strcmp(argv[i], "--format") == 0 || strcmp(argv[i], "--search") == 0) &&
-		           i + 1 == argc) {
-			return cli_error("option '%s' needs a value", argv[i]);
-		} else if (strcmp(argv[i], "--format") == 0) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "text") == 0)
-				fmt = FMT_TEXT;
-			else if (strcmp(v, "json") == 0)
-				fmt = FMT_JSON;
-			else
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else if (strcmp(argv[i], "--search") == 0) {
-			search = argv[++i];
-		} else if (strcmp(argv[i], "--high") == 0) {
-			with_high = true;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_error("unknown option '%s'", argv[i]);
-			fputs(fields_usage, stderr);
-			return CLI_EXIT_USAGE;
-		} else if (!arg) {
-			arg = argv[i];
-		} else {
-			return cli_error("'fields' takes one NAME or ENCODING, got '%s' too",
-			                 argv[i]);
-		}
+	if (!cli_parse(argc, argv, fields_options, "fields", &a))
+		return CLI_EXIT_USAGE;
+	search = a.value[O_SEARCH];
+	arg = a.n_operand ? a.operand[0] : NULL;
+	if (cli_has(&a, O_HELP)) {
+		fputs(fields_usage, stdout);
+		rc = CLI_EXIT_OK;
+	} else if (cli_has(&a, O_FORMAT) &&
+	           !cli_choice("fields", "--format", a.value[O_FORMAT], formats, &fmt)) {
+		rc = CLI_EXIT_USAGE;
+	} else if (a.n_operand > 1) {
+		rc = cli_error("'fields' takes one NAME or ENCODING, got '%s' too", a.operand[1]);
+	} else if (search && arg) {
+		rc = cli_error("--search and a field argument do not go together");
+	} else if (arg) {
+		rc = show_one((enum fmt)fmt, arg);
+	} else {
+		rc = list_fields((enum fmt)fmt, cli_has(&a, O_HIGH), search);
 	}
-	if (search && arg)
-		return cli_error("--search and a field argument do not go together");
-	if (arg)
-		return show_one(fmt, arg);
-	return list_fields(fmt, with_high, search);
+	cli_args_release(&a);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include "capsdb_dir.h"
 #include "checked.h"
 #include "cli.h"
+#include "opts.h"
 #include "probe_judge.h"
 
 static const char probe_usage[] =
@@ -90,69 +91,164 @@ static void text_observed(char *buf, size_t n, const struct probe_result *r)
 	}
 }
 
+/*
+ * Configurations given as hypervisors write them (adjust/) are adjusted to the processor the
+ * probe runs on, as the hypervisor would do at run time: its capabilities come from a boot
+ * with no case (probe_harvest()).  A configuration whose hypervisor refuses to run there, or
+ * whose adjusted values are undecided, is not run.  case_of[k] is the case of file k, or -1.
+ */
+static int adjust_to_emulator(struct vmcs_config *cfgs, size_t n, const struct probe_options *opt,
+                              struct vmcs_state *judged, struct adjust_result *adj,
+                              struct probe_case *cases, long *case_of, size_t *n_cases,
+                              struct vmx_caps *caps)
+{
+	struct probe_run *h = NULL;
+	bool any = false;
+	int err = PROBE_OK;
+
+	for (size_t k = 0; k < n; k++)
+		any |= adjust_wants_any(&cfgs[k].wants);
+	if (any) {
+		h = calloc(1, sizeof(*h));
+		if (!h)
+			abort();
+		err = probe_harvest(opt, h);
+		if (err != PROBE_OK) {
+			cli_error("probe: %s (reading the capabilities to adjust to): %s",
+			          probe_error_name(err), h->error);
+			free(h);
+			return err;
+		}
+		*caps = h->caps;
+		free(h);
+	}
+	*n_cases = 0;
+	for (size_t k = 0; k < n; k++) {
+		judged[k] = cfgs[k].vmcs;
+		adjust_apply(&cfgs[k].wants, caps, &judged[k], &adj[k]);
+		case_of[k] = -1;
+		if (adj[k].verdict != ADJUST_NOTHING && adj[k].verdict != ADJUST_DONE)
+			continue;
+		cases[*n_cases].vmcs = &judged[k];
+		cases[*n_cases].env = &cfgs[k].env;
+		case_of[k] = (long)(*n_cases)++;
+	}
+	return PROBE_OK;
+}
+
+/* A file the probe did not run because of its adjustment: why, as text or JSON. */
+static void print_not_run(const struct adjusted *a, bool json, bool first)
+{
+	char why[2000];
+
+	if (a->r->verdict == ADJUST_REFUSED)
+		snprintf(why, sizeof(why), "the hypervisor refuses to run on %s", a->caps_name);
+	else
+		adjusted_undecided_reason(why, sizeof(why), a);
+	if (json) {
+		printf("%s\n  {\"file\": ", first ? "" : ",");
+		json_string(stdout, a->path);
+		printf(", \"caps\": ");
+		json_string(stdout, a->caps_name);
+		printf(", \"prediction\": ");
+		if (!adjusted_json_prediction(stdout, a))
+			printf("{\"outcome\": \"undecided\"}");
+		adjusted_json(stdout, a);
+		printf(", \"observed\": {\"status\": \"not run\", \"vmwrite_errors\": []}, "
+		       "\"agree\": null, \"reason\": ");
+		json_string(stdout, why);
+		printf("}");
+		return;
+	}
+	adjusted_text(stdout, a);
+	printf("%s:\n  predicted: %s%s\n  observed:  not run\n  not compared: %s\n", a->path,
+	       a->r->verdict == ADJUST_REFUSED ? "refused [" ADJUST_ID_REFUSED "]" : "undecided",
+	       "", why);
+}
+
+enum { O_EMULATOR, O_FORMAT, O_KEEP, O_HELP };
+
+static const struct cli_option probe_options[] = {
+    {"emulator", 0, true}, {"format", 0, true}, {"keep", 0, false}, {"help", 'h', false}, {0}};
+
 int cmd_probe(int argc, char **argv)
 {
+	static const char *const formats[] = {"text", "json", NULL};
 	struct probe_options opt;
 	struct probe_run run;
 	struct vmcs_config *cfgs;
+	struct vmcs_state *judged;
+	struct adjust_result *adj;
 	struct probe_case *cases;
 	struct probe_result *res;
 	struct check_report *rep;
+	struct vmx_caps caps;
+	long *case_of;
 	bool json = false;
-	int i, status = CLI_EXIT_OK, err;
-	size_t n = 0, agree = 0, disagree = 0, skipped = 0;
+	struct cli_args args;
+	char **files;
+	size_t nfiles;
+	int status = CLI_EXIT_OK, err, fmt = 0;
+	size_t n = 0, n_cases = 0, agree = 0, disagree = 0, skipped = 0, refused = 0;
 
 	memset(&opt, 0, sizeof(opt));
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(probe_usage, stdout);
-			return CLI_EXIT_OK;
-		} else if (strcmp(argv[i], "--keep") == 0) {
-			opt.keep_dir = true;
-		} else if (i + 1 >= argc) {
-			return cli_error("option '%s' needs a value", argv[i]);
-		} else if (strcmp(argv[i], "--emulator") == 0) {
-			if (!parse_emulator(argv[++i], &opt))
-				return cli_error(
-				    "--emulator takes bochs, bochs:MODEL or qemu-kvm, not "
-				    "'%s'",
-				    argv[i]);
-		} else if (strcmp(argv[i], "--format") == 0) {
-			const char *v = argv[++i];
-
-			if (strcmp(v, "json") == 0)
-				json = true;
-			else if (strcmp(v, "text") != 0)
-				return cli_error("--format takes text or json, not '%s'", v);
-		} else {
-			return cli_error("unknown option '%s' ('vmcslint probe --help')", argv[i]);
-		}
+	memset(&caps, 0, sizeof(caps));
+	if (!cli_parse(argc, argv, probe_options, "probe", &args))
+		return CLI_EXIT_USAGE;
+	if (cli_has(&args, O_HELP)) {
+		fputs(probe_usage, stdout);
+		cli_args_release(&args);
+		return CLI_EXIT_OK;
 	}
-	if (i >= argc) {
-		fputs(probe_usage, stderr);
+	opt.keep_dir = cli_has(&args, O_KEEP);
+	if (cli_has(&args, O_EMULATOR) && !parse_emulator(args.value[O_EMULATOR], &opt)) {
+		cli_error("probe: --emulator takes bochs, bochs:MODEL or qemu-kvm, not '%s'",
+		          args.value[O_EMULATOR]);
+		cli_args_release(&args);
 		return CLI_EXIT_USAGE;
 	}
-	cfgs = calloc((size_t)(argc - i), sizeof(*cfgs));
-	cases = calloc((size_t)(argc - i), sizeof(*cases));
-	res = calloc((size_t)(argc - i), sizeof(*res));
+	if (cli_has(&args, O_FORMAT) &&
+	    !cli_choice("probe", "--format", args.value[O_FORMAT], formats, &fmt)) {
+		cli_args_release(&args);
+		return CLI_EXIT_USAGE;
+	}
+	json = fmt == 1;
+	if (args.n_operand == 0) {
+		fputs(probe_usage, stderr);
+		cli_args_release(&args);
+		return CLI_EXIT_USAGE;
+	}
+	files = args.operand;
+	nfiles = (size_t)args.n_operand;
+	cfgs = calloc(nfiles, sizeof(*cfgs));
+	judged = calloc(nfiles, sizeof(*judged));
+	adj = calloc(nfiles, sizeof(*adj));
+	case_of = calloc(nfiles, sizeof(*case_of));
+	cases = calloc(nfiles, sizeof(*cases));
+	res = calloc(nfiles, sizeof(*res));
 	rep = malloc(sizeof(*rep));
-	if (!cfgs || !cases || !res || !rep)
+	if (!cfgs || !judged || !adj || !case_of || !cases || !res || !rep)
 		abort();
-	for (int k = i; k < argc; k++, n++) {
+	for (size_t k = 0; k < nfiles; k++, n++) {
 		struct load_diags d;
 
 		memset(&d, 0, sizeof(d));
-		if (!config_load(argv[k], &cfgs[n], &d, capsdb_resolver, NULL)) {
-			print_load_diags(stderr, &d, argv[k]);
-			for (size_t j = 0; j <= n; j++)
-				config_release(&cfgs[j]);
-			free(cfgs), free(cases), free(res), free(rep);
-			return CLI_EXIT_USAGE;
+		if (!config_load(files[k], &cfgs[n], &d, capsdb_resolver, NULL)) {
+			print_load_diags(stderr, &d, files[k]);
+			n++;
+			status = CLI_EXIT_USAGE;
+			goto out;
 		}
-		cases[n].vmcs = &cfgs[n].vmcs;
-		cases[n].env = &cfgs[n].env;
 	}
-	err = probe_run_cases(cases, n, &opt, res, &run);
+	if (adjust_to_emulator(cfgs, n, &opt, judged, adj, cases, case_of, &n_cases, &caps) !=
+	    PROBE_OK) {
+		status = CLI_EXIT_USAGE;
+		goto out;
+	}
+	memset(&run, 0, sizeof(run));
+	err = n_cases ? probe_run_cases(cases, n_cases, &opt, res, &run) : PROBE_OK;
+	if (!n_cases)
+		run.caps = caps;
 	if (err != PROBE_OK) {
 		cli_error("probe: %s: %s", probe_error_name(err), run.error);
 		status = CLI_EXIT_USAGE;
@@ -162,24 +258,33 @@ int cmd_probe(int argc, char **argv)
 			       "\"emulator\": \"%s\", \"results\": [",
 			       VMCSLINT_VERSION, run.caps.name);
 		for (size_t k = 0; k < n; k++) {
-			struct probe_verdict v = probe_judge(&res[k], &run.caps, rep);
-			const char *id = rep->deciding_rule >= 0
-			                     ? check_rule_at((size_t)rep->deciding_rule)->id
-			                     : NULL;
+			struct adjusted a = {files[k], &cfgs[k], &adj[k], run.caps.name};
+			struct probe_verdict v;
+			const char *id;
 			char ps[200], os[240];
 
+			if (case_of[k] < 0) {
+				print_not_run(&a, json, k == 0);
+				refused += adj[k].verdict == ADJUST_REFUSED;
+				skipped += adj[k].verdict != ADJUST_REFUSED;
+				continue;
+			}
+			v = probe_judge(&res[case_of[k]], &run.caps, rep);
+			id = rep->deciding_rule >= 0 ? check_rule_at((size_t)rep->deciding_rule)->id
+			                             : NULL;
 			agree += v.agreement == PROBE_AGREE;
 			disagree += v.agreement == PROBE_DISAGREE;
 			skipped += v.agreement == PROBE_NOT_COMPARED;
 			if (json) {
 				printf("%s\n  {\"file\": ", k ? "," : "");
-				json_string(stdout, argv[i + (int)k]);
+				json_string(stdout, files[k]);
 				printf(", \"caps\": ");
 				json_string(stdout, run.caps.name);
 				printf(", \"prediction\": ");
 				report_json_outcome(stdout, &rep->prediction, id);
+				adjusted_json(stdout, &a);
 				printf(", \"observed\": ");
-				json_observed(&res[k]);
+				json_observed(&res[case_of[k]]);
 				printf(", \"agree\": %s", v.agreement == PROBE_AGREE      ? "true"
 				                          : v.agreement == PROBE_DISAGREE ? "false"
 				                                                          : "null");
@@ -190,24 +295,28 @@ int cmd_probe(int argc, char **argv)
 				printf("}");
 				continue;
 			}
+			adjusted_text(stdout, &a);
 			outcome_text(ps, sizeof(ps), &rep->prediction);
-			text_observed(os, sizeof(os), &res[k]);
-			printf("%s:\n  predicted: %s%s%s%s\n  observed:  %s\n  %s%s%s\n",
-			       argv[i + (int)k], ps, id ? " [" : "", id ? id : "", id ? "]" : "",
-			       os,
+			text_observed(os, sizeof(os), &res[case_of[k]]);
+			printf("%s:\n  predicted: %s%s%s%s\n  observed:  %s\n  %s%s%s\n", files[k],
+			       ps, id ? " [" : "", id ? id : "", id ? "]" : "", os,
 			       v.agreement == PROBE_AGREE      ? "agree"
 			       : v.agreement == PROBE_DISAGREE ? "DISAGREE"
 			                                       : "not compared",
 			       v.reason[0] ? ": " : "", v.reason);
 		}
 		if (json)
-			printf("\n], \"agree\": %zu, \"disagree\": %zu, \"not_compared\": %zu}\n",
+			printf("\n], \"agree\": %zu, \"disagree\": %zu, \"not_compared\": %zu, "
+			       "\"refused\": %zu}\n",
+			       agree, disagree, skipped, refused);
+		else {
+			printf("%s: %zu agree, %zu disagree, %zu not compared", run.caps.name,
 			       agree, disagree, skipped);
-		else
-			printf(
-			    "%s: %zu agree, %zu disagree, %zu not compared (%zu boot%s, %.2f s)\n",
-			    run.caps.name, agree, disagree, skipped, run.boots,
-			    run.boots == 1 ? "" : "s", run.seconds);
+			if (refused)
+				printf(", %zu refused by the hypervisor", refused);
+			printf(" (%zu boot%s, %.2f s)\n", run.boots, run.boots == 1 ? "" : "s",
+			       run.seconds);
+		}
 		if (!run.watchdog && run.watchdog_why[0])
 			fprintf(
 			    stderr,
@@ -219,11 +328,16 @@ int cmd_probe(int argc, char **argv)
 		if (disagree)
 			status = CLI_EXIT_FINDINGS;
 	}
+out:
 	for (size_t k = 0; k < n; k++)
 		config_release(&cfgs[k]);
 	free(cfgs);
+	free(judged);
+	free(adj);
+	free(case_of);
 	free(cases);
 	free(res);
 	free(rep);
+	cli_args_release(&args);
 	return status;
 }

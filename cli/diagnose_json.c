@@ -109,33 +109,15 @@ static void json_finding(const struct dump *d, const struct diagnosis *g, size_t
 {
 	const struct check_finding *f = &g->rep.findings[i];
 	const struct diag_finding *x = &g->f[i];
-	const struct check_rule *rule = check_rule_at(f->rule);
-	const char *fl = rule->fields, *dec = decider_name(x->decider);
+	const char *dec = decider_name(x->decider);
 	unsigned line, col;
 
 	finding_at(d, f, &line, &col);
-	printf("%s\n    {\"check\": ", i ? "," : "");
-	json_string(stdout, rule->id);
-	printf(", \"severity\": \"%s\", \"status\": \"%s\", \"explains\": %s, \"outcome\": ",
-	       severity_name(x->severity), status_name(x->severity),
+	printf("%s\n    ", i ? "," : "");
+	json_finding_open(stdout, f, severity_name(x->severity));
+	printf(", \"status\": \"%s\", \"explains\": %s", status_name(x->severity),
 	       x->explains ? "true" : "false");
-	report_json_outcome(stdout, &f->outcome, NULL);
-	printf(", \"sdm\": ");
-	json_string(stdout, rule->sdm_section);
-	printf(", \"fields\": [");
-	for (int k = 0; *fl; k++) {
-		size_t len = strcspn(fl, ",");
-
-		printf("%s", k ? ", " : "");
-		json_string_n(stdout, fl, len);
-		fl += len;
-		if (*fl == ',')
-			fl++;
-	}
-	printf("], \"message\": ");
-	json_string(stdout, f->message);
-	printf(", \"hint\": ");
-	json_string(stdout, f->hint);
+	json_finding_details(stdout, f);
 	printf(", \"decided_by\": ");
 	if (dec)
 		printf("\"%s\"", dec);
@@ -143,7 +125,7 @@ static void json_finding(const struct dump *d, const struct diagnosis *g, size_t
 		printf("null");
 	if (x->decider == DEC_EVIDENCE && x->evidence >= 0)
 		printf(", \"evidence\": %d", x->evidence + 1);
-	printf(", \"line\": %u, \"column\": %u}", line, col);
+	json_finding_close(stdout, line, col);
 }
 
 void print_json(struct dout *o, const struct dump *d, const struct diagnosis *g)
@@ -175,6 +157,7 @@ void print_json(struct dout *o, const struct dump *d, const struct diagnosis *g)
 	json_observed(d);
 	printf(",\n   \"diagnosis\": ");
 	report_json_outcome(stdout, &g->outcome, g->rule >= 0 ? rule_id(g->rule) : NULL);
+	report_json_inferred(stdout, &g->proc.caps, &g->rep);
 	printf(",\n   \"agree\": %s, \"reason\": ", g->agree == 1   ? "true"
 	                                            : g->agree == 0 ? "false"
 	                                                            : "null");

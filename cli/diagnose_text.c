@@ -145,6 +145,10 @@ void print_text(const struct dout *o, const struct dump *d, const struct diagnos
 	if (g->rule >= 0)
 		printf(" [%s]", rule_id(g->rule));
 	printf("\n%s:%u: %s: %s\n", p, d->first_line, agree_text(g->agree), g->why);
+	if (inferred_text(buf, sizeof(buf), &g->proc.caps, &g->rep))
+		printf("%s:%u: note: the diagnosis rests on values from a sibling processor's dump "
+		       "(same family/model, `vmcslint caps show %s`): %s\n",
+		       p, d->first_line, g->proc.name, buf);
 	if (g->n_cand) {
 		size_t max = o->verbose ? g->n_cand : 12;
 

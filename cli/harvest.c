@@ -12,14 +12,12 @@
 /* CPUID.1:ECX bit 5: VMX. */
 #define CPUID1_ECX_VMX 5
 
-/* The leaves the checker reads, in the order they are printed. */
-static const uint32_t leaves[][2] = {{0x1, 0}, {0x7, 0}, {0x80000001, 0}, {0x80000008, 0}};
-
 bool harvest_entry(const struct harvest_source *src, const char *name, FILE *out, char *err,
                    size_t errlen)
 {
-	uint32_t r[4], max_ext;
+	uint32_t r[4];
 	char vendor[13];
+	struct vmx_caps leaves;
 	uint64_t fc, msr[VMX_MSR__COUNT];
 	int state[VMX_MSR__COUNT];
 	unsigned family, model, stepping;
@@ -88,23 +86,36 @@ bool harvest_entry(const struct harvest_source *src, const char *name, FILE *out
 		else
 			fprintf(out, "  %s: absent\n", vmx_msr_name((enum vmx_msr_id)i));
 	}
-	src->cpuid(src->ctx, 0x80000000, 0, r);
-	max_ext = r[0];
-	if (max_ext >= 0x80000008) {
-		src->cpuid(src->ctx, 0x80000008, 0, r);
-		fprintf(out, "maxphyaddr: %u\n", r[0] & 0xff);
-	}
-	fprintf(out, "cpuid:\n");
-	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
-		if (leaves[i][0] >= 0x80000000 && leaves[i][0] > max_ext)
+	/*
+	 * Every leaf a check may read (capsdb/cpuid_leaves.def), in table order: the maximum
+	 * leaves and sub-leaf 0 of 07H and 14H come before the leaves they bound, and a leaf
+	 * beyond them is not read (it enumerates nothing; Intel returns another leaf's data).
+	 */
+	memset(&leaves, 0, sizeof(leaves));
+	for (int i = 0; i < CPUID_LEAF__COUNT; i++) {
+		enum cpuid_leaf_id id = (enum cpuid_leaf_id)i;
+
+		if (vmx_caps_cpuid_beyond_max(&leaves, id) == TRI_YES)
 			continue;
-		src->cpuid(src->ctx, leaves[i][0], leaves[i][1], r);
-		if (leaves[i][0] == 0x7)
-			fprintf(out, "  \"0x%x.%u\": ", leaves[i][0], leaves[i][1]);
-		else
-			fprintf(out, "  \"0x%x\": ", leaves[i][0]);
-		fprintf(out, "{eax: 0x%08x, ebx: 0x%08x, ecx: 0x%08x, edx: 0x%08x}\n", r[0], r[1],
-		        r[2], r[3]);
+		src->cpuid(src->ctx, vmx_cpuid_leaf(id), vmx_cpuid_subleaf(id), r);
+		for (int k = 0; k < 4; k++)
+			vmx_caps_set_cpuid(&leaves, vmx_cpuid_leaf(id), vmx_cpuid_subleaf(id),
+			                   (enum cpuid_reg)k, r[k]);
+	}
+	if (vmx_caps_cpuid(&leaves, 0x80000008, 0))
+		fprintf(out, "maxphyaddr: %u\n",
+		        vmx_caps_cpuid(&leaves, 0x80000008, 0)->reg[CPUID_EAX] & 0xff);
+	fprintf(out, "cpuid:\n");
+	for (int i = 0; i < CPUID_LEAF__COUNT; i++) {
+		const struct vmx_cpuid_leaf *l =
+		    vmx_caps_cpuid(&leaves, vmx_cpuid_leaf((enum cpuid_leaf_id)i),
+		                   vmx_cpuid_subleaf((enum cpuid_leaf_id)i));
+
+		if (l)
+			fprintf(out,
+			        "  \"%s\": {eax: 0x%08x, ebx: 0x%08x, ecx: 0x%08x, edx: 0x%08x}\n",
+			        vmx_cpuid_key((enum cpuid_leaf_id)i), l->reg[0], l->reg[1],
+			        l->reg[2], l->reg[3]);
 	}
 	fprintf(out, "notes:\n  - \"IA32_FEATURE_CONTROL (0x3a) reads 0x%llx\"\n",
 	        (unsigned long long)fc);

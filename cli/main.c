@@ -10,8 +10,10 @@
 static const struct cli_command commands[] = {
     {"fields", cmd_fields, "list, look up and search the VMCS fields of the Intel SDM"},
     {"check", cmd_check, "predict what VMLAUNCH/VMRESUME does with a VMCS configuration"},
+    {"fix", cmd_fix, "correct the failures that have exactly one safe correction, in place"},
     {"explain", cmd_explain, "explain a check: what it verifies, its SDM section, its outcome"},
-    {"matrix", cmd_matrix, "check one configuration against every processor in the capsdb"},
+    {"matrix", cmd_matrix,
+     "check configurations against every processor in the capsdb (text, JSON, HTML)"},
     {"diagnose", cmd_diagnose, "explain VM-entry failures from KVM, Xen and QEMU dumps in a log"},
     {"probe", cmd_probe, "run configurations through a real VMLAUNCH and compare with the checker"},
     {"caps", cmd_caps, "browse, decode, compare and harvest VMX capabilities (capsdb)"},

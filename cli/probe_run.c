@@ -4,6 +4,7 @@
  * capabilities as a capsdb entry.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -720,7 +721,8 @@ static void on_line(const char *payload, size_t len, void *ctx)
 			memcpy(run->vendor + 8, &r[2], 4);
 			run->vendor[12] = '\0';
 		}
-		if (leaf == 1 || leaf == 7 || leaf == 0x80000001 || leaf == 0x80000008) {
+		/* the leaves the checks read (the image reports no other) */
+		if (vmx_cpuid_by_leaf((uint32_t)leaf, (uint32_t)sub) >= 0) {
 			for (int i = 0; i < 4; i++)
 				vmx_caps_set_cpuid(&run->caps, (uint32_t)leaf, (uint32_t)sub,
 				                   (enum cpuid_reg)i, (uint32_t)r[i]);
@@ -1062,6 +1064,9 @@ static void run_init(struct probe_run *run, const struct probe_options *opt)
 	else
 		snprintf(run->caps.name, sizeof(run->caps.name), "bochs-%s",
 		         opt->bochs_model ? opt->bochs_model : PROBE_DEFAULT_BOCHS_MODEL);
+	/* capsdb entry names are lowercase (capsdb/FORMAT.md); Bochs spells some models with K */
+	for (char *p = run->caps.name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
 }
 
 /*
@@ -1368,19 +1373,15 @@ bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *op
 	const struct vmx_cpuid_leaf *l1 = vmx_caps_cpuid(c, 1, 0);
 	bool bochs = opt->emulator == PROBE_EMU_BOCHS;
 	char names[256];
-	static const struct {
-		uint32_t leaf, sub;
-		const char *key;
-	} keys[] = {{1, 0, "0x1"},
-	            {7, 0, "0x7.0"},
-	            {0x80000001, 0, "0x80000001"},
-	            {0x80000008, 0, "0x80000008"}};
 
 	if (!run->caps_valid)
 		return false;
+	/* the model as Bochs's cpudb spells it (the option may have another case) */
 	for (size_t i = 0; i < sizeof(bochs_codenames) / sizeof(bochs_codenames[0]); i++)
-		if (!strcasecmp(bochs_codenames[i].model, model))
+		if (!strcasecmp(bochs_codenames[i].model, model)) {
 			codename = bochs_codenames[i].codename;
+			model = bochs_codenames[i].model;
+		}
 	if (bochs)
 		fprintf(out,
 		        "# capsdb entry (format: capsdb/FORMAT.md), harvested by vmx-probe under "
@@ -1437,13 +1438,15 @@ bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *op
 	if (c->maxphyaddr)
 		fprintf(out, "maxphyaddr: %u\n", c->maxphyaddr);
 	fprintf(out, "cpuid:\n");
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const struct vmx_cpuid_leaf *l = vmx_caps_cpuid(c, keys[k].leaf, keys[k].sub);
+	for (int k = 0; k < CPUID_LEAF__COUNT; k++) {
+		enum cpuid_leaf_id id = (enum cpuid_leaf_id)k;
+		const struct vmx_cpuid_leaf *l =
+		    vmx_caps_cpuid(c, vmx_cpuid_leaf(id), vmx_cpuid_subleaf(id));
 
 		if (!l)
 			continue;
 		fprintf(out, "  \"%s\": {eax: 0x%08x, ebx: 0x%08x, ecx: 0x%08x, edx: 0x%08x}\n",
-		        keys[k].key, l->reg[0], l->reg[1], l->reg[2], l->reg[3]);
+		        vmx_cpuid_key(id), l->reg[0], l->reg[1], l->reg[2], l->reg[3]);
 	}
 	notes_begin();
 	for (unsigned i = 0; i < VMX_MSR__COUNT; i++)

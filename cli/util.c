@@ -100,6 +100,13 @@ void json_string(FILE *out, const char *s)
 	json_string_n(out, s, strlen(s));
 }
 
+void json_tool(FILE *out)
+{
+	fprintf(out, "{\"name\": \"vmcslint\", \"version\": ");
+	json_string(out, VMCSLINT_VERSION);
+	fputc('}', out);
+}
+
 void field_exists_text(uint16_t x, char *buf, size_t n)
 {
 	enum vmcs_exists_kind kind = VMCS_EXISTS_KIND(x);
@@ -110,6 +117,12 @@ void field_exists_text(uint16_t x, char *buf, size_t n)
 
 	if (kind == VMCS_X_KIND_ALWAYS) {
 		snprintf(buf, n, "always (every VMX processor)");
+		return;
+	}
+	if (kind == VMCS_X_KIND_UNENUMERATED) {
+		snprintf(buf, n,
+		         "the processor implements it; no VMX capability MSR reports whether, "
+		         "IA32_VMX_VMCS_ENUM can only rule it out");
 		return;
 	}
 	if (!l) {

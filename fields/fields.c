@@ -212,7 +212,8 @@ const struct vmcs_field_info *vmcs_field_by_name(const char *s, size_t len, bool
 			return f;
 		}
 	}
-	return NULL;
+	/* Other projects' names come last, so that our own names win (project_aliases.c). */
+	return vmcs_field_by_project_name(s, len, high, NULL);
 }
 
 size_t vmcs_layout_count(void)

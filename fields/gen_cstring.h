@@ -9,6 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* s with '"' and '\' escaped, unquoted: the inside of a string the caller quotes. */
+static inline void put_cstring_body(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
 /* The n bytes at s, quoted, with '"' and '\' escaped. */
 static inline void put_cstring_n(const char *s, size_t n)
 {

@@ -1,6 +1,7 @@
 /*
  * fuzz_config.c -- the YAML configuration loader (config_load, schema/README.md) on arbitrary
- * bytes, then the checker on what it loaded.
+ * bytes, then the adjustment of what it gives as a hypervisor writes it (adjust/) and the
+ * checker on the result.
  *
  * config_load() reads a path, so each input is written to input.yaml in a private temporary
  * directory (made once per process, removed at exit) beside copies of the valid examples
@@ -114,6 +115,8 @@ int fuzz_config_one(const uint8_t *data, size_t size)
 {
 	static struct vmcs_config cfg;
 	static struct load_diags diags;
+	static struct vmcs_state judged;
+	static struct adjust_result adj;
 	struct check_input in;
 	bool ok;
 
@@ -136,8 +139,13 @@ int fuzz_config_one(const uint8_t *data, size_t size)
 			touched += cfg.env.msr_load[i].value; /* ASan: the entries are there */
 		if (cfg.has_caps && !fuzz_terminated(cfg.caps_name, sizeof(cfg.caps_name)))
 			fuzz_fail("caps name is not NUL-terminated", NULL);
-		in.vmcs = &cfg.vmcs;
 		in.caps = cfg.has_caps ? &cfg.caps : fuzz_default_caps();
+		judged = cfg.vmcs;
+		adjust_apply(&cfg.wants, in.caps, &judged, &adj);
+		if ((adj.verdict == ADJUST_NOTHING) == adjust_wants_any(&cfg.wants))
+			fuzz_fail("the adjustment's verdict disagrees with what the file wants",
+			          NULL);
+		in.vmcs = &judged;
 		in.env = &cfg.env;
 		fuzz_check(&in);
 	}

@@ -20,7 +20,8 @@ if [ "$1" = seeds ]; then
 	o=$2 replay=$3
 	rm -rf "$o/seeds"
 	mkdir -p "$o/seeds/config" "$o/seeds/checker"
-	for f in examples/*.yaml tests/fixtures/rules/*.yaml tests/fixtures/config/*.yaml; do
+	for f in examples/*.yaml examples/hypervisors/*.yaml tests/fixtures/rules/*.yaml \
+		tests/fixtures/config/*.yaml; do
 		sed 's|^extends: \.\./\.\./\.\./examples/|extends: |' "$f" >"$o/seeds/config/${f##*/}"
 	done
 	"$replay" --seed-checker "$o/seeds/checker" examples/*.yaml tests/fixtures/rules/*.yaml

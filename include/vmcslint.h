@@ -58,6 +58,11 @@ enum vmcs_exists_kind {
 	VMCS_X_KIND_MISC,    /* a bit of IA32_VMX_MISC */
 	VMCS_X_KIND_EPTVPID, /* a bit of IA32_VMX_EPT_VPID_CAP */
 	VMCS_X_KIND_VMFUNC,  /* a bit of IA32_VMX_VMFUNC */
+	/*
+	 * No VMX capability MSR reports the field (the SEAM fields of Intel TDX): it may exist,
+	 * and only IA32_VMX_VMCS_ENUM (an index above the highest one) can rule it out.
+	 */
+	VMCS_X_KIND_UNENUMERATED,
 	VMCS_X_KIND__COUNT
 };
 #define VMCS_EXISTS(kind, bit) ((uint16_t)(((unsigned)(kind) << 8) | (unsigned)(bit)))
@@ -125,7 +130,8 @@ size_t vmcs_field_index(const struct vmcs_field_info *f);
 const struct vmcs_field_info *vmcs_field_by_encoding(uint32_t encoding, bool *high);
 
 /*
- * Looks a field up by canonical name, NAME_HIGH, SDM name or alias.  Matching ignores case and
+ * Looks a field up by canonical name, NAME_HIGH, SDM name or alias, then by another project's
+ * name (vmcs_field_by_project_name(); our own names win).  Matching ignores case and
  * treats ' ', '-' and '_' alike.  s need not be NUL-terminated (len bytes).  Returns NULL when
  * none matches.
  */
@@ -133,6 +139,37 @@ const struct vmcs_field_info *vmcs_field_by_name(const char *s, size_t len, bool
 
 /* Whether a[0..alen) equals b (NUL-terminated) under the name-matching rule above. */
 bool vmcs_name_equal(const char *a, size_t alen, const char *b);
+
+/*
+ * Other projects' names of the fields (fields/aliases/<project>.def, generated from each
+ * project's own header): the name and the encoding that project gives it, which may be a high
+ * access.  A row with .excluded set is a name deliberately not resolved; .excluded says why.
+ */
+struct vmcs_project_alias {
+	const char *name;
+	uint32_t encoding;
+	const char *excluded; /* NULL for a name that resolves */
+};
+
+struct vmcs_project {
+	const char *name; /* "kvm-unit-tests", "ia32-doc", "Xen", "VirtualBox", "Bochs" */
+	const struct vmcs_project_alias *aliases; /* sorted by name under vmcs_name_equal() */
+	size_t count;
+};
+
+/* Number of projects, and project i (0 <= i < count), in a fixed order. */
+size_t vmcs_project_count(void);
+const struct vmcs_project *vmcs_project_at(size_t i);
+
+/*
+ * Looks s[0..len) up among the projects' names only (vmcs_field_by_name() falls back to it
+ * when no name of our own matches): a project's name, or NAME_HIGH where NAME is a project's
+ * name of the full access of a 64-bit field.  Sets *high (may be NULL) as
+ * vmcs_field_by_encoding() does, and *project (may be NULL) to the first project, in table
+ * order, that has the name.  Returns NULL when no project has it.
+ */
+const struct vmcs_field_info *vmcs_field_by_project_name(const char *s, size_t len, bool *high,
+                                                         const struct vmcs_project **project);
 
 size_t vmcs_layout_count(void);
 const struct vmcs_layout_info *vmcs_layout_at(size_t i);
@@ -161,8 +198,11 @@ const struct vmcs_value_info *vmcs_layout_find_value(const struct vmcs_layout_in
 const struct vmcs_layout_info *vmcs_exists_layout(enum vmcs_exists_kind kind);
 
 /*
- * "Did you mean": the canonical field name (or bit/value name of layout l) closest to
- * s[0..len) by edit distance, or NULL when none is close.
+ * "Did you mean": the canonical name of the field s[0..len) most likely means, or NULL when
+ * none is close.  Fields are ranked on the words their names share with s once abbreviations
+ * are read (SEL = SELECTOR, CTRL = CONTROL, ...), over every spelling (our names and other
+ * projects'), then by edit distance.  For a bit or value name of layout l: the closest by edit
+ * distance.
  */
 const char *vmcs_field_suggest(const char *s, size_t len);
 const char *vmcs_layout_suggest(const struct vmcs_layout_info *l, const char *s, size_t len);
@@ -233,15 +273,55 @@ struct vmx_cpuid_leaf {
 };
 enum cpuid_reg { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 
+/*
+ * The CPUID leaves the checks may read (capsdb/cpuid_leaves.def, same order): the checker
+ * reads CPUID only by these ids, and harvest reads exactly these leaves.
+ */
+enum cpuid_leaf_id {
+	CPUID_LEAF_0,
+	CPUID_LEAF_1,
+	CPUID_LEAF_7_0,
+	CPUID_LEAF_7_1,
+	CPUID_LEAF_A,
+	CPUID_LEAF_D_1,
+	CPUID_LEAF_14_0,
+	CPUID_LEAF_14_1,
+	CPUID_LEAF_1C_0,
+	CPUID_LEAF_80000000,
+	CPUID_LEAF_80000001,
+	CPUID_LEAF_80000008,
+	CPUID_LEAF__COUNT
+};
+
+/*
+ * Capability values by id: bit i of msr is enum vmx_msr_id i, bit i of cpuid is enum
+ * cpuid_leaf_id i.  Says what a run of the checker read (vmx_caps.reads) or which values come
+ * from another processor's dump (vmx_caps_inferred()).
+ */
+struct vmx_caps_reads {
+	uint32_t msr;
+	uint32_t cpuid;
+};
+
 /* The capabilities of one processor, as raw values (capsdb entry, harvest or inline caps). */
 struct vmx_caps {
 	char name[VMX_CAPS_NAME_MAX];
 	uint64_t msr[VMX_MSR__COUNT];
 	uint8_t msr_state[VMX_MSR__COUNT];  /* enum vmx_msr_state */
 	uint64_t msr_known[VMX_MSR__COUNT]; /* VMX_MSR_PARTIAL: the bits of msr[] known */
-	uint8_t maxphyaddr;                 /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
+	/*
+	 * Bit i: the value of MSR i is inferred from a dump of another processor of the same
+	 * family/model (capsdb entry msr-inferred, capsdb/FORMAT.md), not read on this one.
+	 */
+	uint32_t msr_inferred;
+	uint8_t maxphyaddr; /* CPUID.80000008H:EAX[7:0]; 0 = unknown */
 	size_t n_cpuid;
 	struct vmx_cpuid_leaf cpuid[VMX_CAPS_MAX_CPUID];
+	/*
+	 * When not NULL, every accessor below marks in *reads what it reads (the MSRs and the
+	 * CPUID leaves by id): check_run() uses it to tell what each check rests on.
+	 */
+	struct vmx_caps_reads *reads;
 };
 
 /* The control fields whose allowed settings the capability MSRs report. */
@@ -303,29 +383,46 @@ bool vmx_caps_msr_bits(const struct vmx_caps *c, enum vmx_msr_id id, uint64_t ma
                        uint64_t *value);
 /* Records that bits of an MSR have the values in value (the rest stays as it was). */
 void vmx_caps_learn_msr(struct vmx_caps *c, enum vmx_msr_id id, uint64_t mask, uint64_t value);
+/* The leaf, sub-leaf, capsdb key ("0x7.0") and use of a CPUID leaf the checks read. */
+uint32_t vmx_cpuid_leaf(enum cpuid_leaf_id id);
+uint32_t vmx_cpuid_subleaf(enum cpuid_leaf_id id);
+const char *vmx_cpuid_key(enum cpuid_leaf_id id);
+const char *vmx_cpuid_desc(enum cpuid_leaf_id id);
+/* The id of a leaf and sub-leaf, or -1 when no check reads it. */
+int vmx_cpuid_by_leaf(uint32_t leaf, uint32_t subleaf);
 /*
  * A CPUID feature bit; TRI_UNKNOWN when the leaf, the register or that bit is not known (a
  * leaf inferred from a sibling's dump leaves per-SKU bits unknown).  A leaf (or a sub-leaf of
  * 07H or 14H) beyond the maximum the processor reports enumerates nothing: its bits are
  * TRI_NO, decided.
  */
-enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                            enum cpuid_reg reg, unsigned bit);
+enum tri vmx_caps_cpuid_bit(const struct vmx_caps *c, enum cpuid_leaf_id id, enum cpuid_reg reg,
+                            unsigned bit);
 /*
  * A CPUID register's value: true with *value when known, 0 for a leaf beyond the maximum the
  * processor reports (see vmx_caps_cpuid_bit()); false when unknown.
  */
-bool vmx_caps_cpuid_reg(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf,
-                        enum cpuid_reg reg, uint32_t *value);
+bool vmx_caps_cpuid_reg(const struct vmx_caps *c, enum cpuid_leaf_id id, enum cpuid_reg reg,
+                        uint32_t *value);
 /*
  * Whether a leaf lies beyond the maximum basic or extended leaf (CPUID.0:EAX,
  * CPUID.80000000H:EAX) or a sub-leaf of 07H/14H beyond the maximum sub-leaf: TRI_UNKNOWN when
  * the maximum is not known.
  */
-enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, uint32_t leaf, uint32_t subleaf);
-/* The CPUID leaf entry, or NULL. */
+enum tri vmx_caps_cpuid_beyond_max(const struct vmx_caps *c, enum cpuid_leaf_id id);
+/* MAXPHYADDR (CPUID.80000008H:EAX[7:0]), 0 when unknown; marks leaf 80000008H read. */
+unsigned vmx_caps_maxphyaddr(const struct vmx_caps *c);
+/*
+ * The stored CPUID leaf entry, or NULL: for loading, printing and merging entries (it marks no
+ * read; checks use the functions above).
+ */
 const struct vmx_cpuid_leaf *vmx_caps_cpuid(const struct vmx_caps *c, uint32_t leaf,
                                             uint32_t subleaf);
+/*
+ * The values of c that come from another processor's dump: the MSRs of msr_inferred and the
+ * CPUID leaves (by id) whose cpuid-sources item is an inference.
+ */
+struct vmx_caps_reads vmx_caps_inferred(const struct vmx_caps *c);
 /* Adds or replaces registers of a CPUID leaf; false when the table is full. */
 bool vmx_caps_set_cpuid(struct vmx_caps *c, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
                         uint32_t value);
@@ -356,7 +453,7 @@ bool vmx_caps_field_index_beyond(const struct vmx_caps *c, const struct vmcs_fie
 /* 64-bit words of a bitset over the field table. */
 #define VMCSL_FIELD_WORDS (VMCS_FIELD_CAPACITY / 64)
 /* The CPUID registers the checks read (capsdb/cpuid_facts.def). */
-#define VMCSL_CPUID_FACTS 18
+#define VMCSL_CPUID_FACTS 17
 
 /*
  * One CPUID register as the checks read it: bit by bit (value where known) and as a whole
@@ -375,8 +472,10 @@ struct vmcsl_cpuid_fact {
  * vmcsl_caps_compile() from a struct vmx_caps: the allowed settings of every control word,
  * the CR0/CR4 fixed bits with what FIXED0 and FIXED1 imply of each other, which fields exist,
  * MAXPHYADDR, the linear-address width, what the capabilities say of Intel 64, and the CPUID
- * registers the checks read.  Every member is private to the checker; the struct is public
- * only so that callers can allocate it (no heap; at most 1280 bytes, a static assert checks).
+ * registers the checks read, each with what of the raw capabilities it was computed from (so
+ * that a run tells what its verdict rests on).  Every member is private to the checker; the
+ * struct is public only so that callers can allocate it (no heap; at most 1536 bytes, a static
+ * assert checks).
  */
 struct vmcsl_caps {
 	struct vmx_allowed ctl[VMX_CTL__COUNT];
@@ -394,6 +493,12 @@ struct vmcsl_caps {
 	/* Intel 64 support as the capabilities alone tell it (enum tri; TRI_UNKNOWN when they do
 	 * not), and whether IA32_VMX_BASIC[48] (32-bit VMX addresses) is known to be 1. */
 	uint8_t intel64, basic_w32;
+	/* What each answer above was computed from (MAXPHYADDR: leaf 80000008H; the fixed bits
+	 * and MSR bits: their MSRs). */
+	struct vmx_caps_reads ctl_reads[VMX_CTL__COUNT];
+	struct vmx_caps_reads exists_reads[VMCS_X_KIND__COUNT]; /* by kind of exists[0] */
+	uint32_t cpuid_reads[VMCSL_CPUID_FACTS];                /* leaves, by fact */
+	struct vmx_caps_reads la_reads, intel64_reads;
 };
 
 /* Compiles raw capabilities (never fails: what raw does not say stays unknown). */
@@ -533,8 +638,9 @@ struct vmcsl_prediction {
  * undecided, mayfail and na; a rule in none passed.  The VMWRITEs that fail or may fail, by
  * field index, for VM-instruction error 12 ([0]: the field does not exist) and 13 ([1]: the
  * field is read-only).  A failing or undecided rule of CHECK_CLASS_MSRLOAD gives the 1-based
- * MSR-load entry it is about (vmcsl_rule_msr_entry()).  sizeof() is at most 512 bytes (a
- * static assert checks): it fits a kernel stack.
+ * MSR-load entry it is about (vmcsl_rule_msr_entry()).  class_reads: what the rules of each
+ * class (enum check_class) read of the capabilities (the MSRs and CPUID leaves by id).
+ * sizeof() is at most 640 bytes (a static assert checks): it fits a kernel stack.
  */
 struct vmcsl_result {
 	uint64_t fail[VMCSL_RULE_WORDS];
@@ -544,6 +650,7 @@ struct vmcsl_result {
 	uint64_t vmwrite_fail[2][VMCSL_FIELD_WORDS];
 	uint64_t vmwrite_undecided[2][VMCSL_FIELD_WORDS];
 	uint32_t msr_entry[VMCSL_MAX_MSRLOAD_RULES];
+	struct vmx_caps_reads class_reads[CHECK_CLASS__COUNT];
 	struct vmcsl_prediction prediction;
 };
 
@@ -646,6 +753,13 @@ struct check_report {
 	size_t n_vmwrite;
 	struct check_vmwrite vmwrite[VMCS_FIELD_CAPACITY];
 	struct vmcsl_result core; /* the fast pass's result the report was rendered from */
+	/*
+	 * What the prediction rests on: the reads of every rule in the deciding rule's class and
+	 * the classes checked before it (of every rule when the entry succeeds or the prediction
+	 * is undecided or processor-dependent).  With vmx_caps_inferred(): which values from
+	 * another processor's dump the prediction depends on.
+	 */
+	struct vmx_caps_reads depends;
 };
 
 /* The input of a check: the VMCS, the processor's capabilities, and the rest of the state. */
@@ -659,7 +773,8 @@ struct check_input {
  * Runs every rule on in and fills report: all findings in table order, the VMWRITEs that fail
  * (each by itself, error 12), and the prediction of the VM entry on the VMCS those VMWRITEs
  * leave (the first failing class's outcome, SDM chapter "VM Entries").  Never allocates; uses
- * about 3 KiB of stack when a VMWRITE fails.
+ * about 3 KiB of stack when a VMWRITE fails.  When in->caps->reads is set, everything the
+ * rules read of the capabilities is added to it.
  */
 void check_run(const struct check_input *in, struct check_report *report);
 /*
@@ -670,9 +785,10 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
                         struct check_report *report);
 
 /*
- * Computes rep->prediction and rep->deciding_rule from rep->findings (check_run() ends with
- * it).  For callers that change findings -- e.g. to model a processor that skips a check or
- * reports another outcome for it -- and want the prediction that follows.
+ * Computes rep->prediction, rep->deciding_rule and rep->depends from rep->findings and
+ * rep->core.class_reads (check_run() ends with it).  For callers that change findings -- e.g. to
+ * model a processor that skips a check or reports another outcome for it -- and want the
+ * prediction that follows.
  */
 void check_predict(struct check_report *rep);
 

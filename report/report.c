@@ -49,6 +49,29 @@ static void render(const struct vmcsl_input *ci, const struct vmcsl_result *res,
 	f->field = (int16_t)field;
 }
 
+/*
+ * What the prediction rests on: the reads of the classes up to the deciding rule's (controls
+ * and host state count as one, the processor may check them in either order) when a failure
+ * decides, since the processor never gets to the later checks; else of every class.  The
+ * VMWRITEs come before any of them.
+ */
+static void prediction_depends(struct check_report *rep)
+{
+	static const uint8_t tier[CHECK_CLASS__COUNT] = {0, 1, 2, 2, 3, 4};
+	unsigned k = rep->prediction.kind, last = 4;
+
+	if (rep->deciding_rule >= 0 && (k == OUTCOME_VMFAIL_INVALID || k == OUTCOME_VMFAIL_VALID ||
+	                                k == OUTCOME_ENTRY_FAILURE))
+		last = tier[check_rule_at((size_t)rep->deciding_rule)->cls];
+	rep->depends.msr = rep->depends.cpuid = 0;
+	for (unsigned cls = 0; cls < CHECK_CLASS__COUNT; cls++) {
+		if (tier[cls] > last)
+			continue;
+		rep->depends.msr |= rep->core.class_reads[cls].msr;
+		rep->depends.cpuid |= rep->core.class_reads[cls].cpuid;
+	}
+}
+
 void check_run(const struct check_input *in, struct check_report *rep)
 {
 	struct vmcsl_caps compiled;
@@ -98,6 +121,14 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 	list_vmwrites(rep, res);
 	rep->prediction = res->prediction.outcome;
 	rep->deciding_rule = res->prediction.rule;
+	prediction_depends(rep);
+	/* The caller tracks what the checks read of these capabilities. */
+	if (in->caps && in->caps->reads) {
+		for (unsigned cls = 0; cls < CHECK_CLASS__COUNT; cls++) {
+			in->caps->reads->msr |= res->class_reads[cls].msr;
+			in->caps->reads->cpuid |= res->class_reads[cls].cpuid;
+		}
+	}
 }
 
 /*
@@ -130,4 +161,5 @@ void check_predict(struct check_report *rep)
 	vmcsl_predict(res, 0, &res->prediction);
 	rep->prediction = res->prediction.outcome;
 	rep->deciding_rule = res->prediction.rule;
+	prediction_depends(rep);
 }

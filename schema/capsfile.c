@@ -27,6 +27,8 @@ bool caps_parse_msr_value(const struct ynode *key, const struct ynode *val, stru
 		    key->kind == YN_SCALAR ? key->value : "?");
 		return false;
 	}
+	/* a value given here (an inline caps: over an entry) is no longer a sibling's */
+	caps->msr_inferred &= ~(1u << id);
 	if (val && val->kind == YN_SCALAR && val->plain && strcmp(val->value, "absent") == 0) {
 		caps->msr_state[id] = VMX_MSR_ABSENT;
 		caps->msr[id] = 0;
@@ -259,40 +261,61 @@ static bool small_int(const struct ynode *n, int *out, const char *what, const c
 	return true;
 }
 
+/* A string of a provenance item (cpuid-sources, msr-inferred) into *out, when given. */
+static void item_str(const struct ynode *it, const char *key, char **out, const char *file,
+                     struct load_diags *diags)
+{
+	const struct ynode *m = ynode_get(it, key, NULL);
+	const char *s;
+
+	if (m && yparse_str(m, &s, key, file, diags))
+		*out = strdup(s);
+}
+
+/* Whether n is a provenance list (cpuid-sources, msr-inferred) of at most max items. */
+static bool provenance_list(const struct ynode *n, const char *what, size_t max, const char *file,
+                            struct load_diags *diags)
+{
+	if (n->kind != YN_SEQ) {
+		NODE_ERR(diags, file, n, "%s: expected a list of mappings", what);
+		return false;
+	}
+	if (n->n > max) {
+		NODE_ERR(diags, file, n, "%s: more than %zu items", what, max);
+		return false;
+	}
+	return true;
+}
+
+/* Whether an item of a provenance list is a mapping; unknown keys are reported. */
+static bool provenance_item(const struct ynode *it, const char *const keys[], const char *what,
+                            const char *file, struct load_diags *diags)
+{
+	if (!yrequire_map(it, what, file, diags))
+		return false;
+	ycheck_keys(it, keys, what, file, diags);
+	return true;
+}
+
 /* cpuid-sources: a list of {link, description} or {inferred-from, link, reason} mappings. */
 static void parse_cpuid_sources(const struct ynode *n, struct caps_meta *meta, const char *file,
                                 struct load_diags *diags)
 {
 	static const char *const keys[] = {"link", "description", "inferred-from", "reason", NULL};
 
-	if (n->kind != YN_SEQ) {
-		NODE_ERR(diags, file, n, "cpuid-sources: expected a list of mappings");
+	if (!provenance_list(n, "cpuid-sources", CAPS_MAX_CPUID_SOURCES, file, diags))
 		return;
-	}
-	if (n->n > CAPS_MAX_CPUID_SOURCES) {
-		NODE_ERR(diags, file, n, "cpuid-sources: more than %d items",
-		         CAPS_MAX_CPUID_SOURCES);
-		return;
-	}
 	meta->cpuid_sources = calloc(n->n ? n->n : 1, sizeof(*meta->cpuid_sources));
 	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *it = n->items[i], *m;
+		const struct ynode *it = n->items[i];
 		struct caps_cpuid_source *cs = &meta->cpuid_sources[meta->n_cpuid_sources++];
-		const char *s;
 
-		if (!yrequire_map(it, "a cpuid-sources item", file, diags))
+		if (!provenance_item(it, keys, "a cpuid-sources item", file, diags))
 			continue;
-		ycheck_keys(it, keys, "a cpuid-sources item", file, diags);
-#define SRC_STR(key, field)                                                                        \
-	do {                                                                                       \
-		if ((m = ynode_get(it, key, NULL)) != NULL && yparse_str(m, &s, key, file, diags)) \
-			cs->field = strdup(s);                                                     \
-	} while (0)
-		SRC_STR("link", link);
-		SRC_STR("description", description);
-		SRC_STR("inferred-from", inferred_from);
-		SRC_STR("reason", reason);
-#undef SRC_STR
+		item_str(it, "link", &cs->link, file, diags);
+		item_str(it, "description", &cs->description, file, diags);
+		item_str(it, "inferred-from", &cs->inferred_from, file, diags);
+		item_str(it, "reason", &cs->reason, file, diags);
 		if (!ynode_get(it, "link", NULL))
 			NODE_ERR(
 			    diags, file, it,
@@ -301,6 +324,65 @@ static void parse_cpuid_sources(const struct ynode *n, struct caps_meta *meta, c
 			NODE_ERR(diags, file, it,
 			         "a cpuid-sources item with 'inferred-from' needs a 'reason', and "
 			         "'reason' only goes with 'inferred-from'");
+	}
+}
+
+/*
+ * msr-inferred: a list of {msrs, inferred-from, link, reason} mappings.  An MSR listed has a
+ * value, is listed once and has no msr-sources item (no dump of this processor gave it).
+ */
+static void parse_msr_inferred(const struct ynode *n, struct vmx_caps *caps, struct caps_meta *meta,
+                               const char *file, struct load_diags *diags)
+{
+	static const char *const keys[] = {"msrs", "inferred-from", "link", "reason", NULL};
+
+	if (!provenance_list(n, "msr-inferred", CAPS_MAX_MSR_INFERRED, file, diags))
+		return;
+	meta->msr_inferred = calloc(n->n ? n->n : 1, sizeof(*meta->msr_inferred));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *it = n->items[i], *ms;
+		struct caps_msr_inferred *mi = &meta->msr_inferred[meta->n_msr_inferred++];
+
+		if (!provenance_item(it, keys, "an msr-inferred item", file, diags))
+			continue;
+		item_str(it, "inferred-from", &mi->inferred_from, file, diags);
+		item_str(it, "link", &mi->link, file, diags);
+		item_str(it, "reason", &mi->reason, file, diags);
+		if (!mi->inferred_from || !mi->link || !mi->reason)
+			NODE_ERR(diags, file, it,
+			         "an msr-inferred item needs 'inferred-from', 'link' and 'reason': "
+			         "which processor's dump gave the values, and why");
+		ms = ynode_get(it, "msrs", NULL);
+		if (!ms || ms->kind != YN_SEQ || !ms->n) {
+			NODE_ERR(diags, file, ms ? ms : it,
+			         "msr-inferred: 'msrs' must list the MSRs inferred");
+			continue;
+		}
+		for (size_t j = 0; j < ms->n; j++) {
+			const struct ynode *k = ms->items[j];
+			int id = k->kind == YN_SCALAR ? vmx_msr_by_name(k->value, k->len) : -1;
+
+			if (id < 0) {
+				NODE_ERR(diags, file, k,
+				         "msr-inferred: '%s' is no VMX capability MSR name",
+				         k->kind == YN_SCALAR ? k->value : "?");
+			} else if ((caps->msr_inferred >> id) & 1u) {
+				NODE_ERR(diags, file, k, "msr-inferred: %s listed twice", k->value);
+			} else if (caps->msr_state[id] != VMX_MSR_PRESENT) {
+				NODE_ERR(diags, file, k,
+				         "msr-inferred: %s has no value in msrs (only a value can "
+				         "be inferred)",
+				         k->value);
+			} else if (meta->msr_links[id]) {
+				NODE_ERR(diags, file, k,
+				         "msr-inferred: %s has msr-sources items: a dump of this "
+				         "processor gives it, so it is not inferred",
+				         k->value);
+			} else {
+				caps->msr_inferred |= 1u << id;
+				mi->msrs |= 1u << id;
+			}
+		}
 	}
 }
 
@@ -355,10 +437,10 @@ static void parse_entry(const struct ynode *root, struct vmx_caps *caps, struct 
                         const char *file, struct load_diags *diags)
 {
 	static const char *const keys[] = {
-	    "name",        "kind",       "vendor",        "family",     "model",     "stepping",
-	    "codename",    "brand",      "completeness",  "confidence", "source",    "msrs",
-	    "msr-sources", "maxphyaddr", "cpuid-sources", "cpuid",      "conflicts", "notes",
-	    NULL};
+	    "name",          "kind",     "vendor",      "family",       "model",
+	    "stepping",      "codename", "brand",       "completeness", "confidence",
+	    "source",        "msrs",     "msr-sources", "msr-inferred", "maxphyaddr",
+	    "cpuid-sources", "cpuid",    "conflicts",   "notes",        NULL};
 	static const char *const source_keys[] = {"kind", "description", "links", NULL};
 	const struct ynode *n;
 	const char *s;
@@ -430,6 +512,8 @@ static void parse_entry(const struct ynode *root, struct vmx_caps *caps, struct 
 	}
 	if ((n = ynode_get(root, "msr-sources", NULL)) != NULL)
 		parse_msr_sources(n, meta, file, diags);
+	if ((n = ynode_get(root, "msr-inferred", NULL)) != NULL)
+		parse_msr_inferred(n, caps, meta, file, diags);
 	if ((n = ynode_get(root, "maxphyaddr", NULL)) != NULL)
 		caps_parse_maxphyaddr(n, caps, file, diags);
 	if ((n = ynode_get(root, "cpuid-sources", NULL)) != NULL)
@@ -527,5 +611,11 @@ void caps_meta_release(struct caps_meta *m)
 		free(m->cpuid_sources[i].reason);
 	}
 	free(m->cpuid_sources);
+	for (size_t i = 0; i < m->n_msr_inferred; i++) {
+		free(m->msr_inferred[i].inferred_from);
+		free(m->msr_inferred[i].link);
+		free(m->msr_inferred[i].reason);
+	}
+	free(m->msr_inferred);
 	memset(m, 0, sizeof(*m));
 }

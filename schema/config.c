@@ -137,6 +137,7 @@ static bool parse_field_value(const struct ynode *v, const struct vmcs_field_inf
 	    f->layout != VMCS_LAYOUT_NONE ? vmcs_layout_at(f->layout) : NULL;
 	unsigned bits = high ? 32 : vmcs_width_bits(f->width);
 	char what[96];
+	bool negative;
 
 	/* The name for messages, built without stdio: this runs for every field of every file. */
 	{
@@ -170,12 +171,25 @@ static bool parse_field_value(const struct ynode *v, const struct vmcs_field_inf
 			return true;
 		}
 	}
-	if (!yparse_u64(v, out, what, file, diags))
+	if (!yparse_operand(v, out, &negative, what, file, diags))
 		return false;
 	if (bits < 64 && (*out >> bits)) {
-		NODE_ERR(diags, file, v, "%s: 0x%llx is wider than the field (%u bits)", what,
-		         (unsigned long long)*out, bits);
-		return false;
+		/* VMWRITE keeps the low bits of its operand (SDM "VMWRITE"): so does the loader. */
+		uint64_t kept = *out & ((1ull << bits) - 1);
+
+		if (negative)
+			NODE_WARN(diags, file, v,
+			          "%s: %s is 0x%llx as a 64-bit VMWRITE operand; the %u-bit field "
+			          "keeps bits %u:0, 0x%llx",
+			          what, v->value, (unsigned long long)*out, bits, bits - 1,
+			          (unsigned long long)kept);
+		else
+			NODE_WARN(diags, file, v,
+			          "%s: 0x%llx is wider than the field (%u bits); VMWRITE keeps "
+			          "bits %u:0, 0x%llx, and drops 0x%llx",
+			          what, (unsigned long long)*out, bits, bits - 1,
+			          (unsigned long long)kept, (unsigned long long)(*out & ~kept));
+		*out = kept;
 	}
 	return true;
 }
@@ -281,20 +295,229 @@ static bool parse_bits_value(const struct ynode *v, const struct vmcs_field_info
 	return ok;
 }
 
+/*
+ * The hypervisor's form of a field (schema/README.md, "Configurations as hypervisors write
+ * them"): a control field as the bits it wants, {required, optional, default1}; a CR0/CR4 field
+ * as {value, fixed: apply}.  adjust_apply() turns them into values for one processor.
+ */
+static const char *const want_keys[] = {"required", "optional", "default1", NULL};
+static const char *const fixed_keys[] = {"value", "fixed", NULL};
+
+static bool key_among(const struct ynode *k, const char *const keys[])
+{
+	for (size_t i = 0; k->kind == YN_SCALAR && keys[i]; i++)
+		if (strcmp(k->value, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a mapping is in the hypervisor's form rather than bit names: one of its keys says so. */
+static const struct ynode *hv_form_key(const struct ynode *v)
+{
+	for (size_t i = 0; v->kind == YN_MAP && i + 1 < v->n; i += 2)
+		if (key_among(v->items[i], want_keys) || key_among(v->items[i], fixed_keys))
+			return v->items[i];
+	return NULL;
+}
+
+/* The bit a list item or mapping key names (after parse_field_value accepted it), or -1. */
+static int named_bit(const struct vmcs_layout_info *l, const struct ynode *n)
+{
+	const struct vmcs_bits_info *b;
+	uint64_t x;
+
+	if (n->kind != YN_SCALAR)
+		return -1;
+	if (n->value[0] >= '0' && n->value[0] <= '9')
+		return parse_u64_text(n->value, &x) && x < 64 ? (int)x : -1;
+	b = vmcs_layout_find_bits(l, n->value, n->len);
+	return b && b->lo == b->hi ? b->lo : -1;
+}
+
+/* required: or optional: -- any value syntax of the field; where each bit is named. */
+static bool parse_want_bits(struct loader *L, const char *file, const struct ynode *n,
+                            const struct vmcs_field_info *f, uint64_t *mask, struct src_pos *pos)
+{
+	const struct vmcs_layout_info *l = vmcs_layout_at(f->layout);
+
+	/* `optional:` with nothing after it: no bit of its own. */
+	if (ynode_is_null(n)) {
+		*mask = 0;
+		return true;
+	}
+	if (!parse_field_value(n, f, false, mask, file, L->diags))
+		return false;
+	for (unsigned b = 0; b < 64; b++)
+		if ((*mask >> b) & 1u)
+			pos[b] = pos_of(file, n);
+	for (size_t i = 0; (n->kind == YN_SEQ || n->kind == YN_MAP) && i < n->n;
+	     i += n->kind == YN_MAP ? 2 : 1) {
+		int b = named_bit(l, n->items[i]);
+
+		if (b >= 0)
+			pos[b] = pos_of(file, n->items[i]);
+	}
+	return true;
+}
+
+static bool parse_want(struct loader *L, const char *file, const struct ynode *v,
+                       const struct vmcs_field_info *f, int ctl, struct adjust_want *w,
+                       struct src_pos *pos)
+{
+	const struct ynode *n;
+	const char *s;
+	bool ok = ycheck_keys(v, want_keys, "a control given as wanted bits", file, L->diags);
+
+	memset(w, 0, sizeof(*w));
+	w->given = true;
+	if ((n = ynode_get(v, "required", NULL)))
+		ok &= parse_want_bits(L, file, n, f, &w->required, pos);
+	if ((n = ynode_get(v, "optional", NULL))) {
+		ok &= parse_want_bits(L, file, n, f, &w->optional, pos);
+		if (w->required & w->optional) {
+			unsigned b = (unsigned)__builtin_ctzll(w->required & w->optional);
+			const struct vmcs_bits_info *row = NULL;
+			size_t nb;
+
+			for (const struct vmcs_bits_info *x =
+			         vmcs_layout_bits(vmcs_layout_at(f->layout), &nb);
+			     nb; x++, nb--)
+				if (x->lo == b && x->hi == b)
+					row = x;
+			if (row)
+				NODE_ERR(L->diags, file, n,
+				         "%s: %s is both required and optional; list it once",
+				         f->name, row->name);
+			else
+				NODE_ERR(L->diags, file, n,
+				         "%s: bit %u is both required and optional; list it once",
+				         f->name, b);
+			ok = false;
+		}
+	}
+	if ((n = ynode_get(v, "default1", NULL)) && yparse_str(n, &s, "default1", file, L->diags)) {
+		int d = adjust_default1_by_name(s);
+
+		if (!adjust_has_true_msr((enum vmx_ctl)ctl)) {
+			NODE_ERR(
+			    L->diags, file, n,
+			    "%s has no TRUE capability MSR: default1 applies to the pin-based, "
+			    "primary processor-based, VM-exit and VM-entry controls",
+			    f->name);
+			ok = false;
+		} else if (d < 0) {
+			NODE_ERR(L->diags, file, n,
+			         "default1: expected auto, true_msr or ordinary_msr, found '%s'",
+			         s);
+			ok = false;
+		} else {
+			w->default1 = (uint8_t)d;
+		}
+	} else if (n) {
+		ok = false;
+	}
+	return ok;
+}
+
+static bool parse_fixed(struct loader *L, const char *file, const struct ynode *v,
+                        const struct vmcs_field_info *f, uint64_t *val)
+{
+	const struct ynode *n;
+	const char *s;
+	bool ok = ycheck_keys(v, fixed_keys, "a CR field with fixed bits", file, L->diags);
+
+	*val = 0;
+	if (!(n = ynode_get(v, "fixed", NULL))) {
+		NODE_ERR(
+		    L->diags, file, v,
+		    "%s: a mapping with 'value' needs 'fixed: apply' (or give the value alone)",
+		    f->name);
+		ok = false;
+	} else if (!yparse_str(n, &s, "fixed", file, L->diags)) {
+		ok = false;
+	} else if (strcmp(s, "apply") != 0) {
+		NODE_ERR(L->diags, file, n,
+		         "fixed: expected 'apply' (OR IA32_VMX_CRn_FIXED0 in, AND "
+		         "IA32_VMX_CRn_FIXED1), found '%s'",
+		         s);
+		ok = false;
+	}
+	if ((n = ynode_get(v, "value", NULL)))
+		ok &= parse_field_value(n, f, false, val, file, L->diags);
+	return ok;
+}
+
+/*
+ * A field in the hypervisor's form: *val gets what the loader keeps (the wanted bits ORed, or
+ * the CR value given), *w and pos what adjust_apply() needs.
+ */
+static bool parse_hv_form(struct loader *L, const char *file, const struct ynode *v,
+                          const struct ynode *why, const struct vmcs_field_info *f, uint64_t *val,
+                          struct adjust_want *w, struct src_pos *pos)
+{
+	size_t id = vmcs_field_index(f);
+	int ctl = adjust_ctl_of_field(id), cr = adjust_cr_of_field(id);
+
+	if (key_among(why, want_keys) && ctl < 0) {
+		NODE_ERR(L->diags, file, why,
+		         "%s: '%s' is for the control fields (pin-based, processor-based, VM-exit, "
+		         "VM-entry controls)%s",
+		         f->name, why->value,
+		         cr >= 0 ? "; a CR field takes {value, fixed: apply}" : "");
+		return false;
+	}
+	if (key_among(why, fixed_keys) && cr < 0) {
+		NODE_ERR(
+		    L->diags, file, why,
+		    "%s: '%s' is for GUEST_CR0, GUEST_CR4, HOST_CR0 and HOST_CR4 (fixed: apply)%s",
+		    f->name, why->value,
+		    ctl >= 0 ? "; a control field takes {required, optional, default1}" : "");
+		return false;
+	}
+	if (ctl >= 0) {
+		if (!parse_want(L, file, v, f, ctl, w, pos))
+			return false;
+		*val = w->required | w->optional;
+		return true;
+	}
+	return parse_fixed(L, file, v, f, val);
+}
+
 static void set_field(struct loader *L, const char *file, struct file_seen *seen,
                       const struct ynode *k, const struct ynode *v)
 {
 	bool high = false;
 	const struct vmcs_field_info *f = field_of_key(k, &high, L->diags, file);
 	struct vmcs_config *cfg = L->cfg;
+	const struct ynode *hv = high ? NULL : hv_form_key(v);
+	struct adjust_want want;
+	struct src_pos pos[64];
 	size_t id;
 	uint64_t val;
+	int ctl, cr;
 
 	if (!f)
 		return;
 	id = vmcs_field_index(f);
-	if (!parse_field_value(v, f, high, &val, file, L->diags))
+	ctl = adjust_ctl_of_field(id);
+	cr = adjust_cr_of_field(id);
+	memset(pos, 0, sizeof(pos));
+	if (hv ? !parse_hv_form(L, file, v, hv, f, &val, &want, pos)
+	       : !parse_field_value(v, f, high, &val, file, L->diags))
 		return;
+	if (hv && seen->high[id]) {
+		NODE_ERR(L->diags, file, k, "%s is given as wanted bits and %s_HIGH at %u:%u",
+		         f->name, f->name, seen->high[id]->line, seen->high[id]->col);
+		return;
+	}
+	if (high && ctl >= 0 && cfg->wants.ctl[ctl].given) {
+		NODE_ERR(L->diags, file, k,
+		         "%s is given as wanted bits (at %s:%u:%u); its high half cannot be given "
+		         "apart",
+		         f->name, cfg->field_pos[id].file, cfg->field_pos[id].line,
+		         cfg->field_pos[id].col);
+		return;
+	}
 	if (high) {
 		if (seen->high[id]) {
 			NODE_ERR(L->diags, file, k, "%s_HIGH given twice (first at %u:%u)", f->name,
@@ -333,6 +556,16 @@ static void set_field(struct loader *L, const char *file, struct file_seen *seen
 		if (seen->high[id])
 			val = (val & 0xffffffffu) | (seen->high_val[id] << 32);
 		cfg->vmcs.value[id] = val;
+		/* What this file gives replaces the base's form of the field, wanted or not. */
+		if (ctl >= 0) {
+			memset(&cfg->wants.ctl[ctl], 0, sizeof(cfg->wants.ctl[ctl]));
+			if (hv) {
+				cfg->wants.ctl[ctl] = want;
+				memcpy(cfg->want_pos[ctl], pos, sizeof(pos));
+			}
+		}
+		if (cr >= 0)
+			cfg->wants.cr_fixed[cr] = hv != NULL;
 	}
 	cfg->vmcs.written[id] = 1;
 	cfg->field_pos[id] = pos_of(file, k);
@@ -533,6 +766,48 @@ static void load_memory(struct loader *L, const char *file, const struct ynode *
 	}
 }
 
+bool caps_name_is_path(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strchr(s, '/') || (n > 5 && strcmp(s + n - 5, ".yaml") == 0);
+}
+
+char *path_beside(const char *file, const char *rel)
+{
+	const char *slash = strrchr(file, '/');
+	size_t dirlen = slash && rel[0] != '/' ? (size_t)(slash - file) + 1 : 0;
+	char *full = malloc(dirlen + strlen(rel) + 1);
+
+	if (!full)
+		abort();
+	memcpy(full, file, dirlen);
+	strcpy(full + dirlen, rel);
+	return full;
+}
+
+/*
+ * Resolves a caps: name; a file name is taken relative to the configuration's folder, as
+ * extends: is, and an error names the path that was tried.
+ */
+static bool resolve_caps(struct loader *L, const char *file, const char *name, struct vmx_caps *out,
+                         char *err, size_t errlen)
+{
+	char *full;
+	bool ok;
+
+	if (!L->resolve) {
+		snprintf(err, errlen, "no capsdb available");
+		return false;
+	}
+	if (!caps_name_is_path(name))
+		return L->resolve(name, out, err, errlen, L->resolve_ctx);
+	full = path_beside(file, name);
+	ok = L->resolve(full, out, err, errlen, L->resolve_ctx);
+	free(full);
+	return ok;
+}
+
 static void load_caps(struct loader *L, const char *file, const struct ynode *key,
                       const struct ynode *v)
 {
@@ -545,10 +820,8 @@ static void load_caps(struct loader *L, const char *file, const struct ynode *ke
 			NODE_ERR(L->diags, file, v, "caps name too long");
 			return;
 		}
-		if (!L->resolve ||
-		    !L->resolve(v->value, &cfg->caps, err, sizeof(err), L->resolve_ctx)) {
-			NODE_ERR(L->diags, file, v, "caps '%s': %s", v->value,
-			         L->resolve ? err : "no capsdb available");
+		if (!resolve_caps(L, file, v->value, &cfg->caps, err, sizeof(err))) {
+			NODE_ERR(L->diags, file, v, "caps '%s': %s", v->value, err);
 			return;
 		}
 		cfg->has_caps = true;
@@ -572,10 +845,8 @@ static void load_caps(struct loader *L, const char *file, const struct ynode *ke
 				         "'extends' must be the first key of caps");
 				continue;
 			}
-			if (!L->resolve ||
-			    !L->resolve(s, &cfg->caps, err, sizeof(err), L->resolve_ctx))
-				NODE_ERR(L->diags, file, x, "caps extends '%s': %s", s,
-				         L->resolve ? err : "no capsdb available");
+			if (!resolve_caps(L, file, s, &cfg->caps, err, sizeof(err)))
+				NODE_ERR(L->diags, file, x, "caps extends '%s': %s", s, err);
 			snprintf(cfg->caps_name, sizeof(cfg->caps_name), "inline:%s", s);
 			continue;
 		}
@@ -603,26 +874,11 @@ static bool load_one(struct loader *L, const char *path);
 static void load_extends(struct loader *L, const char *file, const struct ynode *v)
 {
 	const char *s;
-	char *dir, *slash, *full;
+	char *full;
 
 	if (!yparse_str(v, &s, "extends", file, L->diags))
 		return;
-	if (s[0] == '/') {
-		full = strdup(s);
-	} else {
-		dir = strdup(file);
-		slash = strrchr(dir, '/');
-		if (slash)
-			slash[1] = '\0';
-		else
-			dir[0] = '\0';
-		full = malloc(strlen(dir) + strlen(s) + 1);
-		if (!full)
-			abort();
-		strcpy(full, dir);
-		strcat(full, s);
-		free(dir);
-	}
+	full = path_beside(file, s);
 	if (L->depth >= CONFIG_MAX_EXTENDS_DEPTH) {
 		NODE_ERR(L->diags, file, v, "extends: chain deeper than %d files",
 		         CONFIG_MAX_EXTENDS_DEPTH);
@@ -733,6 +989,54 @@ static bool control_on(const struct vmcs_config *cfg, uint16_t x)
 	}
 }
 
+/*
+ * The activate bits of the primary processor-based and VM-exit controls follow the fields they
+ * activate when those are given as wanted bits: both fields must be in that form, and the bit
+ * is not listed.  The loader's value gets the bit when the field wants any control, so that the
+ * warnings about fields whose control is 0 see it in use.
+ */
+static void check_wants(struct vmcs_config *cfg, struct load_diags *diags)
+{
+	for (int c = 0; c < VMX_CTL__COUNT; c++) {
+		const struct adjust_want *w = &cfg->wants.ctl[c];
+		size_t field = adjust_ctl_field((enum vmx_ctl)c), pfield;
+		const struct src_pos *p = &cfg->field_pos[field], *q;
+		enum vmx_ctl parent;
+		unsigned bit;
+		const struct vmcs_bits_info *b;
+		size_t n;
+
+		if (!w->given || !adjust_activator((enum vmx_ctl)c, &parent, &bit))
+			continue;
+		pfield = adjust_ctl_field(parent);
+		b = vmcs_layout_bits(vmcs_layout_at(vmcs_field_at(pfield)->layout), &n);
+		while (n && b->lo != bit)
+			b++, n--;
+		if (!cfg->wants.ctl[parent].given) {
+			load_diag_add(
+			    diags, DIAG_ERROR, p->file, p->line, p->col,
+			    "%s is given as wanted bits: give %s so too (its %s bit follows "
+			    "%s)",
+			    vmcs_field_at(field)->name, vmcs_field_at(pfield)->name,
+			    n ? b->name : "activate", vmcs_field_at(field)->name);
+			continue;
+		}
+		q = &cfg->want_pos[parent][bit];
+		if ((cfg->wants.ctl[parent].required | cfg->wants.ctl[parent].optional) >> bit &
+		    1u) {
+			load_diag_add(
+			    diags, DIAG_ERROR, q->file, q->line, q->col,
+			    "%s: %s follows %s (on when one of its controls is used); do not "
+			    "list it",
+			    vmcs_field_at(pfield)->name, n ? b->name : "the activate bit",
+			    vmcs_field_at(field)->name);
+			continue;
+		}
+		if (w->required | w->optional)
+			cfg->vmcs.value[pfield] |= 1ull << bit;
+	}
+}
+
 static void warn_fields(struct vmcs_config *cfg, struct load_diags *diags)
 {
 	for (size_t i = 0; i < vmcs_field_count(); i++) {
@@ -803,6 +1107,8 @@ bool config_load(const char *path, struct vmcs_config *cfg, struct load_diags *d
 		cfg->vmcs.known[i] = i < vmcs_field_count();
 	load_one(&L, path);
 	cfg->env.msr_load = cfg->msr_load;
+	if (diags->n_errors == before)
+		check_wants(cfg, diags);
 	if (diags->n_errors == before)
 		warn_fields(cfg, diags);
 	return diags->n_errors == before;

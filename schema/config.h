@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "adjust.h"
 #include "vmcslint.h"
 
 struct src_pos {
@@ -55,8 +56,15 @@ struct vmcs_config {
 	struct vmx_msr_entry *msr_load;
 	struct src_pos *msr_load_pos;
 	struct src_pos pdptes_pos, link_pos;
-	bool has_caps;                     /* the file names or gives capabilities */
-	char caps_name[VMX_CAPS_NAME_MAX]; /* capsdb entry named, or "inline" */
+	/*
+	 * Control fields given as the bits a hypervisor wants and CR fields with `fixed: apply`
+	 * (schema/README.md): adjust_apply() makes them values for one processor.  vmcs holds
+	 * the wanted bits ORed (with the activate bits they imply) and the CR values given.
+	 */
+	struct adjust_wants wants;
+	struct src_pos want_pos[VMX_CTL__COUNT][64]; /* where each wanted bit is named */
+	bool has_caps;                               /* the file names or gives capabilities */
+	char caps_name[VMX_CAPS_NAME_MAX];           /* capsdb entry named, or "inline" */
 	struct src_pos caps_pos;
 	struct vmx_caps caps; /* resolved capabilities when has_caps */
 };
@@ -66,6 +74,17 @@ struct vmcs_config {
  * warnings are appended to diags either way.  resolve may be NULL when no named caps are used.
  * cfg must be released with config_release() whatever the result.
  */
+/*
+ * Whether a caps: value (or a --caps argument) names a file rather than a capsdb entry: it
+ * has a '/' or ends in ".yaml".
+ */
+bool caps_name_is_path(const char *s);
+/*
+ * rel as seen from the folder of file (rel itself when absolute): what `extends:` and a caps:
+ * file name mean.  Heap string; abort()s on memory exhaustion.
+ */
+char *path_beside(const char *file, const char *rel);
+
 bool config_load(const char *path, struct vmcs_config *cfg, struct load_diags *diags,
                  caps_resolver resolve, void *resolve_ctx);
 void config_release(struct vmcs_config *cfg);
@@ -76,8 +95,17 @@ struct caps_cpuid_source {
 	char *link, *description;
 	char *inferred_from, *reason; /* both NULL unless the item is an inference */
 };
+/*
+ * An item of a capsdb entry's msr-inferred: MSR values no dump of this processor gives, taken
+ * from the dump of another processor of the same family/model (capsdb/FORMAT.md).
+ */
+struct caps_msr_inferred {
+	uint32_t msrs; /* bit i: enum vmx_msr_id i */
+	char *inferred_from, *link, *reason;
+};
 #define CAPS_MAX_CPUID_SOURCES 32
 #define CAPS_MAX_LINKS         32
+#define CAPS_MAX_MSR_INFERRED  8
 
 struct caps_meta {
 	char *name, *kind, *vendor, *codename, *brand, *completeness, *confidence;
@@ -87,6 +115,8 @@ struct caps_meta {
 	/* msr-sources: bit i of msr_links[m] is set when source.links[i] gave MSR m's value */
 	uint32_t msr_links[VMX_MSR__COUNT];
 	bool has_msr_sources;
+	struct caps_msr_inferred *msr_inferred;
+	size_t n_msr_inferred;
 	struct caps_cpuid_source *cpuid_sources;
 	size_t n_cpuid_sources;
 	char **conflicts;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adjust.h"
 #include "gen_cstring.h"
 #include "vmcs_ids.h"
 
@@ -72,25 +73,134 @@ static void value_def(const struct vmcs_layout_info *l, unsigned width)
 	printf("]}");
 }
 
+/* project: NULL for our own names, else the project whose name this is. */
 static void field_prop(const char *name, size_t n, const struct vmcs_field_info *f, bool high,
-                       bool *first)
+                       const char *project, bool *first)
 {
 	printf("%s\n      ", *first ? "" : ",");
 	*first = false;
 	put_cstring_n(name, n);
 	printf(": {\"description\": ");
+	if (project)
+		printf("\"%s name of %s%s: ", project, f->name, high ? "_HIGH" : "");
+	else
+		putchar('"');
 	if (high) {
-		printf("\"High 32 bits of %s\", \"$ref\": \"#/$defs/u32\"}", f->name);
+		printf("High 32 bits of %s\", \"$ref\": \"#/$defs/u32\"}", f->name);
 		return;
 	}
-	put_cstring(f->desc);
+	put_cstring_body(f->desc);
+	putchar('"');
 	if (f->type == VMCS_T_RO)
 		printf(", \"deprecated\": true");
-	if (f->layout != VMCS_LAYOUT_NONE)
+	/* The hypervisor's forms (adjust/): wanted controls, CR values with the fixed bits. */
+	if (adjust_ctl_of_field(vmcs_field_index(f)) >= 0 ||
+	    adjust_cr_of_field(vmcs_field_index(f)) >= 0)
+		printf(", \"anyOf\": [{\"$ref\": \"#/$defs/%s_%u\"}, {\"$ref\": "
+		       "\"#/$defs/%s_%u_%s\"}]}",
+		       vmcs_layout_at(f->layout)->id, vmcs_width_bits(f->width),
+		       vmcs_layout_at(f->layout)->id, vmcs_width_bits(f->width),
+		       adjust_ctl_of_field(vmcs_field_index(f)) >= 0 ? "wanted" : "fixed");
+	else if (f->layout != VMCS_LAYOUT_NONE)
 		printf(", \"$ref\": \"#/$defs/%s_%u\"}", vmcs_layout_at(f->layout)->id,
 		       vmcs_width_bits(f->width));
 	else
 		printf(", \"$ref\": \"#/$defs/u%u\"}", vmcs_width_bits(f->width));
+}
+
+/* Whether name is already a property: one of our names, or an earlier project's. */
+static bool listed(const char *name, size_t upto_project, size_t upto_row)
+{
+	for (size_t i = 0; i < vmcs_field_count(); i++) {
+		const struct vmcs_field_info *f = vmcs_field_at(i);
+		const char *a = f->aliases;
+		char high[96];
+
+		snprintf(high, sizeof(high), "%s_HIGH", f->name);
+		if (vmcs_name_equal(name, strlen(name), f->name) ||
+		    (f->width == VMCS_W64 && vmcs_name_equal(name, strlen(name), high)))
+			return true;
+		while (*a) {
+			size_t n = strcspn(a, "|");
+
+			if (vmcs_name_equal(a, n, name))
+				return true;
+			a += n + (a[n] == '|');
+		}
+	}
+	for (size_t p = 0; p <= upto_project; p++) {
+		const struct vmcs_project *pr = vmcs_project_at(p);
+		size_t rows = p == upto_project ? upto_row : pr->count;
+
+		for (size_t k = 0; k < rows; k++) {
+			if (vmcs_name_equal(name, strlen(name), pr->aliases[k].name))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Other projects' names (fields/aliases/), each once, after ours. */
+static void project_props(bool *first)
+{
+	for (size_t p = 0; p < vmcs_project_count(); p++) {
+		const struct vmcs_project *pr = vmcs_project_at(p);
+
+		for (size_t k = 0; k < pr->count; k++) {
+			const struct vmcs_project_alias *a = &pr->aliases[k];
+			bool high = false;
+			const struct vmcs_field_info *f =
+			    vmcs_field_by_encoding(a->encoding, &high);
+
+			if (!f || a->excluded || listed(a->name, p, k))
+				continue;
+			field_prop(a->name, strlen(a->name), f, high, pr->name, first);
+		}
+	}
+}
+
+/*
+ * The hypervisor's forms of the control fields ({required, optional, default1}) and of the CR
+ * fields ({value, fixed: apply}), schema/README.md "Configurations as hypervisors write them".
+ */
+static void hv_forms(void)
+{
+	for (int c = 0; c < VMX_CTL__COUNT; c++) {
+		const struct vmcs_field_info *f = vmcs_field_at(adjust_ctl_field((enum vmx_ctl)c));
+		const char *id = vmcs_layout_at(f->layout)->id;
+		unsigned w = vmcs_width_bits(f->width);
+
+		printf(",\n    \"%s_%u_wanted\": {\"type\": \"object\", \"additionalProperties\": "
+		       "false, \"minProperties\": 1, \"description\": \"The controls a hypervisor "
+		       "wants: adjusted to each processor (required: refuses to run without them; "
+		       "optional: dropped where not allowed)\", \"properties\": {\"required\": "
+		       "{\"$ref\": \"#/$defs/%s_%u\"}, \"optional\": {\"$ref\": \"#/$defs/%s_%u\"}",
+		       id, w, id, w, id, w);
+		if (adjust_has_true_msr((enum vmx_ctl)c)) {
+			printf(", \"default1\": {\"enum\": [");
+			for (int d = 0; d < ADJUST_DEFAULT1__COUNT; d++) {
+				printf("%s", d ? ", " : "");
+				put_cstring(adjust_default1_name((enum adjust_default1)d));
+			}
+			printf("]}");
+		}
+		printf("}}");
+	}
+	for (int c = 0; c < ADJUST_CR__COUNT; c++) {
+		const struct vmcs_field_info *f = vmcs_field_at(adjust_cr_field((enum adjust_cr)c));
+		const char *id = vmcs_layout_at(f->layout)->id;
+		unsigned w = vmcs_width_bits(f->width);
+
+		/* GUEST_CR0 and HOST_CR0 share a layout: one definition each. */
+		if (c == ADJUST_HOST_CR0 || c == ADJUST_HOST_CR4)
+			continue;
+		printf(",\n    \"%s_%u_fixed\": {\"type\": \"object\", \"additionalProperties\": "
+		       "false, \"required\": [\"fixed\"], \"description\": \"A value with the VMX "
+		       "fixed bits applied per processor (OR IA32_VMX_CRn_FIXED0, AND "
+		       "IA32_VMX_CRn_FIXED1)\", \"properties\": {\"value\": {\"$ref\": "
+		       "\"#/$defs/%s_%u\"}, \"fixed\": {\"const\": \"apply\"}}}",
+		       id, w, id, w);
+	}
 }
 
 int main(void)
@@ -103,7 +213,9 @@ int main(void)
 	    "  \"title\": \"vmcslint VMCS configuration, format version 1\",\n"
 	    "  \"description\": \"Generated from fields/vmcs_fields.def by schema/gen_schema.c "
 	    "(make schema); do not edit. Field names are listed in their canonical and alias "
-	    "spellings; the loader also ignores case and treats ' ', '-' and '_' alike.\",\n"
+	    "spellings, then as kvm-unit-tests, ia32-doc, Xen, VirtualBox and Bochs name them "
+	    "(fields/aliases/); the loader also ignores case and treats ' ', '-' and '_' "
+	    "alike.\",\n"
 	    "  \"type\": \"object\",\n  \"additionalProperties\": false,\n"
 	    "  \"anyOf\": [{\"required\": [\"vmcs\"]}, {\"required\": [\"extends\"]}],\n"
 	    "  \"properties\": {\n"
@@ -140,27 +252,35 @@ int main(void)
 		const char *a = f->aliases;
 		char high[96];
 
-		field_prop(f->name, strlen(f->name), f, false, &first);
+		field_prop(f->name, strlen(f->name), f, false, NULL, &first);
 		while (*a) {
 			size_t n = strcspn(a, "|");
 
-			field_prop(a, n, f, false, &first);
+			field_prop(a, n, f, false, NULL, &first);
 			a += n;
 			if (*a == '|')
 				a++;
 		}
 		if (f->width == VMCS_W64) {
 			snprintf(high, sizeof(high), "%s_HIGH", f->name);
-			field_prop(high, strlen(high), f, true, &first);
+			field_prop(high, strlen(high), f, true, NULL, &first);
 		}
 	}
+	project_props(&first);
 	printf("}}\n  },\n  \"$defs\": {\n"
 	       "    \"numeric_string\": {\"type\": \"string\", \"pattern\": "
 	       "\"^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$\"},\n");
+	/*
+	 * Any 64-bit VMWRITE operand, negative ones as two's complement: the loader keeps the
+	 * field's low bits and warns when others are dropped, so no width is an error here.
+	 */
 	for (unsigned w = 16; w <= 64; w *= 2) {
-		printf("    \"u%u\": {\"anyOf\": [{\"type\": \"integer\", \"minimum\": 0, "
-		       "\"maximum\": %llu}, {\"$ref\": \"#/$defs/numeric_string\"}]},\n",
-		       w, w == 64 ? 18446744073709551615ull : (1ull << w) - 1);
+		printf("    \"u%u\": {\"description\": \"a %u-bit field: VMWRITE keeps bits "
+		       "%u:0 of the operand (vmcslint warns when it drops others)\", \"anyOf\": "
+		       "[{\"type\": \"integer\", \"minimum\": -9223372036854775808, "
+		       "\"maximum\": 18446744073709551615}, {\"$ref\": "
+		       "\"#/$defs/numeric_string\"}]},\n",
+		       w, w, w - 1);
 	}
 	printf(
 	    "    \"inline_caps\": {\"type\": \"object\", \"additionalProperties\": false, "
@@ -197,6 +317,7 @@ int main(void)
 			value_def(vmcs_layout_at(l), w);
 		}
 	}
+	hv_forms();
 	printf("\n  }\n}\n");
 	return 0;
 }

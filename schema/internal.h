@@ -23,6 +23,12 @@
  */
 bool yparse_u64(const struct ynode *n, uint64_t *out, const char *what, const char *file,
                 struct load_diags *diags);
+/*
+ * As yparse_u64, and a negative integer -N (N <= 2^63) is the two's complement of N, as a
+ * 64-bit VMWRITE operand holds it (*negative set); negative may not be NULL.
+ */
+bool yparse_operand(const struct ynode *n, uint64_t *out, bool *negative, const char *what,
+                    const char *file, struct load_diags *diags);
 /* The same on a string, no diagnostics. */
 bool parse_u64_text(const char *s, uint64_t *out);
 /* A YAML 1.1 boolean (true/false/yes/no/on/off) from a plain scalar. */

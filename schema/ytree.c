@@ -112,6 +112,7 @@ static struct ynode *new_node(struct builder *b, enum ynode_kind kind, const yam
 	n->kind = kind;
 	n->line = (unsigned)m->line + 1;
 	n->col = (unsigned)m->column + 1;
+	n->start = n->end = m->index;
 	n->weight = 1;
 	if (t->n_all == t->cap_all) {
 		t->cap_all = t->cap_all ? t->cap_all * 2 : 64;
@@ -190,6 +191,7 @@ static bool on_event(struct builder *b, yaml_event_t *ev)
 		n = new_node(b, YN_SCALAR, m);
 		if (!n)
 			return false;
+		n->end = ev->end_mark.index;
 		n->len = ev->data.scalar.length;
 		n->value = arena_alloc(b->t, n->len + 1);
 		memcpy((char *)n->value, ev->data.scalar.value, n->len);
@@ -210,6 +212,9 @@ static bool on_event(struct builder *b, yaml_event_t *ev)
 		n = new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP, m);
 		if (!n)
 			return false;
+		n->flow = ev->type == YAML_SEQUENCE_START_EVENT
+		              ? ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+		              : ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
 		b->stack[b->depth].node = n;
 		b->stack[b->depth].cap = 0;
 		b->stack[b->depth].anchor = NULL;
@@ -225,6 +230,7 @@ static bool on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_MAPPING_END_EVENT:
 		b->depth--;
 		n = b->stack[b->depth].node;
+		n->end = ev->end_mark.index;
 		/* Anchors of containers count only once complete: no self-reference. */
 		add_anchor(b, b->stack[b->depth].anchor, n);
 		return attach(b, n);
@@ -288,14 +294,19 @@ struct ytree *ytree_parse(const char *text, size_t len, struct ytree_error *err)
 
 		if (!yaml_parser_parse(&parser, &ev)) {
 			const yaml_mark_t *pm = &parser.problem_mark;
+			/* libyaml's words for a tab say nothing of tabs: name the usual mistake */
+			const char *tab = pm->index < len && text[pm->index] == '\t'
+			                      ? " (a tab: YAML indents with spaces only)"
+			                      : "";
 
 			if (parser.context)
 				set_err(err, (unsigned)pm->line + 1, (unsigned)pm->column + 1,
-				        "malformed YAML: %s %s", parser.problem, parser.context);
+				        "malformed YAML: %s %s%s", parser.problem, parser.context,
+				        tab);
 			else
 				set_err(err, (unsigned)pm->line + 1, (unsigned)pm->column + 1,
-				        "malformed YAML: %s",
-				        parser.problem ? parser.problem : "parse error");
+				        "malformed YAML: %s%s",
+				        parser.problem ? parser.problem : "parse error", tab);
 			ok = false;
 			break;
 		}

@@ -14,6 +14,8 @@ enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };
 struct ynode {
 	enum ynode_kind kind;
 	unsigned line, col; /* 1-based position of the node's start */
+	size_t start, end;  /* byte offsets of the node's text in the file: [start, end) */
+	bool flow;          /* a flow collection ([...] or {...}), not a block one */
 	const char *value;  /* scalar text, NUL-terminated */
 	size_t len;         /* scalar length */
 	bool plain;         /* plain (unquoted) scalar: may be a number, bool or null */

@@ -73,7 +73,16 @@ static bool looks_numeric(const char *s)
 bool yparse_u64(const struct ynode *n, uint64_t *out, const char *what, const char *file,
                 struct load_diags *diags)
 {
+	return yparse_operand(n, out, NULL, what, file, diags);
+}
+
+bool yparse_operand(const struct ynode *n, uint64_t *out, bool *negative, const char *what,
+                    const char *file, struct load_diags *diags)
+{
 	const char *s;
+
+	if (negative)
+		*negative = false;
 
 	if (!n || n->kind != YN_SCALAR) {
 		NODE_ERR(diags, file, n, "%s: expected an integer, found a %s", what,
@@ -89,8 +98,18 @@ bool yparse_u64(const struct ynode *n, uint64_t *out, const char *what, const ch
 		return false;
 	}
 	if (s[0] == '-' && looks_numeric(s)) {
-		NODE_ERR(diags, file, n, "%s: negative value %s; VMCS values are unsigned", what,
-		         s);
+		uint64_t mag;
+
+		/* A VMWRITE operand is 64 bits: -N is its two's complement, as in C. */
+		if (negative && s[1] != '-' && s[1] != '+' && parse_u64_text(s + 1, &mag) &&
+		    mag <= (1ull << 63) && !(s[1] == '0' && s[2] >= '0' && s[2] <= '9')) {
+			*out = (uint64_t)0 - mag;
+			*negative = true;
+			return true;
+		}
+		NODE_ERR(diags, file, n, "%s: negative value %s; %s", what, s,
+		         negative ? "a VMWRITE operand holds at least -2^63"
+		                  : "VMCS values are unsigned");
 		return false;
 	}
 	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {

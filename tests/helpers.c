@@ -168,3 +168,20 @@ char *json_result(const char *out, int n)
 		end = p + strlen(p);
 	return strndup(p, (size_t)(end - p));
 }
+
+bool have_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char p[4096];
+
+	for (const char *s = path ? path : "/usr/bin"; *s;) {
+		const char *c = strchr(s, ':');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+
+		snprintf(p, sizeof(p), "%.*s/%s", (int)n, s, name);
+		if (access(p, X_OK) == 0)
+			return true;
+		s += n + (c ? 1 : 0);
+	}
+	return false;
+}

@@ -4,6 +4,7 @@
 #ifndef TESTS_HELPERS_H
 #define TESTS_HELPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cli_result {
@@ -27,6 +28,9 @@ char *read_file(const char *path, size_t *len);
 /* The n-th (from 0) result object of `diagnose --format json` output, as a heap string, or
  * NULL. */
 char *json_result(const char *out, int n);
+
+/* Whether an executable named name is in PATH. */
+bool have_program(const char *name);
 
 /* Occurrences of needle in hay. */
 size_t count_substr(const char *hay, const char *needle);

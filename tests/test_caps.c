@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capsdb_dir.h"
 #include "config.h"
@@ -108,28 +109,28 @@ Test(caps, cpuid_leaves_beyond_the_maximum_enumerate_nothing)
 
 	memset(&c, 0, sizeof(c));
 	/* Nothing known: unknown, never a guess. */
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_UNKNOWN);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_1, CPUID_EAX, 26), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_80000001, CPUID_EDX, 20), TRI_UNKNOWN);
 	/* Leaf 07H reports no sub-leaf 1: LAM (07H.1:EAX[26]) is absent. */
 	vmx_caps_set_cpuid(&c, 7, 0, CPUID_EAX, 0);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_NO);
-	cr_expect(vmx_caps_cpuid_reg(&c, 7, 1, CPUID_EAX, &v));
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_1, CPUID_EAX, 26), TRI_NO);
+	cr_expect(vmx_caps_cpuid_reg(&c, CPUID_LEAF_7_1, CPUID_EAX, &v));
 	cr_expect_eq(v, 0);
 	/* It reports sub-leaf 1 but the entry does not give it: unknown. */
 	vmx_caps_set_cpuid(&c, 7, 0, CPUID_EAX, 1);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 1, CPUID_EAX, 26), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_1, CPUID_EAX, 26), TRI_UNKNOWN);
 	/* Basic leaves above CPUID.0:EAX: leaf 0AH (no architectural perfmon) reads as 0. */
 	vmx_caps_set_cpuid(&c, 0, 0, CPUID_EAX, 0x7);
-	cr_expect(vmx_caps_cpuid_reg(&c, 0xa, 0, CPUID_EAX, &v));
+	cr_expect(vmx_caps_cpuid_reg(&c, CPUID_LEAF_A, CPUID_EAX, &v));
 	cr_expect_eq(v, 0);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x14, 0, CPUID_EBX, 0), TRI_NO);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 0), TRI_UNKNOWN, "7 <= max");
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_14_0, CPUID_EBX, 0), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 0), TRI_UNKNOWN, "7 <= max");
 	/* Extended leaves above CPUID.80000000H:EAX. */
 	vmx_caps_set_cpuid(&c, 0x80000000u, 0, CPUID_EAX, 0x80000000u);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_80000001, CPUID_EDX, 20), TRI_NO);
 	/* A leaf the entry gives is used as given. */
 	vmx_caps_set_cpuid(&c, 0x80000001u, 0, CPUID_EDX, 1u << 20);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 0x80000001u, 0, CPUID_EDX, 20), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_80000001, CPUID_EDX, 20), TRI_YES);
 }
 
 Test(caps, field_existence_follows_the_introducing_control)
@@ -417,4 +418,46 @@ Test(caps, vmcs_enum_bounds_field_existence_when_controls_are_unknown)
 	cr_expect_eq(vmx_caps_field_exists(&c, hlatp), TRI_NO);
 	/* A field the controls decide is not affected. */
 	cr_expect_eq(vmx_caps_field_exists(&c, vpid), TRI_YES);
+}
+
+/*
+ * No capability MSR reports the SEAM guest KeyID (0x4026): on a processor whose MSRs are all
+ * known its existence stays unknown, a VMWRITE of it may fail, and only an
+ * IA32_VMX_VMCS_ENUM below its index (19) settles that it does not exist.
+ */
+Test(caps, a_field_no_capability_reports_is_ruled_out_only_by_vmcs_enum)
+{
+	struct vmx_caps c = load("bochs-corei7_skylake_x");
+	const struct vmcs_field_info *keyid = vmcs_field_by_encoding(0x4026, NULL);
+	char path[] = "/tmp/vmcslint-keyid-XXXXXX.yaml";
+	char cwd[512], text[1024];
+	struct cli_result r;
+	int fd;
+
+	cr_assert_not_null(keyid);
+	cr_expect_str_eq(keyid->name, "GUEST_KEYID");
+	cr_expect_eq(vmx_caps_field_exists(&c, keyid), TRI_UNKNOWN);
+	c.msr[VMX_MSR_VMCS_ENUM] = 0x26; /* highest index 19: it may be there */
+	cr_expect_eq(vmx_caps_field_exists(&c, keyid), TRI_UNKNOWN);
+	c.msr[VMX_MSR_VMCS_ENUM] = 0x24; /* highest index 18 */
+	cr_expect_eq(vmx_caps_field_exists(&c, keyid), TRI_NO);
+
+	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
+	fd = mkstemps(path, 5);
+	cr_assert_geq(fd, 0);
+	snprintf(text, sizeof(text),
+	         "extends: %s/examples/valid-long-mode.yaml\nvmcs:\n  HKID: 5\n", cwd);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	r = run_cli(NULL, (const char *[]){"check", path, NULL});
+	/* The VMWRITE fails or not by itself; nothing the entry checks reads the field. */
+	cr_expect_eq(r.status, 0, "%s %s", r.out, r.err);
+	cr_expect(strstr(r.out, "VMWRITE of GUEST_KEYID (0x4026) may fail: whether the field "
+	                        "exists on this processor is unknown"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "prediction: VM entry succeeds (caps bochs-corei7_skylake_x; 0 "
+	                        "failed, 1 undecided"),
+	          "%s", r.out);
+	cli_result_free(&r);
+	unlink(path);
 }

@@ -15,6 +15,7 @@
 #include "capsdb_dir.h"
 #include "config.h"
 #include "helpers.h"
+#include "vmcs_ids.h"
 
 /* A minimal entry; %s is spliced in after the msrs. */
 static const char entry_head[] = "name: t\n"
@@ -78,6 +79,24 @@ static const struct bad_case bad_cases[] = {
      "16:19: msr-sources: IA32_VMX_BASIC: expected a list of source.links item numbers"},
     {"maxphyaddr: 36\ncpuid:\n  \"0x80000008\": {eax: 0x00003027}\n",
      "15:13: maxphyaddr 36 disagrees with CPUID.80000008H:EAX[7:0] = 39"},
+    /* msr-inferred: 15, first item 16 */
+    {"msr-inferred:\n  - msrs: [IA32_VMX_TRUE_PINBASED_CTLS]\n    inferred-from: \"x\"\n"
+     "    link: \"l\"\n    reason: \"r\"\n",
+     "16:12: msr-inferred: IA32_VMX_TRUE_PINBASED_CTLS has no value in msrs (only a value can "
+     "be inferred)"},
+    {"msr-inferred:\n  - msrs: [IA32_VMX_BASC]\n    inferred-from: \"x\"\n    link: \"l\"\n"
+     "    reason: \"r\"\n",
+     "16:12: msr-inferred: 'IA32_VMX_BASC' is no VMX capability MSR name"},
+    {"msr-sources:\n  IA32_VMX_BASIC: [1]\nmsr-inferred:\n  - msrs: [IA32_VMX_BASIC]\n"
+     "    inferred-from: \"x\"\n    link: \"l\"\n    reason: \"r\"\n",
+     "18:12: msr-inferred: IA32_VMX_BASIC has msr-sources items: a dump of this processor "
+     "gives it, so it is not inferred"},
+    {"msr-inferred:\n  - msrs: [IA32_VMX_BASIC]\n    inferred-from: \"x\"\n    link: \"l\"\n",
+     "16:5: an msr-inferred item needs 'inferred-from', 'link' and 'reason': which "
+     "processor's dump gave the values, and why"},
+    {"msr-inferred:\n  - msrs: [IA32_VMX_BASIC, IA32_VMX_BASIC]\n    inferred-from: \"x\"\n"
+     "    link: \"l\"\n    reason: \"r\"\n",
+     "16:28: msr-inferred: IA32_VMX_BASIC listed twice"},
 };
 
 ParameterizedTestParameters(provenance, malformed_keys_are_rejected_at_their_position)
@@ -128,11 +147,11 @@ Test(provenance, an_inferred_leaf_answers_unknown_for_its_unknown_bits)
 	cr_expect_not(vmx_caps_cpuid(&c, 1, 0)->inferred);
 	/* EBX bit 11 (RTM) and bit 2 (SGX) are unknown; bit 0 (FSGSBASE) is known 1, bit 4 known 0
 	 */
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 11), TRI_UNKNOWN);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 2), TRI_UNKNOWN);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 0), TRI_YES);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 4), TRI_NO);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_ECX, 16), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 11), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 2), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 0), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 4), TRI_NO);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_ECX, 16), TRI_NO);
 	/* code that reads the whole register sees a partial register as not known */
 	cr_expect_eq(l->known & (1u << CPUID_EBX), 0);
 	cr_expect_eq(m.n_cpuid_sources, 2);
@@ -147,14 +166,16 @@ Test(provenance, set_cpuid_partial_keeps_the_three_states_apart)
 	memset(&c, 0, sizeof(c));
 	cr_assert(vmx_caps_set_cpuid_partial(&c, 7, 0, CPUID_EBX, 0xffffffffu, 0x800));
 	cr_expect_eq(c.cpuid[0].reg[CPUID_EBX], 0xfffff7ffu, "unknown bits are stored as 0");
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 11), TRI_UNKNOWN);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 10), TRI_YES);
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EAX, 0), TRI_UNKNOWN, "not given");
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 11), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 10), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EAX, 0), TRI_UNKNOWN,
+	             "not given");
 	cr_assert(vmx_caps_set_cpuid(&c, 7, 0, CPUID_EBX, 0x800));
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 11), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 11), TRI_YES);
 	cr_expect_eq(c.cpuid[0].partial, 0);
 	cr_assert(vmx_caps_set_cpuid_partial(&c, 7, 0, CPUID_EBX, 0x800, 0xffffffffu));
-	cr_expect_eq(vmx_caps_cpuid_bit(&c, 7, 0, CPUID_EBX, 11), TRI_UNKNOWN, "forgotten");
+	cr_expect_eq(vmx_caps_cpuid_bit(&c, CPUID_LEAF_7_0, CPUID_EBX, 11), TRI_UNKNOWN,
+	             "forgotten");
 }
 
 /* A capsdb directory with one entry whose leaf 7 is inferred with RTM (EBX[11]) unknown. */
@@ -261,11 +282,13 @@ Test(provenance, inferred_leaves_in_the_database_leave_fused_bits_unknown)
 				continue;
 			n_inferred++;
 			for (size_t f = 0; f < sizeof(fused) / sizeof(fused[0]); f++) {
+				/* the stored leaf: 0DH.0 is no leaf a check reads */
 				if (fused[f].leaf == l->leaf && fused[f].sub == l->subleaf)
-					cr_expect_eq(vmx_caps_cpuid_bit(&c, l->leaf, l->subleaf,
-					                                fused[f].reg, fused[f].bit),
-					             TRI_UNKNOWN, "%s: leaf 0x%x.%u bit %u",
-					             names[k], l->leaf, l->subleaf, fused[f].bit);
+					cr_expect(
+					    ((l->partial >> fused[f].reg) & 1u) &&
+					        ((l->unknown[fused[f].reg] >> fused[f].bit) & 1u),
+					    "%s: leaf 0x%x.%u bit %u", names[k], l->leaf,
+					    l->subleaf, fused[f].bit);
 			}
 		}
 	}
@@ -306,6 +329,134 @@ Test(provenance, a_check_on_an_unknown_fused_bit_is_undecided)
 	}
 }
 
+/* An MSR of msr-inferred keeps its value and is marked as another processor's. */
+Test(provenance, an_inferred_msr_is_marked_as_a_siblings)
+{
+	struct vmx_caps c;
+	struct caps_meta m;
+	struct load_diags d;
+	const uint32_t bit = 1u << VMX_MSR_TRUE_PINBASED_CTLS;
+
+	cr_assert(load_tail("  IA32_VMX_TRUE_PINBASED_CTLS: 0x0000007f00000016\n"
+	                    "msr-inferred:\n"
+	                    "  - msrs: [IA32_VMX_TRUE_PINBASED_CTLS]\n"
+	                    "    inferred-from: \"sibling\"\n"
+	                    "    link: \"https://example.invalid/sibling.log\"\n"
+	                    "    reason: \"test\"\n",
+	                    &c, &m, &d),
+	          "%s", d.n ? d.d[0].msg : "");
+	cr_expect_eq(c.msr_state[VMX_MSR_TRUE_PINBASED_CTLS], VMX_MSR_PRESENT);
+	cr_expect_eq(c.msr[VMX_MSR_TRUE_PINBASED_CTLS], 0x0000007f00000016ull);
+	cr_expect_eq(c.msr_inferred, bit);
+	cr_expect_eq(vmx_caps_inferred(&c).msr, bit);
+	cr_assert_eq(m.n_msr_inferred, 1);
+	cr_expect_eq(m.msr_inferred[0].msrs, bit);
+	cr_expect_str_eq(m.msr_inferred[0].inferred_from, "sibling");
+	caps_meta_release(&m);
+}
+
+/*
+ * A verdict names the values from a sibling's dump it rests on: those the checks up to the
+ * deciding one's class read, no others.
+ */
+Test(provenance, a_verdict_names_the_sibling_values_it_rests_on)
+{
+	const uint32_t true_msrs = (1u << VMX_MSR_TRUE_PINBASED_CTLS) |
+	                           (1u << VMX_MSR_TRUE_PROCBASED_CTLS) |
+	                           (1u << VMX_MSR_TRUE_EXIT_CTLS) | (1u << VMX_MSR_TRUE_ENTRY_CTLS);
+	struct vmcs_config cfg;
+	struct load_diags d;
+	struct vmx_caps caps;
+	struct check_input in;
+	struct check_report *rep = malloc(sizeof(*rep));
+	char err[256];
+
+	/* ivy-bridge-core-i7-3770: TRUE MSRs and CPUID 0DH.1 from siblings' dumps */
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(capsdb_load("ivy-bridge-core-i7-3770", &caps, NULL, err, sizeof(err), NULL), "%s",
+	          err);
+	cr_expect_eq(caps.msr_inferred, true_msrs);
+	cr_expect_eq(vmx_caps_inferred(&caps).cpuid, 1u << CPUID_LEAF_D_1);
+	memset(&d, 0, sizeof(d));
+	cr_assert(config_load("tests/fixtures/rules/MSRLOAD-MSR-EXISTS.pass-xss.yaml", &cfg, &d,
+	                      capsdb_resolver, NULL));
+	in.vmcs = &cfg.vmcs;
+	in.caps = &caps;
+	in.env = &cfg.env;
+	check_run(&in, rep);
+	/* IA32_XSS does not exist without XSAVES (CPUID.(0DH,1):EAX[3], a sibling's value) */
+	cr_expect_eq(rep->prediction.kind, OUTCOME_ENTRY_FAILURE);
+	cr_expect_eq(rep->depends.msr & true_msrs, true_msrs);
+	cr_expect(rep->depends.cpuid >> CPUID_LEAF_D_1 & 1u);
+	/* a reserved pin-based control fails first: the MSR-load checks are never reached */
+	cfg.vmcs.value[VMCS_PIN_BASED_VM_EXEC_CONTROL] |= 1u << 10;
+	check_run(&in, rep);
+	cr_expect_eq(rep->prediction.kind, OUTCOME_VMFAIL_VALID);
+	cr_expect_not(rep->depends.cpuid >> CPUID_LEAF_D_1 & 1u, "0DH.1 is read after the failure");
+	cr_expect(rep->depends.msr >> VMX_MSR_TRUE_PINBASED_CTLS & 1u);
+	config_release(&cfg);
+	free(rep);
+}
+
+Test(provenance, check_and_matrix_say_which_values_come_from_a_siblings_dump)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"check", "--caps", "ivy-bridge-core-i7-3770",
+	                                   "examples/valid-long-mode.yaml", NULL});
+
+	cr_expect(strstr(r.out, "prediction: VM entry succeeds"), "%s", r.out);
+	cr_expect(
+	    strstr(r.out,
+	           "examples/valid-long-mode.yaml: note: the prediction rests on values from a "
+	           "sibling processor's dump (same family/model, `vmcslint caps show "
+	           "ivy-bridge-core-i7-3770`): IA32_VMX_TRUE_PINBASED_CTLS, "
+	           "IA32_VMX_TRUE_PROCBASED_CTLS, IA32_VMX_TRUE_EXIT_CTLS, "
+	           "IA32_VMX_TRUE_ENTRY_CTLS\n"),
+	    "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(
+	    NULL, (const char *[]){"check", "--format", "json", "--caps", "ivy-bridge-core-i7-3770",
+	                           "tests/fixtures/rules/MSRLOAD-MSR-EXISTS.pass-xss.yaml", NULL});
+	cr_expect(strstr(r.out, "\"inferred_values\": [\"IA32_VMX_TRUE_PINBASED_CTLS\", "
+	                        "\"IA32_VMX_TRUE_PROCBASED_CTLS\", \"IA32_VMX_TRUE_EXIT_CTLS\", "
+	                        "\"IA32_VMX_TRUE_ENTRY_CTLS\", \"CPUID 0xd.1\"]"),
+	          "%s", r.out);
+	cli_result_free(&r);
+	/* a processor whose own dump gives every value: no note */
+	r = run_cli(NULL, (const char *[]){"check", "--caps", "ivy-bridge-core-i7-3770k",
+	                                   "examples/valid-long-mode.yaml", NULL});
+	cr_expect(strstr(r.out, "prediction: VM entry succeeds"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "sibling"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"matrix", "--kind", "real",
+	                                   "examples/valid-long-mode.yaml", NULL});
+	cr_expect(strstr(r.out,
+	                 "ivy-bridge-core-i7-3770                      success        VM entry "
+	                 "succeeds\n    rests on values from a sibling processor's dump: "
+	                 "IA32_VMX_TRUE_PINBASED_CTLS"),
+	          "%s", r.out);
+	cr_expect_eq(count_substr(r.out, "rests on values from a sibling processor's dump"), 7,
+	             "%s", r.out);
+	cr_expect(strstr(r.out, "undecided on 0\n"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){
+	                      "diagnose", "--caps", "ivy-bridge-core-i7-3770",
+	                      "examples/dumps/real/01-kvm-qemu-proxmox-smm-sti-shadow.log", NULL});
+	cr_expect(strstr(r.out,
+	                 ":1: note: the diagnosis rests on values from a sibling processor's "
+	                 "dump (same family/model, `vmcslint caps show "
+	                 "ivy-bridge-core-i7-3770`): IA32_VMX_TRUE_PINBASED_CTLS"),
+	          "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"caps", "show", "ivy-bridge-core-i7-3770", NULL});
+	cr_expect(strstr(r.out, "  [m1] INFERRED from ivy-bridge-core-i5-3320m: https://"), "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "0x48e IA32_VMX_TRUE_PROCBASED_CTLS   0xfff9fffe04006172  INFERRED "
+	                        "from ivy-bridge-core-i5-3320m [m1]\n"),
+	          "%s", r.out);
+	cli_result_free(&r);
+}
+
 Test(provenance, caps_list_and_matrix_say_what_complete_and_doubtful_mean)
 {
 	struct cli_result r =
@@ -324,12 +475,55 @@ Test(provenance, caps_list_and_matrix_say_what_complete_and_doubtful_mean)
 	          r.out);
 	cr_expect(strstr(r.out, "{virtualized}\n"), "%s", r.out);
 	cli_result_free(&r);
-	r = run_cli(NULL, (const char *[]){"matrix", "--kind", "real",
+}
+
+/*
+ * The entry without its inferred TRUE MSRs, in a capsdb of its own: whether CR3-load/-store
+ * exiting may be 0 is unknown, and matrix says so under the row.
+ */
+Test(provenance, matrix_says_why_an_entry_is_undecided)
+{
+	char dir[] = "/tmp/vmcslint-capsdb-XXXXXX", path[128], *text, *line, *save = NULL;
+	enum { HEAD, MSRS, REST, SKIP } at = HEAD;
+	struct cli_result r;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ivy-bridge-without-true.yaml", dir);
+	text = read_file("capsdb/cpus/ivy-bridge-core-i7-3770.yaml", NULL);
+	cr_assert_not_null(text);
+	f = fopen(path, "w");
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "name: ", 6)) {
+			fputs("name: ivy-bridge-without-true\n", f);
+			continue;
+		}
+		if (!strcmp(line, "msrs:"))
+			at = MSRS;
+		else if (!strcmp(line, "msr-sources:"))
+			at = REST;
+		else if (!strcmp(line, "msr-inferred:"))
+			at = SKIP;
+		else if (!strncmp(line, "maxphyaddr:", 11))
+			at = REST;
+		if (at == SKIP)
+			continue;
+		if (at == MSRS && !strncmp(line, "  IA32_VMX_TRUE_", 16))
+			fprintf(f, "%.*s unknown\n", (int)(strchr(line, ':') - line + 1), line);
+		else
+			fprintf(f, "%s\n", line);
+	}
+	fclose(f);
+	free(text);
+	r = run_cli(NULL, (const char *[]){"matrix", "--capsdb", dir,
 	                                   "examples/valid-long-mode.yaml", NULL});
-	cr_expect(strstr(r.out, "ivy-bridge-core-i7-3770                      undecided"), "%s",
-	          r.out);
+	cr_expect(strstr(r.out, "ivy-bridge-without-true                      undecided"), "%s %s",
+	          r.out, r.err);
 	cr_expect(strstr(r.out, "    because: cannot decide whether CPU_BASED_VM_EXEC_CONTROL = "
 	                        "0x940061f2 may clear bit 15 (CR3_LOAD_EXITING)"),
 	          "%s", r.out);
+	cr_expect(strstr(r.out, "undecided on 1\n"), "%s", r.out);
 	cli_result_free(&r);
+	unlink(path);
+	rmdir(dir);
 }

@@ -84,7 +84,7 @@ Test(cli_fields, json_is_valid_and_complete)
 
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(json_valid(r.out, &where), "invalid JSON near: %.60s", where);
-	cr_expect_eq(count_substr(r.out, "\"encoding\":"), vmcs_field_count());
+	cr_expect_eq(count_substr(r.out, "\"exists_if\":"), vmcs_field_count());
 	snprintf(count, sizeof(count), "\"count\": %zu}", vmcs_field_count());
 	cr_expect(strstr(r.out, count), "no %s", count);
 	cli_result_free(&r);
@@ -145,5 +145,98 @@ Test(cli, help_and_version)
 	r = run_cli(NULL, (const char *[]){"fields", "--help", NULL});
 	cr_expect_eq(r.status, 0);
 	cr_expect(strstr(r.out, "--search WORD"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+/* "cr3 target", "CR3-target" and "cr3_target" are one search: case and separators fold. */
+Test(cli_fields, search_folds_case_spaces_and_hyphens)
+{
+	static const char *const spellings[] = {"cr3 target", "CR3-target", "cr3_target",
+	                                        " Cr3--Target "};
+	struct cli_result first =
+	    run_cli(NULL, (const char *[]){"fields", "--search", spellings[0], NULL});
+
+	cr_assert_eq(first.status, 0, "%s", first.err);
+	cr_expect(strstr(first.out, "CR3_TARGET_COUNT"), "%s", first.out);
+	for (int i = 0; i < 4; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "CR3_TARGET_VALUE%d ", i);
+		cr_expect(strstr(first.out, name), "no %s in: %s", name, first.out);
+	}
+	cr_expect_null(strstr(first.out, "GUEST_CR3 "), "%s", first.out);
+	for (size_t i = 1; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		struct cli_result r =
+		    run_cli(NULL, (const char *[]){"fields", "--search", spellings[i], NULL});
+
+		cr_expect_eq(r.status, 0, "%s", spellings[i]);
+		cr_expect_str_eq(r.out, first.out, "'%s' and '%s' differ", spellings[i],
+		                 spellings[0]);
+		cli_result_free(&r);
+	}
+	cli_result_free(&first);
+}
+
+Test(cli_fields, search_finds_io_bitmaps_and_msr_loading)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"fields", "--search", "io bitmap", NULL});
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "IO_BITMAP_A "), "%s", r.out);
+	cr_expect(strstr(r.out, "IO_BITMAP_B "), "%s", r.out);
+	cr_expect(strstr(r.out, "CPU_BASED_VM_EXEC_CONTROL "), "the USE_IO_BITMAPS bit: %s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"fields", "--search", "msr load", NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "VM_ENTRY_MSR_LOAD_ADDR "), "%s", r.out);
+	cr_expect(strstr(r.out, "VM_ENTRY_MSR_LOAD_COUNT "), "%s", r.out);
+	cr_expect(strstr(r.out, "VM_EXIT_MSR_LOAD_ADDR "), "%s", r.out);
+	cr_expect_null(strstr(r.out, "VM_EXIT_MSR_STORE_ADDR "), "%s", r.out);
+	cli_result_free(&r);
+	/* Other projects' names are searched too. */
+	r = run_cli(NULL, (const char *[]){"fields", "--search", "sel cs", NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "GUEST_CS_SELECTOR "), "kvm-unit-tests' GUEST_SEL_CS: %s", r.out);
+	cli_result_free(&r);
+}
+
+Test(cli_fields, a_project_name_shows_the_field_and_its_names)
+{
+	struct cli_result r = run_cli(NULL, (const char *[]){"fields", "GUEST_SEL_CS", NULL});
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strncmp(r.out,
+	                  "GUEST_SEL_CS: the kvm-unit-tests name of GUEST_CS_SELECTOR\n"
+	                  "GUEST_CS_SELECTOR\n",
+	                  77) == 0,
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "    VirtualBox      VMX_VMCS16_GUEST_CS_SEL\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "    Bochs           VMCS_16BIT_GUEST_CS_SELECTOR\n"), "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"fields", "VMCS_64BIT_GUEST_IA32_PAT_HI", NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "the Bochs name of GUEST_IA32_PAT_HIGH\n"
+	                        "GUEST_IA32_PAT_HIGH: high 32 bits of GUEST_IA32_PAT\n"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "VMX_VMCS64_GUEST_PAT_FULL, VMX_VMCS64_GUEST_PAT_HIGH (high)"),
+	          "%s", r.out);
+	cli_result_free(&r);
+	r = run_cli(NULL, (const char *[]){"fields", "--format", "json", "GUEST_SEL_CS", NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "{\"project\": \"kvm-unit-tests\", \"name\": \"GUEST_SEL_CS\", "
+	                        "\"encoding\": \"0x0802\"}"),
+	          "%s", r.out);
+	cli_result_free(&r);
+}
+
+Test(cli_fields, unknown_names_suggest_by_words)
+{
+	struct cli_result r = run_cli(NULL, (const char *[]){"fields", "GUEST_SELECTOR_CSS", NULL});
+
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "no VMCS field is named 'GUEST_SELECTOR_CSS'; did you mean "
+	                        "'GUEST_CS_SELECTOR'?"),
+	          "%s", r.err);
 	cli_result_free(&r);
 }

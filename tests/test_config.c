@@ -39,10 +39,6 @@ static const struct bad_case bad_cases[] = {
     {"high-disagrees.yaml",
      DIR "high-disagrees.yaml:3:3: error: VMCS_LINK_POINTER_HIGH = 0x1 disagrees with the 64-bit "
          "write of VMCS_LINK_POINTER at 2:3 (high half 0xffffffff)"},
-    {"too-wide.yaml", DIR "too-wide.yaml:2:22: error: GUEST_ES_SELECTOR: 0x10000 is wider than "
-                          "the field (16 bits)"},
-    {"negative.yaml",
-     DIR "negative.yaml:2:14: error: GUEST_RIP: negative value -4096; VMCS values are unsigned"},
     {"unknown-bit.yaml",
      DIR "unknown-bit.yaml:2:59: error: PIN_BASED_VM_EXEC_CONTROL has no bit named "
          "'NMI_EXITNG'; did you mean 'NMI_EXITING'?"},
@@ -52,12 +48,57 @@ static const struct bad_case bad_cases[] = {
                          "loaded (an extends cycle)"},
     {"extends-missing.yaml",
      DIR "extends-missing.yaml:1:10: error: extends: cannot open '" DIR "no-such-base.yaml'"},
+    {"caps-missing.yaml", DIR "caps-missing.yaml:3:7: error: caps 'mycaps.yaml': " DIR
+                              "mycaps.yaml: cannot open: No such file or directory"},
+    {"tab.yaml", DIR "tab.yaml:2:1: error: malformed YAML: found character that cannot start "
+                     "any token while scanning for the next token (a tab: YAML indents with "
+                     "spaces only)"},
     {"two-documents.yaml", DIR "two-documents.yaml:3:1: error: a second YAML document in the "
                                "file; a file holds exactly one"},
     {"alias-bomb.yaml", DIR "alias-bomb.yaml:6:10: error: YAML aliases expand to more than "
                             "200000 nodes (limit against hostile input)"},
     {"deep.yaml", DIR "deep.yaml:2:76: error: YAML nested deeper than 64 levels (limit against "
                       "hostile input)"},
+    /* The hypervisor's forms (adjust/): wanted controls, CR values with the fixed bits. */
+    {"hv-required-on-value-field.yaml",
+     DIR "hv-required-on-value-field.yaml:2:15: error: GUEST_RIP: 'required' is for the control "
+         "fields (pin-based, processor-based, VM-exit, VM-entry controls)"},
+    {"hv-fixed-not-apply.yaml",
+     DIR "hv-fixed-not-apply.yaml:2:39: error: fixed: expected 'apply' (OR IA32_VMX_CRn_FIXED0 "
+         "in, AND IA32_VMX_CRn_FIXED1), found 'always'"},
+    {"hv-fixed-on-control.yaml",
+     DIR "hv-fixed-on-control.yaml:2:22: error: VM_EXIT_CONTROLS: 'fixed' is for GUEST_CR0, "
+         "GUEST_CR4, HOST_CR0 and HOST_CR4 (fixed: apply); a control field takes {required, "
+         "optional, default1}"},
+    {"hv-value-without-fixed.yaml",
+     DIR "hv-value-without-fixed.yaml:2:13: error: HOST_CR4: a mapping with 'value' needs "
+         "'fixed: apply' (or give the value alone)"},
+    {"hv-default1-secondary.yaml",
+     DIR "hv-default1-secondary.yaml:3:41: error: SECONDARY_VM_EXEC_CONTROL has no TRUE "
+         "capability MSR: default1 applies to the pin-based, primary processor-based, VM-exit and "
+         "VM-entry controls"},
+    {"hv-default1-unknown.yaml",
+     DIR "hv-default1-unknown.yaml:2:41: error: default1: expected auto, true_msr or "
+         "ordinary_msr, found 'truemsr'"},
+    {"hv-unknown-key.yaml", DIR "hv-unknown-key.yaml:4:5: error: unknown key 'optionl' in a "
+                                "control given as wanted bits; did you mean 'optional'?"},
+    {"hv-unknown-bit.yaml",
+     DIR "hv-unknown-bit.yaml:2:54: error: SECONDARY_VM_EXEC_CONTROL has no bit named "
+         "'ENABLE_VPIDD'; did you mean 'ENABLE_VPID'?"},
+    {"hv-required-and-optional.yaml",
+     DIR "hv-required-and-optional.yaml:4:15: error: CPU_BASED_VM_EXEC_CONTROL: USE_MSR_BITMAPS "
+         "is both required and optional; list it once"},
+    {"hv-secondary-without-primary.yaml",
+     DIR "hv-secondary-without-primary.yaml:3:3: error: SECONDARY_VM_EXEC_CONTROL is given as "
+         "wanted bits: give CPU_BASED_VM_EXEC_CONTROL so too (its ACTIVATE_SECONDARY_CONTROLS "
+         "bit follows SECONDARY_VM_EXEC_CONTROL)"},
+    {"hv-activate-listed.yaml",
+     DIR "hv-activate-listed.yaml:3:29: error: CPU_BASED_VM_EXEC_CONTROL: "
+         "ACTIVATE_SECONDARY_CONTROLS follows SECONDARY_VM_EXEC_CONTROL (on when one of its "
+         "controls is used); do not list it"},
+    {"hv-wanted-and-high.yaml",
+     DIR "hv-wanted-and-high.yaml:3:3: error: TERTIARY_VM_EXEC_CONTROL is given as wanted bits "
+         "and TERTIARY_VM_EXEC_CONTROL_HIGH at 2:3"},
 };
 
 ParameterizedTestParameters(config, bad_files)
@@ -97,6 +138,40 @@ Test(config, warnings_for_read_only_and_inactive_fields)
 	                            "the control that gives it meaning (Secondary processor-based "
 	                            "VM-execution controls ENABLE_VPID) is 0"),
 	          "%s", r.err);
+	cli_result_free(&r);
+}
+
+/* VMWRITE keeps the low bits of its 64-bit operand: so does the loader, with a warning. */
+Test(config, wide_and_negative_values_keep_their_low_bits)
+{
+	const char *f = DIR "wide-values.yaml";
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	struct cli_result r;
+
+	memset(&diags, 0, sizeof(diags));
+	capsdb_set_dir("capsdb/cpus");
+	cr_assert(config_load(f, &cfg, &diags, capsdb_resolver, NULL), "%s",
+	          diags.n ? diags.d[0].msg : "");
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_ES_LIMIT], 0xffffffffull);
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_ES_SELECTOR], 0x10);
+	cr_expect_eq(cfg.vmcs.value[VMCS_VM_ENTRY_MSR_LOAD_COUNT], 0);
+	cr_expect_eq(cfg.vmcs.value[VMCS_VMCS_LINK_POINTER], ~0ull);
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_RIP], 0xfffffffffffff000ull);
+	cr_expect_eq(diags.n, 3, "a warning for each value that loses bits, none for the others");
+	config_release(&cfg);
+	r = run_cli(NULL, (const char *[]){"check", f, NULL});
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, DIR "wide-values.yaml:4:19: warning: GUEST_ES_LIMIT: -1 is "
+	                            "0xffffffffffffffff as a 64-bit VMWRITE operand; the 32-bit "
+	                            "field keeps bits 31:0, 0xffffffff"),
+	          "%s", r.err);
+	cr_expect(strstr(r.err,
+	                 DIR "wide-values.yaml:5:22: warning: GUEST_ES_SELECTOR: 0x10010 is "
+	                     "wider than the field (16 bits); VMWRITE keeps bits 15:0, 0x10, "
+	                     "and drops 0x10000"),
+	          "%s", r.err);
+	cr_expect(!strstr(r.err, "VMCS_LINK_POINTER"), "%s", r.err);
 	cli_result_free(&r);
 }
 
@@ -213,6 +288,24 @@ Test(config, loads_values_bits_and_memory)
 	unlink(path);
 }
 
+/* A caps: file is found beside the configuration, wherever the command runs from. */
+Test(config, caps_file_resolves_against_the_configuration_folder)
+{
+	struct cli_result r;
+	char cwd[512], file[700], bin[700];
+	const char *env = getenv("VMCSLINT");
+
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	snprintf(file, sizeof(file), "%s/" DIR "caps-beside.yaml", cwd);
+	snprintf(bin, sizeof(bin), "%s/%s", cwd, env ? env : "build/vmcslint");
+	cr_assert_eq(chdir("/tmp"), 0);
+	r = run_argv(NULL, (const char *[]){bin, "check", file, NULL});
+	cr_assert_eq(chdir(cwd), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "(caps ../caps/skx-no-maxphyaddr.yaml;"), "%s", r.out);
+	cli_result_free(&r);
+}
+
 Test(config, extends_overrides_the_base)
 {
 #define EXTENDING                                                                                  \
@@ -240,9 +333,97 @@ Test(config, extends_overrides_the_base)
 	cr_expect_eq(cfg.caps.msr[VMX_MSR_MISC], 0x1e0);
 	cr_expect_eq(cfg.caps.msr[VMX_MSR_BASIC], 0x00d810000000002bull, "from the named entry");
 	cr_expect_eq(cfg.caps.maxphyaddr, 39);
-	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, 7, 0, CPUID_EBX, 0), TRI_YES);
-	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, 7, 0, CPUID_ECX, 0), TRI_NO,
+	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, CPUID_LEAF_7_0, CPUID_EBX, 0), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&cfg.caps, CPUID_LEAF_7_0, CPUID_ECX, 0), TRI_NO,
 	             "the entry's ECX of leaf 7 is kept");
+	config_release(&cfg);
+	unlink(path);
+}
+
+/* Writes text to a temporary .yaml file; path (out) must hold "/tmp/vmcslint-hv-XXXXXX.yaml". */
+static void write_temp(char *path, const char *text)
+{
+	int fd = mkstemps(path, 5);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+Test(config, loads_the_hypervisor_forms)
+{
+	const char *text = "vmcs:\n"
+	                   "  PIN_BASED_VM_EXEC_CONTROL: {default1: true_msr, optional: [3, "
+	                   "VIRTUAL_NMIS]}\n"
+	                   "  CPU_BASED_VM_EXEC_CONTROL:\n"
+	                   "    required: [HLT_EXITING]\n"
+	                   "    optional: {USE_MSR_BITMAPS: 1}\n"
+	                   "  SECONDARY_VM_EXEC_CONTROL: {optional: [ENABLE_EPT]}\n"
+	                   "  VM_EXIT_CONTROLS: {default1: ordinary_msr, required: 0x200}\n"
+	                   "  GUEST_CR0: {value: [PE, PG], fixed: apply}\n"
+	                   "  HOST_CR4: {fixed: apply}\n"
+	                   "  GUEST_CR4: 0x2020\n"
+	                   "  VM_ENTRY_CONTROLS: {required: [IA32E_MODE_GUEST], optional: }\n";
+	char path[] = "/tmp/vmcslint-hv-XXXXXX.yaml";
+	struct vmcs_config cfg;
+	struct load_diags diags;
+	const struct adjust_wants *w = &cfg.wants;
+
+	write_temp(path, text);
+	memset(&diags, 0, sizeof(diags));
+	cr_assert(config_load(path, &cfg, &diags, NULL, NULL), "%s", diags.n ? diags.d[0].msg : "");
+	cr_expect(w->ctl[VMX_CTL_PIN].given);
+	cr_expect_eq(w->ctl[VMX_CTL_PIN].default1, ADJUST_DEFAULT1_TRUE_MSR);
+	cr_expect_eq(w->ctl[VMX_CTL_PIN].optional, (1u << 3) | (1u << 5));
+	cr_expect_eq(w->ctl[VMX_CTL_PROC].required, 1u << 7);
+	cr_expect_eq(w->ctl[VMX_CTL_PROC].optional, 1u << 28);
+	cr_expect_eq(w->ctl[VMX_CTL_PROC2].optional, 1u << 1);
+	cr_expect_eq(w->ctl[VMX_CTL_EXIT].default1, ADJUST_DEFAULT1_ORDINARY_MSR);
+	cr_expect_eq(w->ctl[VMX_CTL_EXIT].required, 0x200);
+	cr_expect(w->ctl[VMX_CTL_ENTRY].given);
+	cr_expect_eq(w->ctl[VMX_CTL_ENTRY].optional, 0, "`optional:` with nothing: no bit");
+	cr_expect_not(w->ctl[VMX_CTL_PROC3].given);
+	cr_expect(w->cr_fixed[ADJUST_GUEST_CR0] && w->cr_fixed[ADJUST_HOST_CR4]);
+	cr_expect_not(w->cr_fixed[ADJUST_GUEST_CR4], "a plain value takes no fixed bits");
+	/* The loader's value: the wanted bits, with the activate bit the secondary controls imply.
+	 */
+	cr_expect_eq(cfg.vmcs.value[VMCS_CPU_BASED_VM_EXEC_CONTROL],
+	             (1u << 7) | (1u << 28) | (1u << 31));
+	cr_expect_eq(cfg.vmcs.value[VMCS_GUEST_CR0], 0x80000001);
+	cr_expect_eq(cfg.vmcs.value[VMCS_HOST_CR4], 0);
+	cr_expect(cfg.vmcs.written[VMCS_HOST_CR4]);
+	/* Where each bit is named, for the findings about it. */
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PIN][3].line, 2);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PIN][3].col, 62);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PIN][5].col, 65);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][7].line, 4);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][7].col, 16);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][28].line, 5);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_PROC][28].col, 16);
+	cr_expect_eq(cfg.want_pos[VMX_CTL_EXIT][9].line, 7);
+	config_release(&cfg);
+	unlink(path);
+}
+
+Test(config, a_value_replaces_the_bases_hypervisor_form)
+{
+	char buf[1024], cwd[512], path[] = "/tmp/vmcslint-hv-XXXXXX.yaml";
+	struct vmcs_config cfg;
+	struct load_diags diags;
+
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	snprintf(buf, sizeof(buf),
+	         "extends: %s/examples/hypervisors/kvm-unit-tests.yaml\n"
+	         "vmcs:\n  PIN_BASED_VM_EXEC_CONTROL: 0x16\n  GUEST_CR0: 0x80000031\n",
+	         cwd);
+	write_temp(path, buf);
+	memset(&diags, 0, sizeof(diags));
+	cr_assert(config_load(path, &cfg, &diags, NULL, NULL), "%s", diags.n ? diags.d[0].msg : "");
+	cr_expect_not(cfg.wants.ctl[VMX_CTL_PIN].given, "the value given here replaces it");
+	cr_expect_eq(cfg.vmcs.value[VMCS_PIN_BASED_VM_EXEC_CONTROL], 0x16);
+	cr_expect_not(cfg.wants.cr_fixed[ADJUST_GUEST_CR0]);
+	cr_expect(cfg.wants.ctl[VMX_CTL_EXIT].given, "inherited");
+	cr_expect(cfg.wants.cr_fixed[ADJUST_HOST_CR0], "inherited");
 	config_release(&cfg);
 	unlink(path);
 }

@@ -136,8 +136,8 @@ Test(evidence, the_host_runs_with_its_cr4_and_efer)
 	cr_expect_eq(vmx_caps_msr_bit(&caps, VMX_MSR_CR4_FIXED1, 12), TRI_YES);
 	cr_expect_eq(vmx_caps_msr_bit(&caps, VMX_MSR_CR4_FIXED1, 11), TRI_YES, "UMIP");
 	cr_expect_eq(vmx_caps_msr_bit(&caps, VMX_MSR_CR4_FIXED1, 19), TRI_UNKNOWN, "not set");
-	cr_expect_eq(vmx_caps_cpuid_bit(&caps, 7, 0, CPUID_ECX, 16), TRI_YES);
-	cr_expect_eq(vmx_caps_cpuid_bit(&caps, 7, 0, CPUID_ECX, 15), TRI_UNKNOWN);
+	cr_expect_eq(vmx_caps_cpuid_bit(&caps, CPUID_LEAF_7_0, CPUID_ECX, 16), TRI_YES);
+	cr_expect_eq(vmx_caps_cpuid_bit(&caps, CPUID_LEAF_7_0, CPUID_ECX, 15), TRI_UNKNOWN);
 	/* Here the identified entry decides it already; an unknown processor needs this line. */
 	run_free(&r);
 }

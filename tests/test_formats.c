@@ -27,21 +27,47 @@ Test(formats, config_schema_is_current)
 	cli_result_free(&r);
 }
 
-Test(formats, examples_validate_against_the_config_schema)
+/* Runs tests/validate-json.py on the files pattern matches; their number through *n. */
+static struct cli_result validate_files(const char *pattern, size_t *n_files)
 {
 	glob_t g;
 	const char *argv[256] = {"python3", VALIDATE, CONFIG_SCHEMA};
 	size_t n = 3;
 	struct cli_result r;
 
-	cr_assert_eq(glob("examples/*.yaml", 0, NULL, &g), 0);
+	cr_assert_eq(glob(pattern, 0, NULL, &g), 0, "%s", pattern);
 	for (size_t i = 0; i < g.gl_pathc && n < 255; i++)
 		argv[n++] = g.gl_pathv[i];
 	argv[n] = NULL;
+	*n_files = g.gl_pathc;
 	r = run_argv(NULL, argv);
+	globfree(&g);
+	return r;
+}
+
+Test(formats, examples_validate_against_the_config_schema)
+{
+	size_t n;
+	struct cli_result r = validate_files("examples/*.yaml", &n);
+
 	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
 	cli_result_free(&r);
-	globfree(&g);
+	/* the hypervisors' setups, in the wanted-controls form */
+	r = validate_files("examples/hypervisors/*.yaml", &n);
+	cr_expect_geq(n, 3);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cli_result_free(&r);
+}
+
+/* Editors accept other projects' names as the loader does (tests/fixtures/aliases/). */
+Test(formats, config_schema_accepts_other_projects_names)
+{
+	size_t n;
+	struct cli_result r = validate_files("tests/fixtures/aliases/*.yaml", &n);
+
+	cr_expect_eq(n, 5);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cli_result_free(&r);
 }
 
 Test(formats, config_schema_rejects_an_unknown_field)

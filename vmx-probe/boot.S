@@ -63,7 +63,7 @@ _start32:
 	mov %ecx, boot_cpuid+8(%esi)
 	mov %edx, boot_cpuid+12(%esi)
 	inc %ebp
-	cmp $BOOT_CPUID_N, %ebp
+	cmp $((boot_cpuid_leaves_end - boot_cpuid_leaves) / 8), %ebp
 	jb 5b
 	pop %ebp
 	pop %esi
@@ -218,10 +218,15 @@ trap_common:
 
 	.section .rodata
 	.balign 8
-	/* the leaves of the CPUID snapshot: leaf, sub-leaf (BOOT_CPUID_N pairs) */
+	/*
+	 * the leaves of the CPUID snapshot: leaf, sub-leaf pairs, every leaf a check may read
+	 * (capsdb/cpuid_leaves.def, in enum cpuid_leaf_id order)
+	 */
 	.globl boot_cpuid_leaves
 boot_cpuid_leaves:
-	.long 0, 0, 1, 0, 7, 0, 0x80000000, 0, 0x80000001, 0, 0x80000008, 0
+#define CPUID_LEAF(id, leaf, subleaf, key, what) .long leaf, subleaf;
+#include "cpuid_leaves.def"
+boot_cpuid_leaves_end:
 	.globl trap_stubs
 trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
@@ -346,7 +351,7 @@ gdt_desc:
 	.balign 16
 	.globl boot_cpuid
 boot_cpuid:
-	.skip 16 * BOOT_CPUID_N
+	.skip 2 * (boot_cpuid_leaves_end - boot_cpuid_leaves)
 	.balign 8
 	.globl vmx_saved_rsp
 vmx_saved_rsp:

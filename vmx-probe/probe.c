@@ -122,21 +122,32 @@ static uint32_t must1(enum vmx_msr_id plain, enum vmx_msr_id true_msr)
 	return cap_ok[id] ? (uint32_t)cap[id] : 0;
 }
 
-extern const uint32_t boot_cpuid_leaves[BOOT_CPUID_N][2];
-extern uint32_t boot_cpuid[BOOT_CPUID_N][4];
+/* Every leaf of capsdb/cpuid_leaves.def, read at entry in 32-bit mode (boot.S). */
+extern const uint32_t boot_cpuid_leaves[CPUID_LEAF__COUNT][2];
+extern uint32_t boot_cpuid[CPUID_LEAF__COUNT][4];
 
-/* The CPUID leaves (read at entry, boot.S) and the capability MSRs. */
+/*
+ * The CPUID leaves and the capability MSRs.  A leaf above the maximum basic or extended leaf
+ * (CPUID.0:EAX, CPUID.80000000H:EAX), or a sub-leaf of 07H or 14H above the maximum its
+ * sub-leaf 0 reports in EAX, enumerates nothing (SDM Vol. 2A, CPUID: Intel returns another
+ * leaf's data there): it is not reported, and the host reads it as beyond the maximum.
+ */
 static void harvest(void)
 {
-	uint32_t max_basic = boot_cpuid[0][0], max_ext = boot_cpuid[3][0];
+	uint32_t max_basic = boot_cpuid[CPUID_LEAF_0][0];
+	uint32_t max_ext = boot_cpuid[CPUID_LEAF_80000000][0];
 
-	for (unsigned i = 0; i < BOOT_CPUID_N; i++) {
-		uint32_t leaf = boot_cpuid_leaves[i][0], *r = boot_cpuid[i];
+	for (unsigned i = 0; i < CPUID_LEAF__COUNT; i++) {
+		uint32_t leaf = boot_cpuid_leaves[i][0], sub = boot_cpuid_leaves[i][1];
+		uint32_t *r = boot_cpuid[i];
 
 		if (leaf < 0x80000000 ? leaf > max_basic : leaf > max_ext)
 			continue;
-		line("CPUID %x %x %x %x %x %x", leaf, boot_cpuid_leaves[i][1], r[0], r[1], r[2],
-		     r[3]);
+		if (leaf == 7 && sub > boot_cpuid[CPUID_LEAF_7_0][0])
+			continue;
+		if (leaf == 0x14 && sub > boot_cpuid[CPUID_LEAF_14_0][0])
+			continue;
+		line("CPUID %x %x %x %x %x %x", leaf, sub, r[0], r[1], r[2], r[3]);
 		if (leaf == 0x80000008)
 			maxphy = r[0] & 0xff;
 	}

@@ -21,9 +21,6 @@
  */
 #define AP_TRAMPOLINE 0x70000
 
-/* CPUID leaves read at entry in 32-bit mode (boot.S boot_cpuid_leaves). */
-#define BOOT_CPUID_N 6
-
 /* vmx_enter() results. */
 #define VMX_ENTER_EXITED       0
 #define VMX_ENTER_FAIL_INVALID 1

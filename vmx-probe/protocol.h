@@ -28,8 +28,10 @@
  * in lowercase hex without leading zeros, fields separated by one space):
  *
  *   BEGIN v=VERSION boot=N             image started (boot > 1: after a reset)
- *   CPUID LEAF SUB EAX EBX ECX EDX     leaves 0, 1, 7.0, 80000000, 80000001, 80000008, read in
- *                                      32-bit mode at entry
+ *   CPUID LEAF SUB EAX EBX ECX EDX     every leaf of capsdb/cpuid_leaves.def (what the checks
+ *                                      read), read in 32-bit mode at entry; none above the
+ *                                      maximum leaf (CPUID.0:EAX, 80000000H:EAX) or, for 07H
+ *                                      and 14H, above the maximum sub-leaf (EAX of sub-leaf 0)
  *   MSR INDEX VALUE | MSR INDEX GP     RDMSR of 0x480..0x493, or #GP
  *   BATCH n=N ok | BATCH bad REASON... the batch as found ("no module": none given)
  *   FC initial=VALUE                   IA32_FEATURE_CONTROL was unlocked (no BIOS ran): its

@@ -154,7 +154,8 @@ VENDORS = {
     "ZHAOXIN": "  Shanghai  ",
 }
 
-# Bochs cpu model -> codename part.
+# Bochs cpu model (as `cpu: model=` takes it: lowercase, bx_define_cpudb() in bochs/cpudb.h,
+# although two cpudb source files spell it with K) -> codename part.
 BOCHS_CODENAMES = {
     "broadwell_ult": "Broadwell-U",
     "core2_penryn_t9600": "Penryn",
@@ -164,8 +165,8 @@ BOCHS_CODENAMES = {
     "corei5_lynnfield_750": "Lynnfield",
     "corei7_haswell_4770": "Haswell",
     "corei7_icelake_u": "Ice Lake-U",
-    "corei7_ivy_bridge_3770K": "Ivy Bridge",
-    "corei7_sandy_bridge_2600K": "Sandy Bridge",
+    "corei7_ivy_bridge_3770k": "Ivy Bridge",
+    "corei7_sandy_bridge_2600k": "Sandy Bridge",
     "corei7_skylake_x": "Skylake-X",
     "tigerlake": "Tiger Lake",
 }
@@ -376,6 +377,12 @@ def render(e):
         L.append("msr-sources:")
         for n in MSR_NAMES:
             L.append("  %s: [%s]" % (n, ", ".join(str(i) for i in e["msr_sources"].get(n, []))))
+    if e.get("msr_inferred"):
+        L.append("msr-inferred:")
+        for it in e["msr_inferred"]:
+            L.append("  - msrs: [%s]" % ", ".join(it["msrs"]))
+            for k in ("inferred-from", "link", "reason"):
+                L.append("    %s: %s" % (k, q(it[k])))
     if e.get("maxphyaddr") is not None:
         L.append("maxphyaddr: %d" % e["maxphyaddr"])
     if e.get("cpuid_sources"):
@@ -414,6 +421,11 @@ def render(e):
 # 1. bochs-2.7.txt (observed under Debian 12's Bochs 2.7)
 
 
+# Leaves whose capsdb key names the sub-leaf ("0x7.0"; capsdb/FORMAT.md).
+SUBLEAF_LEAVES = {0x7, 0xD, 0x14, 0x1C}
+GP = "GP"
+
+
 def parse_bochs_txt(path):
     models = {}
     order = []
@@ -432,16 +444,21 @@ def parse_bochs_txt(path):
                 continue
             if cur is None:
                 sys.exit("%s:%d: data before the first '## model' line" % (path, lineno))
-            m = re.fullmatch(r"([0-9A-Fa-f]{8})=([0-9A-Fa-f]{16})", line)
+            m = re.fullmatch(r"([0-9A-Fa-f]{8})=([0-9A-Fa-f]{16}|GP)", line)
             if m:
-                models[cur]["msr"][int(m.group(1), 16)] = int(m.group(2), 16)
+                # GP: RDMSR raised #GP (vmx-probe runs Bochs with ignore_bad_msrs=0)
+                models[cur]["msr"][int(m.group(1), 16)] = GP if m.group(2) == "GP" else int(m.group(2), 16)
                 continue
-            m = re.fullmatch(r"cpuid\s+([0-9A-Fa-f]{8})((?:\s+[0-9A-Fa-f]{8}){4})", line)
+            m = re.fullmatch(r"cpuid\s+([0-9A-Fa-f]{8})(?:\.([0-9]+))?((?:\s+[0-9A-Fa-f]{8}){4})", line)
             if m:
                 leaf = int(m.group(1), 16)
-                regs = [int(x, 16) for x in m.group(2).split()]
-                # the probe reads leaf 7 with ECX=0 (sub-leaf 0); other leaves have no sub-leaves
-                key = "0x%x.0" % leaf if leaf == 7 else "0x%x" % leaf
+                sub = int(m.group(2) or 0)
+                regs = [int(x, 16) for x in m.group(3).split()]
+                # LEAF.SUB for a leaf with sub-leaves; a bare leaf 7 is sub-leaf 0 (the older
+                # boot-sector probe read leaf 7 with ECX=0)
+                key = "0x%x.%d" % (leaf, sub) if leaf in SUBLEAF_LEAVES else "0x%x" % leaf
+                if leaf not in SUBLEAF_LEAVES and sub:
+                    sys.exit("%s:%d: leaf 0x%x has no sub-leaves" % (path, lineno, leaf))
                 models[cur]["cpuid"][key] = dict(zip(("eax", "ebx", "ecx", "edx"), regs))
                 continue
             sys.exit("%s:%d: unrecognised line: %r" % (path, lineno, line))
@@ -462,7 +479,8 @@ def bochs_observed_entries(path, from_label):
     for model, d in parse_bochs_txt(path):
         if model not in BOCHS_CODENAMES:
             sys.exit("bochs-2.7.txt: no codename for Bochs model %s; add it to BOCHS_CODENAMES" % model)
-        raw = {MSR_BY_INDEX[i]: v for i, v in d["msr"].items() if i in MSR_BY_INDEX}
+        gp = {MSR_BY_INDEX[i] for i, v in d["msr"].items() if i in MSR_BY_INDEX and v == GP}
+        raw = {MSR_BY_INDEX[i]: v for i, v in d["msr"].items() if i in MSR_BY_INDEX and v != GP}
         impl = implemented(raw)
         msrs = {}
         notes = []
@@ -470,7 +488,14 @@ def bochs_observed_entries(path, from_label):
         no_rdmsr = []
         for n in MSR_NAMES:
             v = raw.get(n)
-            if impl[n] is False:
+            if n in gp:
+                msrs[n] = ABSENT
+                if impl[n] is False and n in BOCHS_NO_RDMSR:
+                    no_rdmsr.append(msr_short(n))
+                elif impl[n] is not False:
+                    notes.append("%s: RDMSR raised #GP although capability bits say implemented; "
+                                 "written as absent" % n)
+            elif impl[n] is False:
                 msrs[n] = ABSENT
                 if v is not None:
                     if v == 0 and n in BOCHS_NO_RDMSR:
@@ -489,9 +514,9 @@ def bochs_observed_entries(path, from_label):
         if zero_absent:
             notes.append("the probe file gives 0 for %s; capability bits say not implemented, so absent"
                          % ", ".join(zero_absent))
-        if 0x3A in d["msr"]:
+        if 0x3A in d["msr"] and d["msr"][0x3A] != GP:
             notes.append("IA32_FEATURE_CONTROL (0x3a) reads 0x%x" % d["msr"][0x3A])
-        extra = sorted(i for i in d["msr"] if i != 0x3A and i not in MSR_BY_INDEX)
+        extra = sorted(i for i in d["msr"] if i != 0x3A and i not in MSR_BY_INDEX and d["msr"][i] != GP)
         for i in extra:
             notes.append("MSR 0x%x reads %s" % (i, hex64(d["msr"][i])))
         e = {
@@ -1032,6 +1057,105 @@ def cross_check(e):
 
 
 # ---------------------------------------------------------------------------------------------
+# 2c. TRUE capability MSRs no dump of a processor has, from its siblings' dumps
+
+# The default1 class of each control field (SDM Vol. 3D A.2 "Reserved Controls and Default
+# Settings"): the bits of the allowed 0-settings (bits 31:0) that the plain MSR reports as
+# must-be-1 and the TRUE MSR may report as may-be-0.  Everything else of a TRUE MSR is what the
+# plain MSR reports (A.3.1, A.3.2, A.4.1, A.5: with bit 55 of IA32_VMX_BASIC set, software that
+# knows the default1 class needs only the TRUE MSR, so the two agree outside it).
+DEFAULT1 = {
+    "IA32_VMX_TRUE_PINBASED_CTLS": ("IA32_VMX_PINBASED_CTLS", 0x16),
+    "IA32_VMX_TRUE_PROCBASED_CTLS": ("IA32_VMX_PROCBASED_CTLS", 0x0401E172),
+    "IA32_VMX_TRUE_EXIT_CTLS": ("IA32_VMX_EXIT_CTLS", 0x00036DFF),
+    "IA32_VMX_TRUE_ENTRY_CTLS": ("IA32_VMX_ENTRY_CTLS", 0x000011FF),
+}
+CONFIDENCE_RANK = {"high": 0, "medium-high": 1, "medium": 2}
+
+
+def own_value(e, n):
+    """An MSR value this entry's own dumps give (not absent, unknown or inferred)."""
+    v = e["msrs"][n]
+    if not v.startswith("0x") or not e["msr_sources"].get(n) or n in e.get("_msr_inferred", ()):
+        return None
+    return int(v, 16)
+
+
+def infer_true_msrs(e, entries):
+    """Fills the TRUE capability MSRs that no dump of a real entry gives although its
+    IA32_VMX_BASIC[55] says they exist: this processor's own plain MSR with the default1 bits
+    taken from dumps of the same family/model/stepping (else family/model), when every such
+    dump agrees on them.  Only the default1 bits come from another processor; nothing is
+    inferred across models.  Returns notes."""
+    notes = []
+    basic = e["msrs"]["IA32_VMX_BASIC"]
+    if e["kind"] != "real" or not basic.startswith("0x") or not bit(int(basic, 16), 55):
+        return notes
+    sig = (e.get("family"), e.get("model"), e.get("stepping"))
+    seg = segment(e["codename"], e.get("brand"))
+    groups = {}
+    for n, (plain, d1) in DEFAULT1.items():
+        if e["msrs"][n] != UNKNOWN or own_value(e, plain) is None:
+            continue
+        tiers = ([], [])
+        for s in entries:
+            if s is e or s["kind"] != "real" or (s.get("family"), s.get("model")) != sig[:2]:
+                continue
+            t, p = own_value(s, n), own_value(s, plain)
+            # a sibling whose TRUE and plain MSRs disagree outside the default1 bits is no
+            # witness (a misread dump)
+            if t is None or p is None or t >> 32 != p >> 32 or (t ^ p) & 0xFFFFFFFF & ~d1:
+                continue
+            tiers[0 if s.get("stepping") == sig[2] else 1].append(s)
+        cands = tiers[0] or tiers[1]
+        if not cands:
+            continue
+        same_step = bool(tiers[0])
+        seen = sorted({own_value(s, n) & d1 for s in cands})
+        if len(seen) > 1:
+            notes.append("%s: dumps of the same %s disagree on its default1 bits (%s); not inferred (unknown)"
+                         % (n, "family/model/stepping" if same_step else "family/model",
+                            ", ".join("0x%x" % x for x in seen)))
+            continue
+        cands.sort(key=lambda s: (0 if segment(s["codename"], s.get("brand")) == seg else 1,
+                                  CONFIDENCE_RANK.get(s["confidence"].split(" ")[0], 9), s["name"]))
+        w = cands[0]
+        e["msrs"][n] = hex64((own_value(e, plain) & ~d1) | seen[0])
+        e.setdefault("_msr_inferred", set()).add(n)
+        link = w["links"][w["msr_sources"][n][0] - 1]
+        groups.setdefault((w["name"], link, same_step, len(cands)), []).append(n)
+    items = []
+    for (who, link, same_step, count), ns in groups.items():
+        where = ("family/model/stepping %d/0x%x/%d" % sig if same_step
+                 else "family/model %d/0x%x (no entry of stepping %d has them)" % (sig[0], sig[1], sig[2]))
+        # how far the default1 bits agree beyond the siblings: every real entry with its own
+        # TRUE MSRs (a fact of the data, stated, not used to infer)
+        everywhere = {}
+        for n in ns:
+            vals = {own_value(s, n) & DEFAULT1[n][1] for s in entries
+                    if s["kind"] == "real" and own_value(s, n) is not None}
+            everywhere[n] = (len(vals) == 1, sum(1 for s in entries if s["kind"] == "real"
+                                                 and own_value(s, n) is not None))
+        agree_all = all(a for a, _ in everywhere.values())
+        reason = ("no dump of this processor has %s although IA32_VMX_BASIC[55] = 1 says they exist; taken as "
+                  "this processor's own %s with the default1 bits (the only bits in which a TRUE MSR may differ, "
+                  "SDM A.2) of %s, of the same %s; %s%s"
+                  % (", ".join(ns), ", ".join(DEFAULT1[n][0] for n in ns), who, where,
+                     "it is the only entry of that %s with its own TRUE MSRs"
+                     % ("stepping" if same_step else "model") if count == 1 else
+                     "the %d entries of that %s with their own TRUE MSRs agree on them"
+                     % (count, "stepping" if same_step else "model"),
+                     ", as do all %d real entries that have them" % min(c for _, c in everywhere.values())
+                     if agree_all else ""))
+        items.append({"msrs": ns, "inferred-from": who, "link": link, "reason": reason})
+    if items:
+        e["msr_inferred"] = items
+        if UNKNOWN not in e["msrs"].values():
+            e["completeness"] = "inferred"
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
 # 3. emulator-bochs-2.7-cpudb-models.yaml (DERIVED values)
 
 
@@ -1058,7 +1182,7 @@ def bochs_derived_entries(path, skip_models):
     out = []
     skipped = []
     for m in d["models"]:
-        model = m["bochs_cpu_model"]
+        model = m["bochs_cpu_model"].lower()  # as `cpu: model=` takes it
         if model in skip_models:
             skipped.append(model)
             continue
@@ -1120,7 +1244,7 @@ def bochs_derived_entries(path, skip_models):
             "notes": notes,
         }
         out.append(e)
-    return out, skipped, {m["bochs_cpu_model"]: m for m in d["models"]}
+    return out, skipped, {m["bochs_cpu_model"].lower(): m for m in d["models"]}
 
 
 def compare_derived_observed(derived_models, observed_entries):
@@ -1165,10 +1289,19 @@ def main():
 
     src = args.sources
     entries = []
-    observed = bochs_observed_entries(os.path.join(src, "bochs-2.7.txt"), "shared capsdb-sources/bochs-2.7.txt")
-    # more Bochs models read by the project's probe (capsdb/tools/harvest-bochs.py)
-    observed += bochs_observed_entries(os.path.join(os.path.dirname(here), "sources", "bochs-2.7-probe.txt"),
-                                       "capsdb/sources/bochs-2.7-probe.txt")
+    shared = bochs_observed_entries(os.path.join(src, "bochs-2.7.txt"), "shared capsdb-sources/bochs-2.7.txt")
+    # Bochs models read by the project's probe (capsdb/tools/harvest-bochs.py): more models,
+    # and every CPUID leaf the checks read; a model in both files is taken from this one, whose
+    # MSRs must equal the shared file's
+    probed = bochs_observed_entries(os.path.join(os.path.dirname(here), "sources", "bochs-2.7-probe.txt"),
+                                    "capsdb/sources/bochs-2.7-probe.txt")
+    probed_by_name = {e["name"]: e for e in probed}
+    for e in shared:
+        p = probed_by_name.get(e["name"])
+        if p is not None and p["msrs"] != e["msrs"]:
+            sys.exit("%s: the MSRs of capsdb/sources/bochs-2.7-probe.txt differ from the shared bochs-2.7.txt: %s"
+                     % (e["name"], ", ".join(n for n in MSR_NAMES if p["msrs"][n] != e["msrs"][n])))
+    observed = [e for e in shared if e["name"] not in probed_by_name] + probed
     entries += observed
     observed_models = {e["codename"].split()[2] for e in observed}
 
@@ -1197,6 +1330,11 @@ def main():
         e["maxphyaddr"] = maxpa
         e["notes"] = e["notes"] + cnotes
         cross_check(e)
+    # after every real entry's own values are in: a sibling is never itself inferred
+    for e in entries:
+        if e.get("source_kind") != "published-log":
+            continue
+        e["notes"] = e["notes"] + infer_true_msrs(e, entries)
 
     bochs_derived = os.path.join(src, "real", "emulator-bochs-2.7-cpudb-models.yaml")
     derived, skipped, derived_models = bochs_derived_entries(bochs_derived, observed_models)
