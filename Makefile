@@ -89,6 +89,8 @@ $(O)/gen/rule_table.h: checker/gen_rules.c checker/row_fields.c $(wildcard check
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 $(WARN) -Iinclude -Ifields -Icapsdb -Ichecker checker/gen_rules.c \
 		checker/row_fields.c -o $(O)/gen-rules
+	$(Q)$(O)/gen-rules gates > $(O)/gen/rule_gates.h.tmp && \
+		mv $(O)/gen/rule_gates.h.tmp $(O)/gen/rule_gates.h
 	$(Q)$(O)/gen-rules > $@.tmp && mv $@.tmp $@
 $(O)/obj/checker/check.o $(O)/san/obj/checker/check.o $(O)/fuzz/obj/checker/check.o: \
 		$(O)/gen/rule_table.h

@@ -128,14 +128,17 @@ void vmcsl_caps_compile(const struct vmx_caps *raw, struct vmcsl_caps *k)
 	compile_fixed(raw, k, 3, VMX_MSR_CR4_FIXED1, VMX_MSR_CR4_FIXED0, false);
 	for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
 		k->field_exists[w] = k->field_unknown[w] = 0;
-	for (int x = 0; x < VMCS_X_KIND__COUNT; x++)
-		k->exists_reads[x] = none;
+	/*
+	 * What field existence rests on, for all fields at once: a VMWRITE check is taken to read
+	 * all of it (an upper bound; the capability MSRs that introduce fields are the controls'
+	 * own, which the control checks read anyway).
+	 */
+	k->exists_reads = none;
+	t.reads = &k->exists_reads;
 	for (size_t i = 0; i < vmcs_field_count(); i++) {
 		const struct vmcs_field_info *f = vmcs_field_at(i);
 		enum tri e;
 
-		/* What a field's existence rests on, per kind of its first condition. */
-		t.reads = &k->exists_reads[VMCS_EXISTS_KIND(f->exists[0]) % VMCS_X_KIND__COUNT];
 		e = vmx_caps_field_exists(&t, f);
 		if (e == TRI_YES)
 			k->field_exists[i / 64] |= 1ull << (i % 64);

@@ -46,6 +46,15 @@ struct check_ctx {
 	 */
 	uint64_t ctl[VMX_CTL__COUNT + 1];
 	/*
+	 * What the conditions of data rows compare, by enum cond_src (checker/rows.h): the value
+	 * and whether it is known, [src][id].  ctl_known[w]: every field deciding control word w's
+	 * effective value is known.  Set once per run, so that a condition costs two loads.
+	 */
+	uint8_t ctl_known[VMX_CTL__COUNT + 1];
+	uint64_t ia32e;
+	const uint64_t *src_v[4];
+	const uint8_t *src_k[4];
+	/*
 	 * What the rules read of the capabilities, since the start of the current class: every
 	 * capability question below adds what its answer was computed from (vmcsl_caps *_reads),
 	 * a few OR instructions.
@@ -163,11 +172,12 @@ static inline bool check_msr_bits(struct check_ctx *c, enum vmx_msr_id id, uint6
 	c->rd.msr |= 1u << id;
 	return caps_msr_bits(c->k, id, mask, value);
 }
-/* Whether field i exists (caps_field_exists()), what decides it marked read. */
-static inline enum tri check_field_exists(struct check_ctx *c, size_t i)
+/*
+ * Whether field i exists (caps_field_exists()).  What decides it is marked read by the caller,
+ * once for all fields (vmcsl_caps.exists_reads).
+ */
+static inline enum tri check_field_exists(const struct check_ctx *c, size_t i)
 {
-	caps_reads_add(&c->rd, &c->k->exists_reads[VMCS_EXISTS_KIND(vmcs_field_at(i)->exists[0]) %
-	                                           VMCS_X_KIND__COUNT]);
 	return caps_field_exists(c->k, i);
 }
 /* A whole CPUID register (false when any of its bits is unknown), its leaves marked read. */

@@ -60,8 +60,7 @@ static const char *activation_note(const struct check_ctx *c, unsigned ctl)
 
 /* ---- conditions ---- */
 
-/* RULE_PASS when d holds, RULE_NA when not, RULE_UNDECIDED (recorded) when unknown. */
-static enum rule_result cond_holds(struct check_ctx *c, const struct cond *d)
+enum rule_result cond_slow(struct check_ctx *c, const struct cond *d)
 {
 	enum rule_result r;
 	uint64_t x;
@@ -254,7 +253,8 @@ static enum rule_result failed(struct check_ctx *c, const struct row *w, struct 
 
 /* ---- BITS ---- */
 
-static enum rule_result eval_bits(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_bits(struct check_ctx *c,
+                                                            const struct row *w)
 {
 	int f = w->field[0];
 	struct tvars x = {f, 0, 0, 0, w->mask, &w->gate[0], false};
@@ -328,7 +328,8 @@ enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok, unsign
  * bits of the row's mask are 0 (bits 11:0 for a page, 3:0 for an MSR area, ...); a mask that is
  * not a power of two less one names reserved bits (the HLATP's 11:5 and 2:0).
  */
-static enum rule_result eval_align(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_align(struct check_ctx *c,
+                                                             const struct row *w)
 {
 	bool pow2 = ((w->mask + 1) & w->mask) == 0;
 	char gate[160], undo[96];
@@ -388,7 +389,8 @@ static enum rule_result fail_width(struct check_ctx *c, int field, uint64_t addr
  * SDM 27.2.1: the address of a structure a control (or a non-zero MSR count) makes the
  * processor use must not set bits beyond the processor's physical-address width.
  */
-static enum rule_result eval_width(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_width(struct check_ctx *c,
+                                                             const struct row *w)
 {
 	int f = w->field[0];
 	enum rule_result r;
@@ -407,7 +409,8 @@ static enum rule_result eval_width(struct check_ctx *c, const struct row *w)
  * byte (address + count * 16 - 1, computed without truncation) must not set bits beyond the
  * processor's physical-address width.
  */
-static enum rule_result eval_last(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_last(struct check_ctx *c,
+                                                            const struct row *w)
 {
 	int addr = w->field[0], count = w->field[1];
 	uint64_t base, span, last;
@@ -455,7 +458,8 @@ static enum rule_result eval_last(struct check_ctx *c, const struct row *w)
  * at 48 bits is canonical on every processor; F_INTEL64 rows are checked only on processors
  * that support Intel 64 ("on processors that support Intel 64 architecture").
  */
-static enum rule_result eval_canon(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_canon(struct check_ctx *c,
+                                                             const struct row *w)
 {
 	int unknown = -1;
 
@@ -509,7 +513,8 @@ static enum rule_result eval_canon(struct check_ctx *c, const struct row *w)
  * primary and secondary (when activated) VM-exit controls and of the VM-entry controls must be
  * set as the capability MSRs report (Appendix A: the TRUE MSRs when IA32_VMX_BASIC[55] is 1).
  */
-static enum rule_result eval_allowed(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_allowed(struct check_ctx *c,
+                                                               const struct row *w)
 {
 	unsigned ctl = (unsigned)w->mask;
 	int field = ctl_field(ctl);
@@ -595,7 +600,7 @@ static enum rule_result eval_allowed(struct check_ctx *c, const struct row *w)
  * must be 1 (e.g. "virtual NMIs" needs "NMI exiting") or, for pairs that exclude each other, 0
  * ("virtualize x2APIC mode" and "virtualize APIC accesses").
  */
-static enum rule_result eval_dep(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_dep(struct check_ctx *c, const struct row *w)
 {
 	const struct cond *i = &w->gate[0], *t = &w->gate[1];
 	unsigned ib = low_bit(i->mask), tb = low_bit(t->mask);
@@ -644,7 +649,8 @@ static enum rule_result eval_dep(struct check_ctx *c, const struct row *w)
  * must be 0.  CR0.NW and CR0.CD are never checked (the row's exempt bits); CR0.PE and CR0.PG
  * not in the guest CR0 field when "unrestricted guest" is 1 (F_UG_PE_PG).
  */
-static enum rule_result eval_fixed(struct check_ctx *c, const struct row *w)
+static __attribute__((noinline)) enum rule_result eval_fixed(struct check_ctx *c,
+                                                             const struct row *w)
 {
 	const uint64_t pe_pg = BITMASK(L_CR0, PE) | BITMASK(L_CR0, PG);
 	enum vmx_msr_id msr = (enum vmx_msr_id)w->value;
@@ -701,18 +707,75 @@ static enum rule_result eval_fixed(struct check_ctx *c, const struct row *w)
 
 /* ---- the engine ---- */
 
-enum rule_result row_eval(struct check_ctx *c, const struct row *w)
+/*
+ * Whether row w surely passes, decided from known values with no capability question but those
+ * its full evaluation asks as well (so that the reads it marks are the same): true only where
+ * the full evaluation returns RULE_PASS.  Everything else (a failure, an unknown value, the
+ * rarer shapes) goes to the full evaluation, which alone formats anything.  Most rows that
+ * apply pass here in a few instructions.
+ */
+static inline bool row_passes(struct check_ctx *c, const struct row *w)
 {
-	enum rule_result r;
+#ifdef CHECK_TRACE_READS
+	/* The full evaluation records every read. */
+	(void)c;
+	(void)w;
+	return false;
+#else
+	const uint64_t pe_pg = BITMASK(L_CR0, PE) | BITMASK(L_CR0, PG);
+	const struct vmx_allowed *a;
+	struct fixed_bits fb;
+	uint64_t v, bad;
+	int f = w->field[0];
 
+	switch (w->op) {
+	case OP_BITS:
+		if (!c->known[f])
+			return false;
+		bad = (c->v[f] & w->mask) ^ w->value;
+		return (w->flags & F_NOT) ? bad != 0 : bad == 0;
+	case OP_ALIGN:
+	case OP_CANON:
+		for (int k = 0; k < ROW_FIELDS && w->field[k] != NOF; k++) {
+			f = w->field[k];
+			if (!c->known[f])
+				return false;
+			v = c->v[f] & w->mask;
+			if (w->op == OP_ALIGN ? v != 0 : !check_canonical(v, 48))
+				return false;
+		}
+		return true;
+	case OP_ALLOWED:
+		if (!c->ctl_known[w->mask])
+			return false;
+		v = c->ctl[w->mask];
+		a = check_allowed(c, (enum vmx_ctl)w->mask);
+		return a->known && !(v & ~a->may_be_1) && !(v & a->may_unknown) &&
+		       !(a->must_be_1 & ~v) && !(a->must_unknown & ~v);
+	case OP_FIXED:
+		if (!c->known[f])
+			return false;
+		v = c->v[f];
+		/* "Unrestricted guest" is asked only when PE or PG would break the check. */
+		if ((w->flags & F_UG_PE_PG) &&
+		    (w->value == VMX_MSR_CR0_FIXED0 ? (v & pe_pg) != pe_pg : (v & pe_pg) != 0))
+			return false;
+		return check_fixed_bits(c, (enum vmx_msr_id)w->value, v, w->mask, &fb) == TRI_YES;
+	default:
+		return false;
+	}
+#endif
+}
+
+enum rule_result row_check(struct check_ctx *c, const struct row *w)
+{
 	if (w->op == OP_DEP)
 		return eval_dep(c, w);
-	for (int k = 0; k < ROW_CONDS; k++)
-		if ((r = cond_holds(c, &w->gate[k])) != RULE_PASS)
-			return r;
 	/* A check made only on Intel 64 processors is not made on others. */
 	if ((w->flags & F_INTEL64) && check_intel64(c) == TRI_NO)
 		return RULE_NA;
+	if (row_passes(c, w))
+		return RULE_PASS;
 	switch (w->op) {
 	case OP_BITS:
 		return eval_bits(c, w);
@@ -729,4 +792,11 @@ enum rule_result row_eval(struct check_ctx *c, const struct row *w)
 	default:
 		return eval_fixed(c, w);
 	}
+}
+
+enum rule_result row_eval(struct check_ctx *c, const struct row *w)
+{
+	enum rule_result r = row_gates(c, w);
+
+	return r == RULE_PASS ? row_check(c, w) : r;
 }

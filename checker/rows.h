@@ -86,6 +86,44 @@ struct row {
 
 /* Evaluates row w for the current rule of c (fast pass or render mode). */
 enum rule_result row_eval(struct check_ctx *c, const struct row *w);
+/* row_eval() once row_gates() passed. */
+enum rule_result row_check(struct check_ctx *c, const struct row *w);
+
+/* RULE_PASS when condition d holds, RULE_NA when not, RULE_UNDECIDED (recorded) when unknown. */
+enum rule_result cond_slow(struct check_ctx *c, const struct cond *d);
+
+/*
+ * cond_slow() from the values set once per run (check_ctx.src_v/src_k): two loads and a
+ * compare.  The slow path records what is unknown, and in CHECK_TRACE_READS builds every read.
+ */
+static inline enum rule_result cond_holds(struct check_ctx *c, const struct cond *d)
+{
+#ifdef CHECK_TRACE_READS
+	return cond_slow(c, d);
+#else
+	if (__builtin_expect(!c->src_k[d->src][d->id], 0))
+		return cond_slow(c, d);
+	return (((c->src_v[d->src][d->id] & d->mask) == d->value) != (d->ne != 0)) ? RULE_PASS
+	                                                                           : RULE_NA;
+#endif
+}
+
+/*
+ * The conditions of a row (not DEP: its two conditions are its check), in order: the first
+ * that does not hold decides.  They stand first; ANY (C_NONE) only after them (checked when
+ * the table is generated).
+ */
+static inline enum rule_result row_gates(struct check_ctx *c, const struct row *w)
+{
+	enum rule_result r;
+
+	if (w->op == OP_DEP)
+		return RULE_PASS;
+	for (int k = 0; k < ROW_CONDS && w->gate[k].src != C_NONE; k++)
+		if ((r = cond_holds(c, &w->gate[k])) != RULE_PASS)
+			return r;
+	return RULE_PASS;
+}
 
 /*
  * The fields row w reads, in the order it reads them (conditions first), each once: writes at

@@ -28,6 +28,28 @@ static bool listed_missing(struct check_ctx *c, size_t field)
 }
 
 /*
+ * The written fields as a bitset by field index, eight flags at a time: a byte's high bit is
+ * set when the byte is not 0, and one multiply gathers the eight high bits.
+ */
+static void written_set(const struct check_ctx *c, uint64_t set[VMCSL_FIELD_WORDS])
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full, high = 0x8080808080808080ull;
+
+	for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
+		uint64_t bits = 0;
+
+		for (int k = 0; k < 8; k++) {
+			uint64_t x;
+
+			__builtin_memcpy(&x, c->written + w * 64 + k * 8, sizeof(x));
+			x = (((x & low7) + low7) | x) & high;
+			bits |= ((x >> 7) * 0x0102040810204080ull >> 56) << (k * 8);
+		}
+		set[w] = bits;
+	}
+}
+
+/*
  * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
  * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
  * the control (or capability) that introduces it.  Each such VMWRITE fails by itself and the
@@ -37,30 +59,37 @@ static bool listed_missing(struct check_ctx *c, size_t field)
 enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 {
 	int first = -1, missing = 0, unknown = -1;
+	uint64_t written[VMCSL_FIELD_WORDS];
 	char names[200];
 	size_t len = 0;
 
 	(void)arg;
 	names[0] = '\0';
-	for (size_t i = 0; i < VMCS_FIELD__COUNT; i++) {
-		enum tri t;
+	written_set(c, written);
+	caps_reads_add(&c->rd, &c->k->exists_reads);
+	for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
+		/* Only the written fields that do not surely exist need a look. */
+		uint64_t todo = written[w] & ~c->k->field_exists[w];
 
-		if (!c->written[i])
-			continue;
-		t = check_field_exists(c, i);
-		if (t == TRI_YES)
-			continue;
-		add_vmwrite(c, i, t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 0);
-		if (t == TRI_UNKNOWN) {
-			if (unknown < 0)
-				unknown = (int)i;
-			continue;
-		}
-		if (first < 0)
-			first = (int)i;
-		if (missing++ < 4 && len < sizeof(names) && check_rendering(c)) {
-			len += check_snprintf(names + len, sizeof(names) - len, "%s%s",
-			                      missing > 1 ? ", " : "", check_field_name((int)i));
+		for (; todo; todo &= todo - 1) {
+			size_t i = (size_t)w * 64 + (size_t)__builtin_ctzll(todo);
+			enum tri t = check_field_exists(c, i);
+
+			if (i >= VMCS_FIELD__COUNT || t == TRI_YES)
+				continue;
+			add_vmwrite(c, i, t == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 0);
+			if (t == TRI_UNKNOWN) {
+				if (unknown < 0)
+					unknown = (int)i;
+				continue;
+			}
+			if (first < 0)
+				first = (int)i;
+			if (missing++ < 4 && len < sizeof(names) && check_rendering(c)) {
+				len += check_snprintf(names + len, sizeof(names) - len, "%s%s",
+				                      missing > 1 ? ", " : "",
+				                      check_field_name((int)i));
+			}
 		}
 	}
 	if (first >= 0) {
@@ -92,16 +121,24 @@ enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
 	enum tri any = check_msr_bit(c, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
 	int first = -1, n = 0;
 
+	uint64_t written[VMCSL_FIELD_WORDS];
+
 	(void)arg;
 	if (any == TRI_YES)
 		return RULE_PASS;
-	for (size_t i = 0; i < VMCS_FIELD__COUNT; i++) {
-		if (!c->written[i] || vmcs_field_at(i)->type != VMCS_T_RO || listed_missing(c, i))
-			continue;
-		add_vmwrite(c, i, any == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 1);
-		if (first < 0)
-			first = (int)i;
-		n++;
+	written_set(c, written);
+	for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
+		for (uint64_t todo = written[w]; todo; todo &= todo - 1) {
+			size_t i = (size_t)w * 64 + (size_t)__builtin_ctzll(todo);
+
+			if (i >= VMCS_FIELD__COUNT || vmcs_field_at(i)->type != VMCS_T_RO ||
+			    listed_missing(c, i))
+				continue;
+			add_vmwrite(c, i, any == TRI_NO ? RULE_FAIL : RULE_UNDECIDED, 1);
+			if (first < 0)
+				first = (int)i;
+			n++;
+		}
 	}
 	if (first < 0)
 		return RULE_PASS;

@@ -496,8 +496,8 @@ struct vmcsl_caps {
 	/* What each answer above was computed from (MAXPHYADDR: leaf 80000008H; the fixed bits
 	 * and MSR bits: their MSRs). */
 	struct vmx_caps_reads ctl_reads[VMX_CTL__COUNT];
-	struct vmx_caps_reads exists_reads[VMCS_X_KIND__COUNT]; /* by kind of exists[0] */
-	uint32_t cpuid_reads[VMCSL_CPUID_FACTS];                /* leaves, by fact */
+	struct vmx_caps_reads exists_reads;      /* of all fields' existence at once */
+	uint32_t cpuid_reads[VMCSL_CPUID_FACTS]; /* leaves, by fact */
 	struct vmx_caps_reads la_reads, intel64_reads;
 };
 
