@@ -191,7 +191,8 @@ install: all
 		install -m 644 capsdb/cpus/*.yaml $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb/; fi
 	@if [ -f $(O)/vmx-probe/vmx-probe.bin ]; then \
 		install -d $(DESTDIR)$(PREFIX)/share/vmcslint/vmx-probe && \
-		install -m 644 $(O)/vmx-probe/vmx-probe.bin $(O)/vmx-probe/vmx-probe.elf \
+		install -m 644 $(O)/vmx-probe/vmx-probe.bin $(O)/vmx-probe/vmx-probe-*.bin \
+			$(O)/vmx-probe/vmx-probe.elf \
 			$(O)/vmx-probe/bochs-rom.bin $(DESTDIR)$(PREFIX)/share/vmcslint/vmx-probe/; fi
 
 uninstall:
@@ -224,13 +225,17 @@ PROBE_O      := $(O)/vmx-probe
 PROBE_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -no-pie -mno-red-zone \
                 -mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ivmx-probe -MMD -MP
+                -ffunction-sections -fdata-sections \
+                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ichecker -Ivmx-probe -MMD -MP
 PROBE_SRCS   := $(wildcard vmx-probe/*.c vmx-probe/rt/*.c) vmx-probe/boot.S vmx-probe/ap.S \
                 vmx-probe/rt/setjmp.S
-PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS))
+# The image links the checker core as the host does (vmx-probe/predict.c), compiled for ring 0;
+# sections the image does not reach are dropped at link time.
+PROBE_CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c)
+PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS) $(PROBE_CORE_SRCS))
 PROBE_LD     ?= ld
 PROBE_OBJCOPY ?= objcopy
-PROBE_LDFLAGS := -z max-page-size=0x1000 -z noexecstack \
+PROBE_LDFLAGS := -z max-page-size=0x1000 -z noexecstack --gc-sections \
                  $(shell $(PROBE_LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
 .PHONY: probe
@@ -253,8 +258,13 @@ $(PROBE_O)/vmx-probe64.elf: $(PROBE_OBJS) vmx-probe/probe.ld
 $(PROBE_O)/vmx-probe.elf: $(PROBE_O)/vmx-probe64.elf
 	$(Q)$(PROBE_OBJCOPY) -O elf32-i386 $< $@
 
+# Bochs loads at most 128 KiB per optramimage: the flat image also in parts of that size,
+# vmx-probe-1.bin at VMXP_IMAGE_ADDR, vmx-probe-2.bin 128 KiB above, ... (at most 4).
 $(PROBE_O)/vmx-probe.bin: $(PROBE_O)/vmx-probe64.elf
 	$(Q)$(PROBE_OBJCOPY) -O binary $< $@
+	@rm -f $(PROBE_O)/vmx-probe-[0-9].bin
+	$(Q)split -b 128k -a 1 --numeric-suffixes=1 --additional-suffix=.bin $@ $(PROBE_O)/vmx-probe-
+	@test ! -e $(PROBE_O)/vmx-probe-5.bin || { echo "vmx-probe.bin: over 512 KiB"; exit 1; }
 
 $(PROBE_O)/bochs-rom.o: vmx-probe/bochs-rom.S
 	@mkdir -p $(dir $@)
