@@ -36,6 +36,7 @@ CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c adjust/*.c)
 # file I/O, output formats.
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
 HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) \
+             $(wildcard host/*.c) \
              $(filter-out cli/main.c,$(wildcard cli/*.c)) \
              $(O)/gen/builtin_caps.c
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
@@ -58,7 +59,8 @@ SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
 .PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
-        check-format check-core help differential readme-figures check-readme-figures
+        check-format check-core help differential readme-figures check-readme-figures \
+        check-install
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -149,6 +151,13 @@ readme-figures: $(BIN)
 check-readme-figures: $(BIN)
 	@python3 scripts/readme-figures.py --check --vmcslint $(BIN)
 
+# The installed host library as a C program uses it: staged install, examples/c/lint.c built
+# with pkg-config against it and run on the examples (scripts/check-install.sh).
+check-install: $(BIN)
+	@rm -rf $(O)/stage
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(O)/stage >/dev/null
+	@sh scripts/check-install.sh $(CURDIR)/$(O)/stage $(PREFIX) $(BIN) $(O)/example-lint
+
 # ---- the two README commands ----
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -156,7 +165,7 @@ demo: deps
 
 # The tests find the binary under test through VMCSLINT (CLI tests) and run from the top.
 test: deps
-	@$(MAKE) --no-print-directory check-format check-core check-readme-figures
+	@$(MAKE) --no-print-directory check-format check-core check-readme-figures check-install
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 
@@ -179,7 +188,18 @@ check-core:
 	@echo "check-core: $(words $(CORE_SRCS)) core files compile freestanding"
 
 # ---- install ----
-install: all
+# The installed host library: the host and core objects linked into one relocatable object
+# whose only global symbols are the vmcsl_ API of include/vmcsl_host.h (every other name is
+# made local), so it links beside anyone's headers and symbols.
+INSTALL_HOSTLIB := $(O)/install/libvmcslint-host.a
+$(INSTALL_HOSTLIB): $(call objs,$(O),$(HOST_SRCS) $(CORE_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)ld -r -o $(O)/install/vmcslint-host.o $^
+	$(Q)objcopy -w --keep-global-symbol='vmcsl_*' $(O)/install/vmcslint-host.o
+	@rm -f $@
+	$(Q)ar rcs $@ $(O)/install/vmcslint-host.o
+
+install: all $(INSTALL_HOSTLIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmcslint
@@ -187,6 +207,10 @@ install: all
 	install -m 644 include/vmcslint.h $(DESTDIR)$(PREFIX)/include/vmcslint.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vmcslint.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
+	install -m 644 $(INSTALL_HOSTLIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a
+	install -m 644 include/vmcsl_host.h $(DESTDIR)$(PREFIX)/include/vmcsl_host.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vmcslint-host.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint-host.pc
 	@if ls capsdb/cpus/*.yaml >/dev/null 2>&1; then \
 		install -m 644 capsdb/cpus/*.yaml $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb/; fi
 	@if [ -f $(O)/vmx-probe/vmx-probe.bin ]; then \
@@ -197,11 +221,13 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmcslint $(DESTDIR)$(PREFIX)/lib/libvmcslint.a \
-		$(DESTDIR)$(PREFIX)/include/vmcslint.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
+		$(DESTDIR)$(PREFIX)/include/vmcslint.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc \
+		$(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a $(DESTDIR)$(PREFIX)/include/vmcsl_host.h \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint-host.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker adjust schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker adjust schema dump diagnose host cli tests vmx-probe bench examples/c -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
