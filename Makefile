@@ -40,6 +40,7 @@ DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
 # The host-side check report (messages of every finding), built on the core.
 REPORT_SRCS := $(wildcard report/*.c)
 HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) $(REPORT_SRCS) \
+             $(wildcard host/*.c) \
              $(filter-out cli/main.c,$(wildcard cli/*.c)) \
              $(O)/gen/builtin_caps.c
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
@@ -63,7 +64,7 @@ STESTBIN := $(O)/san/vmcslint-tests
 
 .PHONY: all deps demo test test-plain test-san schema bench install uninstall clean format \
         check-format check-core help differential fieldreads readme-figures \
-        check-readme-figures
+        check-readme-figures check-install
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -189,6 +190,13 @@ readme-figures: $(BIN)
 check-readme-figures: $(BIN)
 	@python3 scripts/readme-figures.py --check --vmcslint $(BIN)
 
+# The installed host library as a C program uses it: staged install, examples/c/lint.c built
+# with pkg-config against it and run on the examples (scripts/check-install.sh).
+check-install: $(BIN)
+	@rm -rf $(O)/stage
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(O)/stage >/dev/null
+	@sh scripts/check-install.sh $(CURDIR)/$(O)/stage $(PREFIX) $(BIN) $(O)/example-lint
+
 # ---- the two README commands ----
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -196,7 +204,7 @@ demo: deps
 
 # The tests find the binary under test through VMCSLINT (CLI tests) and run from the top.
 test: deps
-	@$(MAKE) --no-print-directory check-format check-core check-readme-figures fieldreads
+	@$(MAKE) --no-print-directory check-format check-core check-readme-figures fieldreads check-install
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 
@@ -225,7 +233,18 @@ check-core: $(O)/gen/field_names.h $(O)/gen/rule_table.h
 	@sh scripts/check-core.sh $(CORE_CHECK_O)/*.o
 
 # ---- install ----
-install: all
+# The installed host library: the host and core objects linked into one relocatable object
+# whose only global symbols are the vmcsl_ API of include/vmcsl_host.h (every other name is
+# made local), so it links beside anyone's headers and symbols.
+INSTALL_HOSTLIB := $(O)/install/libvmcslint-host.a
+$(INSTALL_HOSTLIB): $(call objs,$(O),$(HOST_SRCS) $(CORE_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)ld -r -o $(O)/install/vmcslint-host.o $^
+	$(Q)objcopy -w --keep-global-symbol='vmcsl_*' $(O)/install/vmcslint-host.o
+	@rm -f $@
+	$(Q)ar rcs $@ $(O)/install/vmcslint-host.o
+
+install: all $(INSTALL_HOSTLIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmcslint
@@ -233,20 +252,27 @@ install: all
 	install -m 644 include/vmcslint.h $(DESTDIR)$(PREFIX)/include/vmcslint.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vmcslint.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
+	install -m 644 $(INSTALL_HOSTLIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a
+	install -m 644 include/vmcsl_host.h $(DESTDIR)$(PREFIX)/include/vmcsl_host.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vmcslint-host.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint-host.pc
 	@if ls capsdb/cpus/*.yaml >/dev/null 2>&1; then \
 		install -m 644 capsdb/cpus/*.yaml $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb/; fi
 	@if [ -f $(O)/vmx-probe/vmx-probe.bin ]; then \
 		install -d $(DESTDIR)$(PREFIX)/share/vmcslint/vmx-probe && \
-		install -m 644 $(O)/vmx-probe/vmx-probe.bin $(O)/vmx-probe/vmx-probe.elf \
+		install -m 644 $(O)/vmx-probe/vmx-probe.bin $(O)/vmx-probe/vmx-probe-*.bin \
+			$(O)/vmx-probe/vmx-probe.elf \
 			$(O)/vmx-probe/bochs-rom.bin $(DESTDIR)$(PREFIX)/share/vmcslint/vmx-probe/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmcslint $(DESTDIR)$(PREFIX)/lib/libvmcslint.a \
-		$(DESTDIR)$(PREFIX)/include/vmcslint.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
+		$(DESTDIR)$(PREFIX)/include/vmcslint.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc \
+		$(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a $(DESTDIR)$(PREFIX)/include/vmcsl_host.h \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint-host.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker report adjust schema dump diagnose cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker report adjust schema dump diagnose host cli tests vmx-probe bench examples/c -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
@@ -270,13 +296,19 @@ PROBE_O      := $(O)/vmx-probe
 PROBE_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -no-pie -mno-red-zone \
                 -mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ivmx-probe -MMD -MP
+                -ffunction-sections -fdata-sections \
+                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ichecker -I$(O)/gen -Ivmx-probe -MMD -MP
 PROBE_SRCS   := $(wildcard vmx-probe/*.c vmx-probe/rt/*.c) vmx-probe/boot.S vmx-probe/ap.S \
                 vmx-probe/rt/setjmp.S
-PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS))
+# The image links the checker core as the host does (vmx-probe/predict.c), compiled for ring 0;
+# sections the image does not reach are dropped at link time.
+PROBE_CORE_SRCS := $(filter-out adjust/%,$(CORE_SRCS))
+PROBE_OBJS   := $(patsubst %,$(PROBE_O)/obj/%.o,$(PROBE_SRCS) $(PROBE_CORE_SRCS))
+$(PROBE_O)/obj/fields/fields.c.o: $(O)/gen/field_names.h
+$(PROBE_O)/obj/checker/check.c.o: $(O)/gen/rule_table.h
 PROBE_LD     ?= ld
 PROBE_OBJCOPY ?= objcopy
-PROBE_LDFLAGS := -z max-page-size=0x1000 -z noexecstack \
+PROBE_LDFLAGS := -z max-page-size=0x1000 -z noexecstack --gc-sections \
                  $(shell $(PROBE_LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
 .PHONY: probe
@@ -299,8 +331,13 @@ $(PROBE_O)/vmx-probe64.elf: $(PROBE_OBJS) vmx-probe/probe.ld
 $(PROBE_O)/vmx-probe.elf: $(PROBE_O)/vmx-probe64.elf
 	$(Q)$(PROBE_OBJCOPY) -O elf32-i386 $< $@
 
+# Bochs loads at most 128 KiB per optramimage: the flat image also in parts of that size,
+# vmx-probe-1.bin at VMXP_IMAGE_ADDR, vmx-probe-2.bin 128 KiB above, ... (at most 4).
 $(PROBE_O)/vmx-probe.bin: $(PROBE_O)/vmx-probe64.elf
 	$(Q)$(PROBE_OBJCOPY) -O binary $< $@
+	@rm -f $(PROBE_O)/vmx-probe-[0-9].bin
+	$(Q)split -b 128k -a 1 --numeric-suffixes=1 --additional-suffix=.bin $@ $(PROBE_O)/vmx-probe-
+	@test ! -e $(PROBE_O)/vmx-probe-5.bin || { echo "vmx-probe.bin: over 512 KiB"; exit 1; }
 
 $(PROBE_O)/bochs-rom.o: vmx-probe/bochs-rom.S
 	@mkdir -p $(dir $@)

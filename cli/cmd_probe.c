@@ -260,6 +260,8 @@ int cmd_probe(int argc, char **argv)
 		for (size_t k = 0; k < n; k++) {
 			struct adjusted a = {files[k], &cfgs[k], &adj[k], run.caps.name};
 			struct probe_verdict v;
+			bool r0_done, r0_same;
+			char r0_why[600];
 			const char *id;
 			char ps[200], os[240];
 
@@ -272,6 +274,13 @@ int cmd_probe(int argc, char **argv)
 			v = probe_judge(&res[case_of[k]], &run.caps, rep);
 			id = rep->deciding_rule >= 0 ? check_rule_at((size_t)rep->deciding_rule)->id
 			                             : NULL;
+			/* the image predicted the case in ring 0 with the same core: it must agree
+			 */
+			r0_done = res[case_of[k]].status == PROBE_CASE_DONE;
+			r0_same = r0_done &&
+			          probe_ring0_agrees(&res[case_of[k]], rep, r0_why, sizeof(r0_why));
+			if (r0_done && !r0_same && v.agreement == PROBE_AGREE)
+				v.agreement = PROBE_DISAGREE;
 			agree += v.agreement == PROBE_AGREE;
 			disagree += v.agreement == PROBE_DISAGREE;
 			skipped += v.agreement == PROBE_NOT_COMPARED;
@@ -292,6 +301,14 @@ int cmd_probe(int argc, char **argv)
 					printf(", \"reason\": ");
 					json_string(stdout, v.reason);
 				}
+				if (r0_done) {
+					printf(", \"ring0_prediction_equal\": %s",
+					       r0_same ? "true" : "false");
+					if (!r0_same) {
+						printf(", \"ring0\": ");
+						json_string(stdout, r0_why);
+					}
+				}
 				printf("}");
 				continue;
 			}
@@ -304,6 +321,9 @@ int cmd_probe(int argc, char **argv)
 			       : v.agreement == PROBE_DISAGREE ? "DISAGREE"
 			                                       : "not compared",
 			       v.reason[0] ? ": " : "", v.reason);
+			if (r0_done)
+				printf("  ring 0:    %s\n",
+				       r0_same ? "the image's own prediction is the same" : r0_why);
 		}
 		if (json)
 			printf("\n], \"agree\": %zu, \"disagree\": %zu, \"not_compared\": %zu, "

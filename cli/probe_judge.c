@@ -124,3 +124,31 @@ struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_
 	}
 	return v;
 }
+
+bool probe_ring0_agrees(const struct probe_result *r, const struct check_report *rep, char *why,
+                        size_t n)
+{
+	const struct check_outcome *h = &rep->prediction, *g = &r->ring0_prediction;
+	const char *rule =
+	    rep->deciding_rule >= 0 ? check_rule_at((size_t)rep->deciding_rule)->id : "-";
+	char hs[320], gs[320];
+
+	if (!r->ring0) {
+		snprintf(why, n, "no ring-0 prediction");
+		return false;
+	}
+	if (h->kind == g->kind && h->vm_instruction_error == g->vm_instruction_error &&
+	    h->error_alt == g->error_alt && h->exit_reason == g->exit_reason &&
+	    h->exit_qualification == g->exit_qualification &&
+	    h->qualification_varies == g->qualification_varies &&
+	    h->otherwise_kind == g->otherwise_kind &&
+	    h->otherwise_exit_reason == g->otherwise_exit_reason &&
+	    h->otherwise_qualification == g->otherwise_qualification &&
+	    strcmp(rule, r->ring0_rule) == 0)
+		return true;
+	outcome_text(hs, sizeof(hs), h);
+	outcome_text(gs, sizeof(gs), g);
+	snprintf(why, n, "host predicts %.200s [%s]; ring 0 predicts %.200s [%s]", hs, rule, gs,
+	         r->ring0_rule);
+	return false;
+}

@@ -37,6 +37,14 @@ struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_
  */
 bool probe_outcome_matches(const struct check_outcome *p, const struct check_outcome *o);
 
+/*
+ * Whether the prediction the image made in ring 0 (r->ring0_*) is rep's (the host's, from
+ * probe_judge()) member for member, deciding check included; otherwise why into why.  False
+ * with "no ring-0 prediction" when the image printed none.
+ */
+bool probe_ring0_agrees(const struct probe_result *r, const struct check_report *rep, char *why,
+                        size_t n);
+
 const char *probe_status_name(unsigned status);
 
 #endif /* CLI_PROBE_JUDGE_H */

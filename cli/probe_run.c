@@ -194,7 +194,8 @@ int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const 
 	const char *model = opt && opt->bochs_model ? opt->bochs_model : PROBE_DEFAULT_BOCHS_MODEL;
 	/* the image at 4 MiB, the batch read to 16 MiB: 16 MiB of slack above it */
 	unsigned megs = 32 + (unsigned)((batch_size + (1u << 20) - 1) >> 20);
-	char disk[PATH_MAX + 128] = "";
+	char disk[PATH_MAX + 128] = "", parts[4 * (PATH_MAX + 80)] = "";
+	size_t off = 0;
 	int n;
 
 	megs = (megs + 15) & ~15u;
@@ -203,12 +204,25 @@ int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const 
 		         "ata0-master: type=disk, path=\"%s\", mode=flat, cylinders=%zu, heads=16, "
 		         "spt=63\n",
 		         batch, disk_cylinders(batch_size));
+	/* the image in parts of at most 128 KiB, what one optramimage holds (Makefile) */
+	for (unsigned k = 1; k <= 4; k++) {
+		char part[PATH_MAX + 32];
+
+		snprintf(part, sizeof(part), "%s/vmx-probe-%u.bin", image_dir, k);
+		if (k > 1 && !is_file(part))
+			break;
+		if (k == 1 && !is_file(part))
+			snprintf(part, sizeof(part), "%s/vmx-probe.bin", image_dir);
+		off += (size_t)snprintf(parts + off, sizeof(parts) - off,
+		                        "optramimage%u: file=\"%s\", address=0x%x\n", k, part,
+		                        VMXP_IMAGE_ADDR + (k - 1) * 0x20000u);
+	}
 	n = snprintf(buf, size,
 	             "# vmx-probe under Bochs (written by vmcslint, cli/probe_run.c)\n"
 	             "megs: %u\n"
 	             "romimage: file=\"%s/bochs-rom.bin\"\n"
 	             "cpu: model=%s, count=%u, reset_on_triple_fault=1, ignore_bad_msrs=0\n"
-	             "optramimage1: file=\"%s/vmx-probe.bin\", address=0x%x\n"
+	             "%s"
 	             "%s"
 	             "display_library: term\n"
 	             "port_e9_hack: enabled=1\n"
@@ -217,7 +231,7 @@ int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const 
 	             "log: \"%s\"\n"
 	             "error: action=%s\n"
 	             "panic: action=fatal\n",
-	             megs, image_dir, model, cpus, image_dir, VMXP_IMAGE_ADDR, disk, log,
+	             megs, image_dir, model, cpus, parts, disk, log,
 	             opt && (opt->debug_log || opt->keep_dir) ? "report" : "ignore");
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
@@ -264,6 +278,8 @@ static uint32_t case_flags(const struct vmentry_env *env)
 		f |= VMXP_CASE_PDPTES;
 	if (env->link_known)
 		f |= VMXP_CASE_LINK;
+	if (env->link_known && env->link_is_vmcs)
+		f |= VMXP_CASE_LINK_VMCS;
 	return f;
 }
 
@@ -632,6 +648,29 @@ static void case_line(struct parse_ctx *x, char **w, size_t nw)
 			}
 		}
 		break;
+	case 'P': {
+		uint64_t v[9];
+		size_t k = 0;
+
+		for (; k < 9 && k + 2 < nw && hex64(w[k + 2], &v[k]); k++)
+			;
+		if (k < 9 || nw != 12)
+			break;
+		r->ring0 = true;
+		r->ring0_prediction = (struct check_outcome){
+		    .kind = (uint8_t)v[0],
+		    .vm_instruction_error = (uint8_t)v[1],
+		    .error_alt = (uint8_t)v[2],
+		    .exit_reason = (uint16_t)v[3],
+		    .exit_qualification = v[4],
+		    .qualification_varies = v[5] != 0,
+		    .otherwise_kind = (uint8_t)v[6],
+		    .otherwise_exit_reason = (uint16_t)v[7],
+		    .otherwise_qualification = v[8],
+		};
+		snprintf(r->ring0_rule, sizeof(r->ring0_rule), "%s", w[11]);
+		break;
+	}
 	case 'O': {
 		uint64_t a = 0, b = 0;
 
@@ -760,7 +799,7 @@ static void on_line(const char *payload, size_t len, void *ctx)
 			x->results[a].observed.kind = OUTCOME_UNDECIDED;
 			run->cases_lost++;
 		}
-	} else if (strlen(w[0]) == 1 && strchr("WRXAMO", w[0][0])) {
+	} else if (strlen(w[0]) == 1 && strchr("WRXAMPO", w[0][0])) {
 		case_line(x, w, nw);
 	}
 }

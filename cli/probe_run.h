@@ -81,6 +81,14 @@ struct probe_result {
 	/* The rest of the state as the image used it (ia32e_mode = true, the PDPTEs and link
 	 * target it wrote).  msr_load points into the case's entries. */
 	struct vmentry_env env;
+	/*
+	 * The checker core's prediction in ring 0 (the P line: vmx-probe/predict.c) on the state
+	 * the image launched, with the capabilities it read; ring0_rule is the deciding check's
+	 * id or "-".  The host's prediction on readback and env must equal it.
+	 */
+	bool ring0;
+	struct check_outcome ring0_prediction;
+	char ring0_rule[48];
 };
 
 enum probe_error {

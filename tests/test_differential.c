@@ -39,6 +39,11 @@ Test(differential, checker_agrees_with_every_bochs_vmx_model, .timeout = 1800)
 		             models[m], r.disagree);
 		cr_expect_eq(r.not_done, 0, "%s: %zu cases did not run to the end", models[m],
 		             r.not_done);
+		/* the image's own prediction in ring 0, with the same core objects */
+		cr_expect_eq(r.ring0_differ, 0,
+		             "%s: %zu cases where the ring-0 prediction differs from the host's",
+		             models[m], r.ring0_differ);
+		cr_expect_gt(r.ring0_equal, 0, "%s: no ring-0 prediction", models[m]);
 	}
 	for (size_t k = 0; k < ndev; k++) {
 		fprintf(stderr, "differential: deviation `%s` explains %zu case(s)\n", devs[k].spec,

@@ -88,6 +88,7 @@ Test(probe, parser_reads_framed_lines_through_terminal_noise)
 	/* case 1: a failed VMWRITE, an unreadable field, VMfailValid 8 */
 	frame(out, sizeof(out), "W 1 2034=c");
 	frame(out, sizeof(out), "X 1 2034");
+	frame(out, sizeof(out), "P 1 2 8 7 0 0 0 0 0 0 HOST-TR-SELECTOR-ZERO");
 	frame(out, sizeof(out), "O 1 FV 8");
 	/* a line with a wrong check, then case 2 truncated mid-line by the end of the output */
 	strcat(out, "@@VMXP O 2 FI #0000@@\n");
@@ -122,6 +123,13 @@ Test(probe, parser_reads_framed_lines_through_terminal_noise)
 	cr_expect_eq(res[1].vmwrite_errors[0].error, 12);
 	cr_expect_eq(res[1].vmwrite_errors[0].field, field("TERTIARY_VM_EXEC_CONTROL"));
 	cr_expect_eq(res[1].readback.known[field("TERTIARY_VM_EXEC_CONTROL")], 0);
+	/* the image's ring-0 prediction, member by member */
+	cr_expect(!res[0].ring0);
+	cr_expect(res[1].ring0);
+	cr_expect_eq(res[1].ring0_prediction.kind, OUTCOME_VMFAIL_VALID);
+	cr_expect_eq(res[1].ring0_prediction.vm_instruction_error, 8);
+	cr_expect_eq(res[1].ring0_prediction.error_alt, 7);
+	cr_expect_str_eq(res[1].ring0_rule, "HOST-TR-SELECTOR-ZERO");
 
 	cr_expect_eq(res[2].status, PROBE_CASE_NOT_RUN);
 }
@@ -262,6 +270,37 @@ Test(probe, bochsrc_boots_the_rom_and_reads_the_batch_disk)
 	cr_expect(strstr(rc, "display_library: term") != NULL);
 	cr_expect(strstr(rc, "port_e9_hack: enabled=1") != NULL);
 	cr_expect_eq(probe_bochsrc(&opt, "/img", NULL, 0, 1, "/t/l", rc, 64), -1);
+}
+
+/* An image over 128 KiB (the core linked in) goes to Bochs in parts, one per optramimage. */
+Test(probe, bochsrc_loads_the_image_in_128_kib_parts)
+{
+	char dir[] = "/tmp/vmcslint-parts-XXXXXX", path[128], rc[4096];
+	struct probe_options opt;
+
+	cr_assert_not_null(mkdtemp(dir));
+	for (int k = 1; k <= 3; k++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/vmx-probe-%d.bin", dir, k);
+		f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fclose(f);
+	}
+	memset(&opt, 0, sizeof(opt));
+	cr_assert_gt(probe_bochsrc(&opt, dir, NULL, 0, 1, "/t/l", rc, sizeof(rc)), 0);
+	for (int k = 1; k <= 3; k++) {
+		char want[160];
+
+		snprintf(want, sizeof(want),
+		         "optramimage%d: file=\"%s/vmx-probe-%d.bin\", address=0x%x\n", k, dir, k,
+		         0x400000 + (k - 1) * 0x20000);
+		cr_expect(strstr(rc, want) != NULL, "%s", rc);
+		snprintf(path, sizeof(path), "%s/vmx-probe-%d.bin", dir, k);
+		remove(path);
+	}
+	cr_expect(strstr(rc, "optramimage4") == NULL, "%s", rc);
+	rmdir(dir);
 }
 
 Test(probe, batch_encodes_cases_as_deltas_with_a_checksum)

@@ -10,6 +10,7 @@
  * the other host fields are used as given and undone after the VM exit.
  */
 #include "ata.h"
+#include "predict.h"
 #include "protocol.h"
 #include "rt/rt.h"
 #include "smp.h"
@@ -136,6 +137,7 @@ static void harvest(void)
 {
 	uint32_t max_basic = boot_cpuid[CPUID_LEAF_0][0];
 	uint32_t max_ext = boot_cpuid[CPUID_LEAF_80000000][0];
+	bool cpuid_ok[CPUID_LEAF__COUNT] = {false};
 
 	for (unsigned i = 0; i < CPUID_LEAF__COUNT; i++) {
 		uint32_t leaf = boot_cpuid_leaves[i][0], sub = boot_cpuid_leaves[i][1];
@@ -147,6 +149,7 @@ static void harvest(void)
 			continue;
 		if (leaf == 0x14 && sub > boot_cpuid[CPUID_LEAF_14_0][0])
 			continue;
+		cpuid_ok[i] = true;
 		line("CPUID %x %x %x %x %x %x", leaf, sub, r[0], r[1], r[2], r[3]);
 		if (leaf == 0x80000008)
 			maxphy = r[0] & 0xff;
@@ -158,6 +161,7 @@ static void harvest(void)
 		else
 			line("MSR %x GP", 0x480 + i);
 	}
+	predict_caps(cap, cap_ok, (const uint32_t(*)[4])boot_cpuid, cpuid_ok);
 }
 
 /* ---- VMX on ---- */
@@ -931,9 +935,13 @@ static void readback_lines(const struct vmxp_case *c)
 		} else {
 			expect = wr[i].case_value;
 		}
-		if (vmx_read(enc, &v).status != VMX_OK)
+		if (vmx_read(enc, &v).status != VMX_OK) {
 			unreadable[n_x++] = enc;
-		else if (v != expect)
+			predict_read(enc, false, 0);
+			continue;
+		}
+		predict_read(enc, true, v);
+		if (v != expect)
 			ln_token("%x=%lx", enc, v);
 	}
 	ln_tokens_end();
@@ -941,6 +949,17 @@ static void readback_lines(const struct vmxp_case *c)
 	for (uint32_t i = 0; i < n_x; i++)
 		ln_token("%x", unreadable[i]);
 	ln_tokens_end();
+}
+
+/* "P ID KIND ERR ALT REASON QUAL VARIES OKIND OREASON OQUAL RULE": the ring-0 prediction. */
+static void prediction_line(uint32_t id, const struct vmcsl_prediction *p)
+{
+	const struct check_outcome *o = &p->outcome;
+
+	line("P %x %x %x %x %x %lx %x %x %x %lx %s", id, o->kind, o->vm_instruction_error,
+	     o->error_alt, o->exit_reason, o->exit_qualification, o->qualification_varies,
+	     o->otherwise_kind, o->otherwise_exit_reason, o->otherwise_qualification,
+	     p->rule >= 0 ? check_rule_at((size_t)p->rule)->id : "-");
 }
 
 static void run_case(const struct vmxp_case *c, struct case_mem *m)
@@ -1016,6 +1035,14 @@ static void run_case(const struct vmxp_case *c, struct case_mem *m)
 	               cap_exit_count(ENC_VM_EXIT_MSR_LOAD_COUNT, ENC_VM_EXIT_MSR_LOAD_ADDR));
 	msr_save_extra(msr_index, n_index);
 
+	/* the state the core judges in ring 0: the fields the case and the image write */
+	predict_begin(c->flags);
+	for (unsigned i = 0; i < n_wr; i++)
+		if (wr[i].origin != W_IMPLICIT)
+			predict_written(wr[i].enc, wr[i].case_value);
+	if (m->n_msr_load)
+		predict_msr_load(m->msr_load, m->n_msr_load);
+
 	/* VMWRITE */
 	ln_begin("W %x", c->id);
 	for (unsigned i = 0; i < n_wr; i++) {
@@ -1054,6 +1081,17 @@ static void run_case(const struct vmxp_case *c, struct case_mem *m)
 		}
 		ln_tokens_end();
 	}
+
+	/* the memory as the image prepared it, then the core's prediction before the launch */
+	if (m->pdpte_used)
+		predict_pdptes(m->pdpte_used_val);
+	else if (m->pdpte)
+		predict_pdptes(m->pdpte);
+	if (m->link_used && (!m->has_link || m->link_used_word != m->link_word))
+		predict_link(true, m->link_used_word);
+	else if (m->has_link)
+		predict_link((c->flags & VMXP_CASE_LINK_VMCS) != 0, m->link_word);
+	prediction_line(c->id, predict_run());
 
 	/* VMLAUNCH / VMRESUME */
 	if (c->flags & VMXP_CASE_VMRESUME)

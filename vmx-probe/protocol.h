@@ -54,6 +54,10 @@
  *   M ID link=WORD pdpte=P0,P1,P2,P3   memory the image used where it differs from the case's:
  *                                      the link-pointer target's first word, the PDPTEs it
  *                                      wrote at the guest CR3 it used
+ *   P ID KIND ERR ALT REASON QUAL VARIES OKIND OREASON OQUAL RULE
+ *                                      the checker core's prediction in ring 0, on the state
+ *                                      the W..M lines describe (struct check_outcome's
+ *                                      members in order; RULE: the deciding check's id, "-")
  *   O ID FI                            outcome: VMfailInvalid
  *   O ID FV ERR                        outcome: VMfailValid with the VM-instruction error
  *   O ID EX REASON QUAL                outcome: VM exit (REASON bit 31 = VM-entry failure);
@@ -65,7 +69,7 @@
  *
  * Human-readable lines without the marker (PASS:, SKIP:, SUMMARY:, as kvm-unit-tests prints
  * them) may come between report lines.
- * An O line ends every case; W, R, X, A and M lines of a case come before its O line.
+ * An O line ends every case; W, R, X, A, M and P lines of a case come before its O line.
  */
 #ifndef VMXP_PROTOCOL_H
 #define VMXP_PROTOCOL_H
@@ -112,6 +116,7 @@ struct vmxp_batch {
 #define VMXP_CASE_PDPTES        0x20u /* pdpte[4] follows (PDPTEs at guest CR3) */
 #define VMXP_CASE_LINK          0x40u /* link_word is what the VMCS link pointer's target holds */
 #define VMXP_CASE_FULL_READBACK 0x80u /* read back the whole readback list */
+#define VMXP_CASE_LINK_VMCS     0x100u /* with VMXP_CASE_LINK: the target is a VMCS region */
 /* Tests only: the image triple-faults in the case, to exercise its recovery after a reset. */
 #define VMXP_CASE_SELFTEST_CRASH 0x80000000u
 

@@ -187,7 +187,7 @@ void diff_run_model(const char *model, const struct diff_corpus *c, struct devia
 	struct probe_run run;
 	struct vmx_caps caps;
 	char name[64], err_text[256];
-	size_t listed_dis = 0, listed_nd = 0;
+	size_t listed_dis = 0, listed_nd = 0, listed_r0 = 0;
 	int err;
 
 	if (!pc || !pr || !rep || !scratch || !which)
@@ -232,6 +232,19 @@ void diff_run_model(const char *model, const struct diff_corpus *c, struct devia
 		size_t i = s;
 		struct probe_verdict v = probe_judge(&pr[i], &run.caps, rep);
 		enum explanation how;
+		char why[600];
+
+		/* host prediction = ring-0 prediction, whatever the processor then did */
+		if (pr[i].status == PROBE_CASE_DONE) {
+			if (probe_ring0_agrees(&pr[i], rep, why, sizeof(why))) {
+				res->ring0_equal++;
+			} else {
+				res->ring0_differ++;
+				if (listed_r0++ < max_listed)
+					fprintf(out, "differential: %s: RING-0 %s: %s\n", model,
+					        k->name, why);
+			}
+		}
 
 		switch (v.agreement) {
 		case PROBE_AGREE:
@@ -291,10 +304,12 @@ void diff_print_result(FILE *out, const struct diff_result *r)
 	        "differential: %s: %zu cases in %zu boot(s), %.1f s: %zu agree (%zu of them any-of "
 	        "predictions), %zu listed Bochs deviations (and %zu not run: Bochs would abort), "
 	        "%zu disagree, %zu not compared (undecided), %zu not run to the end; agreement "
-	        "%.2f%% of compared cases outside the listed deviations\n",
+	        "%.2f%% of compared cases outside the listed deviations; ring-0 predictions: %zu "
+	        "equal to the host's, %zu differ\n",
 	        r->model, r->cases, r->boots, r->seconds, r->agree, r->agree_any_of, r->explained,
 	        r->aborted, r->disagree, r->not_compared, r->not_done,
 	        compared - r->explained
 	            ? 100.0 * (double)r->agree / (double)(compared - r->explained)
-	            : 0.0);
+	            : 0.0,
+	        r->ring0_equal, r->ring0_differ);
 }

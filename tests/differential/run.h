@@ -41,6 +41,8 @@ struct diff_result {
 	char model[32];
 	size_t cases, agree, agree_any_of, explained, disagree, not_compared, not_done;
 	size_t aborted; /* not run: Bochs stops the emulation on them (a listed deviation) */
+	/* cases run to the end whose ring-0 prediction equals the host's / differs / is missing */
+	size_t ring0_equal, ring0_differ;
 	size_t boots;
 	double seconds;
 	bool probe_ok;
