@@ -237,19 +237,37 @@ check-core: $(O)/gen/field_names.h $(O)/gen/rule_table.h
 # whose only global symbols are the vmcsl_ API of include/vmcsl_host.h (every other name is
 # made local), so it links beside anyone's headers and symbols.
 INSTALL_HOSTLIB := $(O)/install/libvmcslint-host.a
-$(INSTALL_HOSTLIB): $(call objs,$(O),$(HOST_SRCS) $(CORE_SRCS))
+$(INSTALL_HOSTLIB): $(call objs,$(O),$(HOST_SRCS) $(CORE_SRCS)) include/vmcsl_host.h
 	@mkdir -p $(dir $@)
-	$(Q)ld -r -o $(O)/install/vmcslint-host.o $^
-	$(Q)objcopy -w --keep-global-symbol='vmcsl_*' $(O)/install/vmcslint-host.o
+	$(Q)ld -r -o $(O)/install/vmcslint-host.o $(filter %.o,$^)
+	$(Q)grep -oE 'vmcsl_[a-z0-9_]+\(' include/vmcsl_host.h | tr -d '(' | sort -u \
+		> $(O)/install/host.keep
+	$(Q)objcopy --keep-global-symbols=$(O)/install/host.keep $(O)/install/vmcslint-host.o
 	@rm -f $@
 	$(Q)ar rcs $@ $(O)/install/vmcslint-host.o
+# The installed core library and its header: the same objects, every function renamed with the
+# vmcsl_ prefix the generated vmcsl.h declares (scripts/public-header.py), everything else local.
+INSTALL_CORELIB := $(O)/install/libvmcslint.a
+INSTALL_COREHDR := $(O)/install/vmcsl.h
+$(INSTALL_CORELIB) $(INSTALL_COREHDR) &: $(call objs,$(O),$(CORE_SRCS)) include/vmcslint.h \
+		scripts/public-header.py
+	@mkdir -p $(O)/install
+	$(Q)ld -r -o $(O)/install/vmcslint-core.o $(filter %.o,$^)
+	$(Q)nm -g --defined-only $(O)/install/vmcslint-core.o | awk 'NF == 3 { print $$3 }' \
+		> $(O)/install/core.defined
+	$(Q)python3 scripts/public-header.py include/vmcslint.h $(O)/install/core.defined \
+		$(INSTALL_COREHDR) $(O)/install/core.redefine
+	$(Q)objcopy --redefine-syms=$(O)/install/core.redefine $(O)/install/vmcslint-core.o
+	$(Q)objcopy -w --keep-global-symbol='vmcsl_*' $(O)/install/vmcslint-core.o
+	@rm -f $(INSTALL_CORELIB)
+	$(Q)ar rcs $(INSTALL_CORELIB) $(O)/install/vmcslint-core.o
 
-install: all $(INSTALL_HOSTLIB)
+install: all $(INSTALL_HOSTLIB) $(INSTALL_CORELIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmcslint
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint.a
-	install -m 644 include/vmcslint.h $(DESTDIR)$(PREFIX)/include/vmcslint.h
+	install -m 644 $(INSTALL_CORELIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint.a
+	install -m 644 $(INSTALL_COREHDR) $(DESTDIR)$(PREFIX)/include/vmcsl.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vmcslint.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
 	install -m 644 $(INSTALL_HOSTLIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a
@@ -266,7 +284,7 @@ install: all $(INSTALL_HOSTLIB)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmcslint $(DESTDIR)$(PREFIX)/lib/libvmcslint.a \
-		$(DESTDIR)$(PREFIX)/include/vmcslint.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc \
+		$(DESTDIR)$(PREFIX)/include/vmcsl.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc \
 		$(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a $(DESTDIR)$(PREFIX)/include/vmcsl_host.h \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint-host.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
