@@ -9,6 +9,7 @@
 
 #include "adjusted.h"
 #include "config.h"
+#include "outcome_text.h"
 #include "vmcslint.h"
 
 struct checked {
@@ -53,9 +54,6 @@ void print_load_diags(FILE *out, const struct load_diags *d, const char *fallbac
 
 /* Where a finding points in the configuration. */
 struct src_pos finding_pos(const struct checked *c, const struct check_finding *f);
-
-/* The prediction in words, e.g. "VM-entry failure, exit reason 33, qualification 0". */
-void outcome_text(char *buf, size_t n, const struct check_outcome *o);
 
 /* "error", "warning" (a failing VMWRITE, an implementation-specific check) or "note". */
 const char *finding_severity(const struct check_finding *f);

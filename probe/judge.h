@@ -1,11 +1,11 @@
 /*
- * probe_judge.h -- a probe observation compared with the checker's prediction for exactly
+ * judge.h -- a probe observation compared with the checker's prediction for exactly
  * the VMCS the probe launched (its VMREAD-back values).
  */
-#ifndef CLI_PROBE_JUDGE_H
-#define CLI_PROBE_JUDGE_H
+#ifndef PROBE_JUDGE_H
+#define PROBE_JUDGE_H
 
-#include "probe_run.h"
+#include "probe.h"
 
 enum probe_agreement {
 	PROBE_AGREE,        /* the processor did what the checker predicted */
@@ -37,6 +37,4 @@ struct probe_verdict probe_judge(const struct probe_result *r, const struct vmx_
  */
 bool probe_outcome_matches(const struct check_outcome *p, const struct check_outcome *o);
 
-const char *probe_status_name(unsigned status);
-
-#endif /* CLI_PROBE_JUDGE_H */
+#endif /* PROBE_JUDGE_H */
