@@ -32,15 +32,17 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterio
 # The freestanding core: no heap, no stdio (checked by `make check-core`).  adjust/ (wanted
 # controls and CR fixed bits adjusted to a processor) is freestanding too.
 CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c adjust/*.c)
-# Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
-# outcomes in words (report/), the probe's host side (probe/), file I/O, output formats.
+# The hosted libraries shared by the CLI, the tests, the fuzz targets and the benchmark: YAML
+# loading and capsdb lookup (schema/), the log readers and judges of `diagnose`, outcomes in
+# words (report/), the probe's host side (probe/).
+SCHEMA_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c))
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
 REPORT_SRCS := $(wildcard report/*.c)
 PROBE_HOST_SRCS := $(wildcard probe/*.c)
-HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) \
-             $(REPORT_SRCS) $(PROBE_HOST_SRCS) \
-             $(filter-out cli/main.c,$(wildcard cli/*.c)) \
-             $(O)/gen/builtin_caps.c
+HOST_SRCS := $(SCHEMA_SRCS) $(DUMP_SRCS) $(REPORT_SRCS) $(PROBE_HOST_SRCS) $(O)/gen/builtin_caps.c
+# The command's own code (argument parsing, printing), in an archive of its own; the tests
+# drive some of it directly (matrix, fix).
+CLI_SRCS := $(filter-out cli/main.c,$(wildcard cli/*.c))
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
 DEFAULT_CAPS := capsdb/cpus/bochs-corei7_skylake_x.yaml
 # The differential test's corpus, deviations and runner (tests/differential/), shared by the
@@ -53,10 +55,12 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 
 LIB      := $(O)/libvmcslint.a
 HOSTLIB  := $(O)/libvmcslint-host.a
+CLILIB   := $(O)/libvmcslint-cli.a
 BIN      := $(O)/vmcslint
 TESTBIN  := $(O)/vmcslint-tests
 SLIB     := $(O)/san/libvmcslint.a
 SHOSTLIB := $(O)/san/libvmcslint-host.a
+SCLILIB  := $(O)/san/libvmcslint-cli.a
 SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
@@ -90,10 +94,14 @@ $(HOSTLIB): $(call objs,$(O),$(HOST_SRCS))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BIN): $(O)/obj/cli/main.o $(HOSTLIB) $(LIB)
+$(CLILIB): $(call objs,$(O),$(CLI_SRCS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(O)/obj/cli/main.o $(CLILIB) $(HOSTLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
-$(TESTBIN): $(call objs,$(O),$(TEST_SRCS)) $(HOSTLIB) $(LIB)
+$(TESTBIN): $(call objs,$(O),$(TEST_SRCS)) $(CLILIB) $(HOSTLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(CRIT_LIBS) $(YAML_LIBS) $(CPUID_LIBS)
 
 # ---- ASan + UBSan variant ----
@@ -110,10 +118,14 @@ $(SHOSTLIB): $(call objs,$(O)/san,$(HOST_SRCS))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(SBIN): $(O)/san/obj/cli/main.o $(SHOSTLIB) $(SLIB)
+$(SCLILIB): $(call objs,$(O)/san,$(CLI_SRCS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(SBIN): $(O)/san/obj/cli/main.o $(SCLILIB) $(SHOSTLIB) $(SLIB)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
-$(STESTBIN): $(call objs,$(O)/san,$(TEST_SRCS)) $(SHOSTLIB) $(SLIB)
+$(STESTBIN): $(call objs,$(O)/san,$(TEST_SRCS)) $(SCLILIB) $(SHOSTLIB) $(SLIB)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(CRIT_LIBS) $(YAML_LIBS) $(CPUID_LIBS)
 
 # ---- generated artifacts ----
@@ -287,8 +299,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 FUZZ_CFLAGS  := -std=c11 -O1 -g $(WARN) -Wno-error=format-nonliteral $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
                 -DFUZZ_SRCDIR='"$(CURDIR)"'
 # What the targets reach: the core, the YAML loaders, capsdb lookup, the dump parser.
-FUZZ_LIB_SRCS := $(CORE_SRCS) $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
-                 cli/capsdb_dir.c $(DUMP_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
+FUZZ_LIB_SRCS := $(CORE_SRCS) $(SCHEMA_SRCS) $(DUMP_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
 FUZZ_ONE_SRCS := fuzz/common.c fuzz/targets.c $(FUZZ_TARGETS:%=fuzz/fuzz_%.c)
 FUZZ_DEPS    := sh scripts/deps.sh clang libclang-rt-14-dev
 VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \

@@ -1,5 +1,5 @@
 /*
- * capsdb_dir.c -- finding and loading capsdb entries for the CLI.
+ * capsdb_dir.c -- finding and loading capsdb entries by name or path.
  */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
