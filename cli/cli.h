@@ -48,6 +48,9 @@ void field_exists_text(uint16_t x, char *buf, size_t n);
 /* JSON output: strings escaped per RFC 8259. */
 void json_string(FILE *out, const char *s);
 void json_string_n(FILE *out, const char *s, size_t n);
+/* An unsigned number in decimal, as printf's %llu writes it (without printf's cost: a run of
+ * `check` writes millions of them). */
+void json_u64(FILE *out, uint64_t v);
 /* The "tool" object every JSON output starts with: {"name": "vmcslint", "version": "..."}. */
 void json_tool(FILE *out);
 
