@@ -18,7 +18,7 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -Ischema -Idump -Idiagnose -Ireport -Iprobe -Icli -Itests -MMD -MP \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -Ischema -Idump -Idiagnose -Ireport -Iprobe -Ifix -Iharvest -Icli -Itests -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -34,14 +34,18 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterio
 CORE_SRCS := $(wildcard fields/*.c capsdb/*.c checker/*.c adjust/*.c)
 # The hosted libraries shared by the CLI, the tests, the fuzz targets and the benchmark: YAML
 # loading and capsdb lookup (schema/), the log readers and judges of `diagnose`, outcomes in
-# words (report/), the probe's host side (probe/).
+# words and JSON output (report/), the probe's host side (probe/), the corrections of `fix`
+# (fix/), reading a live processor's capabilities (harvest/).
 SCHEMA_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c))
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
 REPORT_SRCS := $(wildcard report/*.c)
 PROBE_HOST_SRCS := $(wildcard probe/*.c)
-HOST_SRCS := $(SCHEMA_SRCS) $(DUMP_SRCS) $(REPORT_SRCS) $(PROBE_HOST_SRCS) $(O)/gen/builtin_caps.c
-# The command's own code (argument parsing, printing), in an archive of its own; the tests
-# drive some of it directly (matrix, fix).
+FIX_SRCS := $(wildcard fix/*.c)
+HARVEST_SRCS := $(wildcard harvest/*.c)
+HOST_SRCS := $(SCHEMA_SRCS) $(DUMP_SRCS) $(REPORT_SRCS) $(PROBE_HOST_SRCS) $(FIX_SRCS) \
+             $(HARVEST_SRCS) $(O)/gen/builtin_caps.c
+# The command's own code (argument parsing, printing), in an archive of its own that only the
+# binary links: the tests run the binary, or call the libraries.
 CLI_SRCS := $(filter-out cli/main.c,$(wildcard cli/*.c))
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
 DEFAULT_CAPS := capsdb/cpus/bochs-corei7_skylake_x.yaml
@@ -101,7 +105,7 @@ $(CLILIB): $(call objs,$(O),$(CLI_SRCS))
 $(BIN): $(O)/obj/cli/main.o $(CLILIB) $(HOSTLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
-$(TESTBIN): $(call objs,$(O),$(TEST_SRCS)) $(CLILIB) $(HOSTLIB) $(LIB)
+$(TESTBIN): $(call objs,$(O),$(TEST_SRCS)) $(HOSTLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(CRIT_LIBS) $(YAML_LIBS) $(CPUID_LIBS)
 
 # ---- ASan + UBSan variant ----
@@ -125,7 +129,7 @@ $(SCLILIB): $(call objs,$(O)/san,$(CLI_SRCS))
 $(SBIN): $(O)/san/obj/cli/main.o $(SCLILIB) $(SHOSTLIB) $(SLIB)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
-$(STESTBIN): $(call objs,$(O)/san,$(TEST_SRCS)) $(SCLILIB) $(SHOSTLIB) $(SLIB)
+$(STESTBIN): $(call objs,$(O)/san,$(TEST_SRCS)) $(SHOSTLIB) $(SLIB)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(CRIT_LIBS) $(YAML_LIBS) $(CPUID_LIBS)
 
 # ---- generated artifacts ----
@@ -215,7 +219,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker adjust schema dump diagnose report probe cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker adjust schema dump diagnose report probe fix harvest cli tests vmx-probe bench -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
