@@ -363,7 +363,7 @@ static bool batch_find(const struct mb_info *mbi)
 
 		b = (const struct vmxp_batch *)(uintptr_t)mod->mod_start;
 		avail = mod->mod_end - mod->mod_start;
-	} else if (cmdline_has(mbi, "batch=ata")) {
+	} else if (cmdline_has(mbi, VMXP_CMDLINE_BATCH_ATA)) {
 		b = batch_from_ata(&avail);
 	}
 	if (!b) {
@@ -1209,7 +1209,7 @@ static bool case_parse(const struct vmxp_case *c, struct case_mem *m)
 
 static unsigned parse_console(const struct mb_info *mbi)
 {
-	if (cmdline_has(mbi, "console=e9"))
+	if (cmdline_has(mbi, VMXP_CMDLINE_CONSOLE_E9))
 		return CON_E9;
 	if (cmdline_has(mbi, "console=serial"))
 		return CON_SERIAL;
