@@ -18,7 +18,7 @@ VERSION := $(shell sed -n 's/^\#define VMCSLINT_VERSION "\(.*\)"/\1/p' include/v
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -Ischema -Idump -Idiagnose -Icli -Itests \
+CPPFLAGS := -Iinclude -Ifields -Icapsdb -Ichecker -Iadjust -Ischema -Idump -Idiagnose -Ireport -Iprobe -Ifix -Iharvest -Ihost -Icli -Itests \
             -I$(O)/gen -MMD -MP \
             -DVMCSLINT_DATADIR='"$(PREFIX)/share/vmcslint/capsdb"'
 CFLAGS   ?= -O2 -g
@@ -34,15 +34,22 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterio
 # controls and CR fixed bits adjusted to a processor) is freestanding too.
 CORE_SRCS := $(filter-out fields/gen_names.c checker/gen_rules.c,\
                            $(wildcard fields/*.c capsdb/*.c checker/*.c adjust/*.c))
-# Hosted support shared by the CLI and the tests: YAML loading, the log readers of `diagnose`,
-# file I/O, output formats.
+# The hosted libraries shared by the CLI, the tests, the fuzz targets and the benchmark: YAML
+# loading and capsdb lookup (schema/), the log readers and judges of `diagnose`, outcomes in
+# words and JSON output (report/), the probe's host side (probe/), the corrections of `fix`
+# (fix/), reading a live processor's capabilities (harvest/), the prefixed API of the installed
+# host library (host/).
+SCHEMA_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c))
 DUMP_SRCS := $(wildcard dump/*.c) $(wildcard diagnose/*.c)
-# The host-side check report (messages of every finding), built on the core.
 REPORT_SRCS := $(wildcard report/*.c)
-HOST_SRCS := $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) $(DUMP_SRCS) $(REPORT_SRCS) \
-             $(wildcard host/*.c) \
-             $(filter-out cli/main.c,$(wildcard cli/*.c)) \
-             $(O)/gen/builtin_caps.c
+PROBE_HOST_SRCS := $(wildcard probe/*.c)
+FIX_SRCS := $(wildcard fix/*.c)
+HARVEST_SRCS := $(wildcard harvest/*.c)
+HOST_SRCS := $(SCHEMA_SRCS) $(DUMP_SRCS) $(REPORT_SRCS) $(PROBE_HOST_SRCS) $(FIX_SRCS) \
+             $(HARVEST_SRCS) $(wildcard host/*.c) $(O)/gen/builtin_caps.c
+# The command's own code (argument parsing, printing), in an archive of its own that only the
+# binary links: the tests run the binary, or call the libraries.
+CLI_SRCS := $(filter-out cli/main.c,$(wildcard cli/*.c))
 # The capsdb entry compiled into the binary, so vmcslint works with no data files installed.
 DEFAULT_CAPS := capsdb/cpus/bochs-corei7_skylake_x.yaml
 # The differential test's corpus, deviations and runner (tests/differential/), shared by the
@@ -55,10 +62,12 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 
 LIB      := $(O)/libvmcslint.a
 HOSTLIB  := $(O)/libvmcslint-host.a
+CLILIB   := $(O)/libvmcslint-cli.a
 BIN      := $(O)/vmcslint
 TESTBIN  := $(O)/vmcslint-tests
 SLIB     := $(O)/san/libvmcslint.a
 SHOSTLIB := $(O)/san/libvmcslint-host.a
+SCLILIB  := $(O)/san/libvmcslint-cli.a
 SBIN     := $(O)/san/vmcslint
 STESTBIN := $(O)/san/vmcslint-tests
 
@@ -114,7 +123,11 @@ $(HOSTLIB): $(call objs,$(O),$(HOST_SRCS))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BIN): $(O)/obj/cli/main.o $(HOSTLIB) $(LIB)
+$(CLILIB): $(call objs,$(O),$(CLI_SRCS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(O)/obj/cli/main.o $(CLILIB) $(HOSTLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
 $(TESTBIN): $(call objs,$(O),$(TEST_SRCS)) $(HOSTLIB) $(LIB)
@@ -134,7 +147,11 @@ $(SHOSTLIB): $(call objs,$(O)/san,$(HOST_SRCS))
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(SBIN): $(O)/san/obj/cli/main.o $(SHOSTLIB) $(SLIB)
+$(SCLILIB): $(call objs,$(O)/san,$(CLI_SRCS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(SBIN): $(O)/san/obj/cli/main.o $(SCLILIB) $(SHOSTLIB) $(SLIB)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $^ -o $@ $(YAML_LIBS) $(CPUID_LIBS)
 
 $(STESTBIN): $(call objs,$(O)/san,$(TEST_SRCS)) $(SHOSTLIB) $(SLIB)
@@ -206,8 +223,7 @@ demo: deps
 
 # The tests find the binary under test through VMCSLINT (CLI tests) and run from the top.
 test: deps
-	@$(MAKE) --no-print-directory check-format check-core check-readme-figures fieldreads \
-		check-install
+	@$(MAKE) --no-print-directory check-format check-core check-readme-figures fieldreads check-install
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory test-san
 
@@ -240,19 +256,37 @@ check-core: $(O)/gen/field_names.h $(O)/gen/rule_table.h
 # whose only global symbols are the vmcsl_ API of include/vmcsl_host.h (every other name is
 # made local), so it links beside anyone's headers and symbols.
 INSTALL_HOSTLIB := $(O)/install/libvmcslint-host.a
-$(INSTALL_HOSTLIB): $(call objs,$(O),$(HOST_SRCS) $(CORE_SRCS))
+$(INSTALL_HOSTLIB): $(call objs,$(O),$(HOST_SRCS) $(CLI_SRCS) $(CORE_SRCS)) include/vmcsl_host.h
 	@mkdir -p $(dir $@)
-	$(Q)ld -r -o $(O)/install/vmcslint-host.o $^
-	$(Q)objcopy -w --keep-global-symbol='vmcsl_*' $(O)/install/vmcslint-host.o
+	$(Q)ld -r -o $(O)/install/vmcslint-host.o $(filter %.o,$^)
+	$(Q)grep -oE 'vmcsl_[a-z0-9_]+\(' include/vmcsl_host.h | tr -d '(' | sort -u \
+		> $(O)/install/host.keep
+	$(Q)objcopy --keep-global-symbols=$(O)/install/host.keep $(O)/install/vmcslint-host.o
 	@rm -f $@
 	$(Q)ar rcs $@ $(O)/install/vmcslint-host.o
+# The installed core library and its header: the same objects, every function renamed with the
+# vmcsl_ prefix the generated vmcsl.h declares (scripts/public-header.py), everything else local.
+INSTALL_CORELIB := $(O)/install/libvmcslint.a
+INSTALL_COREHDR := $(O)/install/vmcsl.h
+$(INSTALL_CORELIB) $(INSTALL_COREHDR) &: $(call objs,$(O),$(CORE_SRCS)) include/vmcslint.h \
+		scripts/public-header.py
+	@mkdir -p $(O)/install
+	$(Q)ld -r -o $(O)/install/vmcslint-core.o $(filter %.o,$^)
+	$(Q)nm -g --defined-only $(O)/install/vmcslint-core.o | awk 'NF == 3 { print $$3 }' \
+		> $(O)/install/core.defined
+	$(Q)python3 scripts/public-header.py include/vmcslint.h $(O)/install/core.defined \
+		$(INSTALL_COREHDR) $(O)/install/core.redefine
+	$(Q)objcopy --redefine-syms=$(O)/install/core.redefine $(O)/install/vmcslint-core.o
+	$(Q)objcopy -w --keep-global-symbol='vmcsl_*' $(O)/install/vmcslint-core.o
+	@rm -f $(INSTALL_CORELIB)
+	$(Q)ar rcs $(INSTALL_CORELIB) $(O)/install/vmcslint-core.o
 
-install: all $(INSTALL_HOSTLIB)
+install: all $(INSTALL_HOSTLIB) $(INSTALL_CORELIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/vmcslint/capsdb
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmcslint
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint.a
-	install -m 644 include/vmcslint.h $(DESTDIR)$(PREFIX)/include/vmcslint.h
+	install -m 644 $(INSTALL_CORELIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint.a
+	install -m 644 $(INSTALL_COREHDR) $(DESTDIR)$(PREFIX)/include/vmcsl.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vmcslint.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc
 	install -m 644 $(INSTALL_HOSTLIB) $(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a
@@ -269,13 +303,13 @@ install: all $(INSTALL_HOSTLIB)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmcslint $(DESTDIR)$(PREFIX)/lib/libvmcslint.a \
-		$(DESTDIR)$(PREFIX)/include/vmcslint.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc \
+		$(DESTDIR)$(PREFIX)/include/vmcsl.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint.pc \
 		$(DESTDIR)$(PREFIX)/lib/libvmcslint-host.a $(DESTDIR)$(PREFIX)/include/vmcsl_host.h \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmcslint-host.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/vmcslint
 
 # ---- formatting and tooling ----
-C_FILES = $(shell find include fields capsdb checker report adjust schema dump diagnose host cli tests vmx-probe bench examples/c -name '*.[ch]' 2>/dev/null | sort)
+C_FILES = $(shell find include fields capsdb checker adjust schema dump diagnose report probe fix harvest host cli tests vmx-probe bench examples/c -name '*.[ch]' 2>/dev/null | sort)
 
 format:
 	clang-format -i $(C_FILES)
@@ -300,8 +334,7 @@ PROBE_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -fno-pic -no-pie -mno-r
                 -mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
                 -ffunction-sections -fdata-sections \
-                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ichecker -Ivmx-probe -I$(O)/gen \
-                -MMD -MP
+                $(WARN) -Wclobbered -Iinclude -Ifields -Icapsdb -Ichecker -I$(O)/gen -Ivmx-probe -MMD -MP
 PROBE_SRCS   := $(wildcard vmx-probe/*.c vmx-probe/rt/*.c) vmx-probe/boot.S vmx-probe/ap.S \
                 vmx-probe/rt/setjmp.S
 # The image links the checker core as the host does (vmx-probe/predict.c), compiled for ring 0;
@@ -371,8 +404,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 FUZZ_CFLAGS  := -std=c11 -O1 -g $(WARN) -Wno-error=format-nonliteral $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
                 -DFUZZ_SRCDIR='"$(CURDIR)"'
 # What the targets reach: the core, the YAML loaders, capsdb lookup, the dump parser.
-FUZZ_LIB_SRCS := $(CORE_SRCS) $(filter-out schema/gen_schema.c,$(wildcard schema/*.c)) \
-                 cli/capsdb_dir.c $(DUMP_SRCS) $(REPORT_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
+FUZZ_LIB_SRCS := $(CORE_SRCS) $(SCHEMA_SRCS) $(DUMP_SRCS) $(REPORT_SRCS) $(O)/gen/builtin_caps.c fuzz/common.c
 FUZZ_ONE_SRCS := fuzz/common.c fuzz/targets.c $(FUZZ_TARGETS:%=fuzz/fuzz_%.c)
 FUZZ_DEPS    := sh scripts/deps.sh clang libclang-rt-14-dev
 VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \

@@ -6,16 +6,25 @@
  *   check.fast_pass.valid / .failing  ns per vmcsl_check() alone: every rule's result and the
  *                                 prediction, no message
  *   caps.compile                  ns per vmcsl_caps_compile() of the capsdb entry
- *   load.config                   configurations per second through config_load()
+ *   load.config                   configurations per CPU second through config_load()
  *   libyaml.parse_only            the same files per second through a bare libyaml parse
- * Usage: vmcslint-bench VALID.yaml FAILING.yaml CORPUS_DIR
+ *   cli.load_check                configurations per CPU second through the real CLI: one
+ *                                 `vmcslint check --format json` over every corpus file
+ *   cli.load_check.vs_load_config that rate as a share of load.config's
+ *   cli.peak_rss.N_files          the CLI's peak memory (max RSS) over the first N files, for
+ *                                 1,000 and 10,000: it must not grow with the count
+ * Usage: vmcslint-bench VALID.yaml FAILING.yaml CORPUS_DIR [VMCSLINT]
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* wait4 */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "capsdb_dir.h"
@@ -28,6 +37,24 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * CPU seconds of this process (user + system).  load.config and cli.load_check are compared
+ * with each other: both count CPU time, so that what else a shared machine runs meanwhile
+ * does not count against one of them.
+ */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double tv_seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
 
 enum what { FULL, FAST, COMPILE };
@@ -108,9 +135,54 @@ static char **list_corpus(const char *dir, size_t *n)
 	return v;
 }
 
-static double per_second_load(char **files, size_t n)
+static int cmp_path(const void *a, const void *b)
 {
-	double t0 = now();
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * One `vmcslint check --format json` over files[0..n), its output thrown away: its CPU time
+ * (user + system) and its peak memory (KiB).  Returns false when it could not run or was killed.
+ */
+static bool run_cli(const char *bin, char **files, size_t n, double *seconds, long *max_rss_kib)
+{
+	static char check[] = "check", format[] = "--format", json[] = "json";
+	char **argv = malloc((n + 5) * sizeof(*argv));
+	struct rusage ru;
+	pid_t pid;
+	int status;
+
+	if (!argv)
+		return false;
+	argv[0] = (char *)bin;
+	argv[1] = check;
+	argv[2] = format;
+	argv[3] = json;
+	memcpy(argv + 4, files, n * sizeof(*argv));
+	argv[n + 4] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(bin, argv);
+		_exit(127);
+	}
+	free(argv);
+	/* 0, 1 (findings) and 2 (a file that does not load) are the CLI's answers; 127: no exec */
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) > 2)
+		return false;
+	*seconds = tv_seconds(ru.ru_utime) + tv_seconds(ru.ru_stime);
+	*max_rss_kib = ru.ru_maxrss;
+	return true;
+}
+
+/* CPU seconds of one pass of config_load() over files[0..n). */
+static double seconds_load(char **files, size_t n)
+{
+	double t0 = cpu_now();
 
 	for (size_t i = 0; i < n; i++) {
 		struct vmcs_config cfg;
@@ -120,7 +192,52 @@ static double per_second_load(char **files, size_t n)
 		config_load(files[i], &cfg, &d, capsdb_resolver, NULL);
 		config_release(&cfg);
 	}
-	return (double)n / (now() - t0);
+	return cpu_now() - t0;
+}
+
+static void cli_or_die(const char *bin, char **files, size_t n, double *t, long *rss)
+{
+	if (!run_cli(bin, files, n, t, rss)) {
+		fprintf(stderr, "bench: %s check failed\n", bin);
+		exit(2);
+	}
+}
+
+/*
+ * load.config, and with bin the CLI's figures.  The passes of the loader and the CLI's runs
+ * alternate, best of 5 each: on a shared machine both then see the same quiet moments, and
+ * their ratio means something.
+ */
+static void load_and_cli_figures(const char *bin, char **files, size_t n)
+{
+	/* the first 1,000 and 10,000 files (all of them when fewer) */
+	const size_t counts[] = {n < 1000 ? n : 1000, n < 10000 ? n : 10000};
+	double best_load = 1e30, best_cli = 1e30, t;
+	long rss;
+
+	/* sorted, so that the first 1,000 are the same files on every run */
+	qsort(files, n, sizeof(*files), cmp_path);
+	for (int round = 0; round < 5; round++) {
+		t = seconds_load(files, n);
+		if (t < best_load)
+			best_load = t;
+		if (!bin)
+			continue;
+		cli_or_die(bin, files, n, &t, &rss);
+		if (t < best_cli)
+			best_cli = t;
+	}
+	printf("load.config: %.0f configs/s\n", (double)n / best_load);
+	if (!bin)
+		return;
+	printf("cli.load_check: %.0f configs/s\n", (double)n / best_cli);
+	printf("cli.load_check.vs_load_config: %.0f %%\n", 100.0 * best_load / best_cli);
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		if (i && counts[i] == counts[0])
+			continue;
+		cli_or_die(bin, files, counts[i], &t, &rss);
+		printf("cli.peak_rss.%zu_files: %ld KiB\n", counts[i], rss);
+	}
 }
 
 static double per_second_libyaml(char **files, size_t n)
@@ -152,8 +269,9 @@ int main(int argc, char **argv)
 	size_t n;
 	char **files;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: vmcslint-bench VALID.yaml FAILING.yaml CORPUS_DIR\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr,
+		        "usage: vmcslint-bench VALID.yaml FAILING.yaml CORPUS_DIR [VMCSLINT]\n");
 		return 2;
 	}
 	capsdb_set_dir("capsdb/cpus");
@@ -170,7 +288,7 @@ int main(int argc, char **argv)
 	/* Warm the page cache first so both figures measure parsing, not the disk. */
 	per_second_libyaml(files, n);
 	printf("libyaml.parse_only: %.0f configs/s\n", per_second_libyaml(files, n));
-	printf("load.config: %.0f configs/s\n", per_second_load(files, n));
+	load_and_cli_figures(argc == 5 ? argv[4] : NULL, files, n);
 	for (size_t i = 0; i < n; i++)
 		free(files[i]);
 	free(files);

@@ -8,13 +8,20 @@
 #include "checked.h"
 #include "cli.h"
 
-bool checked_run(struct checked *c, const char *path, const char *caps_override, char *err,
-                 size_t errlen)
+bool checked_run(struct checked *c, struct check_report *report, const char *path,
+                 const char *caps_override, char *err, size_t errlen)
 {
 	struct check_input in;
 
-	memset(c, 0, sizeof(*c));
+	/*
+	 * Only what the loader does not fill: the struct is 43 KB, mostly arrays, and clearing
+	 * it whole costs more than checking a file (config_load() clears c->cfg itself).
+	 */
 	c->path = path;
+	c->diags.n = c->diags.n_errors = c->diags.dropped = 0;
+	c->caps_name[0] = '\0';
+	c->report = NULL;
+	memset(&c->adjust, 0, sizeof(c->adjust));
 	c->loaded = config_load(path, &c->cfg, &c->diags, capsdb_resolver, NULL);
 	if (!c->loaded)
 		return false;
@@ -31,9 +38,7 @@ bool checked_run(struct checked *c, const char *path, const char *caps_override,
 			return false;
 		snprintf(c->caps_name, sizeof(c->caps_name), "%s", CAPSDB_DEFAULT_NAME);
 	}
-	c->report = malloc(sizeof(*c->report));
-	if (!c->report)
-		abort();
+	c->report = report;
 	c->judged = c->cfg.vmcs;
 	adjust_apply(&c->cfg.wants, &c->caps, &c->judged, &c->adjust);
 	in.vmcs = &c->judged;
@@ -70,9 +75,10 @@ struct adjusted checked_adjusted(const struct checked *c)
 
 void checked_release(struct checked *c)
 {
-	free(c->report);
+	/* config_release() leaves cfg empty, so releasing twice is harmless */
 	config_release(&c->cfg);
-	memset(c, 0, sizeof(*c));
+	c->report = NULL;
+	c->loaded = false;
 }
 
 void load_diags_add_error(struct load_diags *d, const char *msg)
@@ -108,6 +114,43 @@ void print_load_diags(FILE *out, const struct load_diags *d, const char *fallbac
 		        d->dropped);
 }
 
+/*
+ * The fields each rule reads (check_rule.fields, by name) as field indices, looked up on first
+ * use: finding_pos() needs them for every finding about no one field, and looking the names up
+ * each time cost more than the rest of the finding's output.  Per rule, -1 ends the list.
+ */
+#define RULE_FIELDS_MAX 16
+static int16_t (*rule_fields)[RULE_FIELDS_MAX];
+
+static const int16_t *fields_of_rule(size_t rule)
+{
+	if (!rule_fields) {
+		size_t n = check_rule_count();
+
+		rule_fields = malloc(n * sizeof(*rule_fields));
+		if (!rule_fields)
+			abort();
+		for (size_t r = 0; r < n; r++) {
+			size_t k = 0;
+
+			for (const char *fl = check_rule_at(r)->fields;
+			     *fl && k + 1 < RULE_FIELDS_MAX;) {
+				size_t len = strcspn(fl, ",");
+				const struct vmcs_field_info *fi =
+				    vmcs_field_by_name(fl, len, NULL);
+
+				if (fi)
+					rule_fields[r][k++] = (int16_t)vmcs_field_index(fi);
+				fl += len;
+				if (*fl == ',')
+					fl++;
+			}
+			rule_fields[r][k] = -1;
+		}
+	}
+	return rule_fields[rule];
+}
+
 struct src_pos finding_pos(const struct checked *c, const struct check_finding *f)
 {
 	struct src_pos p = c->cfg.vmcs_pos;
@@ -120,16 +163,9 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 	 * A finding about no one field (an unknown capability, say): the first field the check
 	 * reads that the configuration gives, rather than the vmcs: line.
 	 */
-	for (const char *fl = check_rule_at(f->rule)->fields; *fl;) {
-		size_t n = strcspn(fl, ",");
-		const struct vmcs_field_info *fi = vmcs_field_by_name(fl, n, NULL);
-
-		if (fi && c->cfg.field_pos[vmcs_field_index(fi)].file)
-			return c->cfg.field_pos[vmcs_field_index(fi)];
-		fl += n;
-		if (*fl == ',')
-			fl++;
-	}
+	for (const int16_t *fi = fields_of_rule(f->rule); *fi >= 0; fi++)
+		if (c->cfg.field_pos[*fi].file)
+			return c->cfg.field_pos[*fi];
 	if (!p.file) {
 		p.file = c->path;
 		p.line = 1;
@@ -139,63 +175,6 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 }
 
 /* The outcome of the processors that do not fail an implementation-specific check. */
-static struct check_outcome otherwise_of(const struct check_outcome *o)
-{
-	struct check_outcome w = {o->otherwise_kind,
-	                          0,
-	                          0,
-	                          o->otherwise_exit_reason,
-	                          o->otherwise_qualification,
-	                          false,
-	                          0,
-	                          0,
-	                          0};
-
-	return w;
-}
-
-void outcome_text(char *buf, size_t n, const struct check_outcome *o)
-{
-	char other[120];
-	struct check_outcome w;
-
-	switch (o->kind) {
-	case OUTCOME_SUCCESS:
-		snprintf(buf, n, "VM entry succeeds");
-		break;
-	case OUTCOME_VMFAIL_INVALID:
-		snprintf(buf, n, "VMfailInvalid");
-		break;
-	case OUTCOME_VMFAIL_VALID:
-		if (o->error_alt)
-			snprintf(buf, n, "VMfailValid, VM-instruction error %u or %u",
-			         o->vm_instruction_error, o->error_alt);
-		else
-			snprintf(buf, n, "VMfailValid, VM-instruction error %u",
-			         o->vm_instruction_error);
-		break;
-	case OUTCOME_ENTRY_FAILURE:
-		snprintf(buf, n, "VM-entry failure, exit reason %u (0x%x), qualification %llu%s",
-		         o->exit_reason, 0x80000000u | o->exit_reason,
-		         (unsigned long long)o->exit_qualification,
-		         o->qualification_varies
-		             ? " (other checks that fail or may fail give other qualifications)"
-		             : "");
-		break;
-	case OUTCOME_PROCESSOR_DEPENDENT:
-		w = otherwise_of(o);
-		outcome_text(other, sizeof(other), &w);
-		snprintf(buf, n,
-		         "processor-dependent: VM-entry failure, exit reason %u (0x%x), "
-		         "qualification %llu on processors that make this check, else %s",
-		         o->exit_reason, 0x80000000u | o->exit_reason,
-		         (unsigned long long)o->exit_qualification, other);
-		break;
-	default:
-		snprintf(buf, n, "undecided (a check needs a value that is unknown)");
-	}
-}
-
 const char *finding_severity(const struct check_finding *f)
 {
 	if (f->result == RULE_MAYFAIL)
@@ -410,9 +389,13 @@ void report_text(FILE *out, const struct checked *c)
 
 void report_json_outcome(FILE *out, const struct check_outcome *o, const char *check_id)
 {
-	fprintf(out, "{\"outcome\": \"%s\"", check_outcome_name(o->kind));
+	/* fputs() and json_u64() rather than fprintf(): a large run writes this per finding */
+	fputs("{\"outcome\": \"", out);
+	fputs(check_outcome_name(o->kind), out);
+	fputc('"', out);
 	if (o->kind == OUTCOME_VMFAIL_VALID) {
-		fprintf(out, ", \"vm_instruction_error\": %u", o->vm_instruction_error);
+		fputs(", \"vm_instruction_error\": ", out);
+		json_u64(out, o->vm_instruction_error);
 		if (o->error_alt)
 			fprintf(out, ", \"vm_instruction_error_any_of\": [%u, %u]",
 			        o->vm_instruction_error, o->error_alt);
@@ -424,7 +407,7 @@ void report_json_outcome(FILE *out, const struct check_outcome *o, const char *c
 			fprintf(out, ", \"exit_qualification_varies\": true");
 	}
 	if (o->kind == OUTCOME_PROCESSOR_DEPENDENT) {
-		struct check_outcome fail = *o, w = otherwise_of(o);
+		struct check_outcome fail = *o, w = outcome_otherwise(o);
 
 		fail.kind = OUTCOME_ENTRY_FAILURE;
 		fprintf(out, ", \"any_of\": [");
@@ -480,7 +463,9 @@ void json_finding_open(FILE *out, const struct check_finding *f, const char *sev
 {
 	fprintf(out, "{\"check\": ");
 	json_string(out, check_rule_at(f->rule)->id);
-	fprintf(out, ", \"severity\": \"%s\"", severity);
+	fputs(", \"severity\": \"", out);
+	fputs(severity, out);
+	fputc('"', out);
 }
 
 void json_finding_details(FILE *out, const struct check_finding *f)
@@ -510,7 +495,11 @@ void json_finding_details(FILE *out, const struct check_finding *f)
 
 void json_finding_close(FILE *out, unsigned line, unsigned col)
 {
-	fprintf(out, ", \"line\": %u, \"column\": %u}", line, col);
+	fputs(", \"line\": ", out);
+	json_u64(out, line);
+	fputs(", \"column\": ", out);
+	json_u64(out, col);
+	fputc('}', out);
 }
 
 /* The loader's errors and warnings: "load_diagnostics" (a file that did not load has them). */
@@ -570,7 +559,7 @@ void report_json_result(FILE *out, const struct checked *c)
 
 		if (rule->cls == CHECK_CLASS_VMWRITE)
 			continue;
-		fprintf(out, "%s\n    ", shown++ ? "," : "");
+		fputs(shown++ ? ",\n    " : "\n    ", out);
 		json_finding_open(out, f, finding_severity(f));
 		json_finding_details(out, f);
 		json_finding_close(out, p.line, p.col);

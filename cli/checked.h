@@ -9,6 +9,7 @@
 
 #include "adjusted.h"
 #include "config.h"
+#include "outcome_text.h"
 #include "vmcslint.h"
 
 struct checked {
@@ -25,20 +26,22 @@ struct checked {
 	struct vmcs_state judged;
 	struct adjust_result adjust;
 	/*
-	 * Heap; NULL when not loaded.  When the hypervisor refuses to run on caps nothing is
-	 * checked and the prediction is undecided (checked_refused() says why); when it may
-	 * refuse, a prediction of success is undecided too.
+	 * The caller's buffer (checked_run()); NULL when not loaded.  When the hypervisor refuses
+	 * to run on caps nothing is checked and the prediction is undecided (checked_refused() says
+	 * why); when it may refuse, a prediction of success is undecided too.
 	 */
 	struct check_report *report;
 };
 
 /*
  * Loads path and checks it with caps_override (NULL: the file's caps, else the built-in
- * default).  Returns false when the file could not be loaded (diags say why) or the caps could
- * not be found (err).  Release with checked_release().
+ * default) into report, the caller's: one buffer serves a whole run of files, each released
+ * before the next is checked (c->report points to it once the file is checked).  Returns false
+ * when the file could not be loaded (diags say why) or the caps could not be found (err).
+ * Release with checked_release().
  */
-bool checked_run(struct checked *c, const char *path, const char *caps_override, char *err,
-                 size_t errlen);
+bool checked_run(struct checked *c, struct check_report *report, const char *path,
+                 const char *caps_override, char *err, size_t errlen);
 void checked_release(struct checked *c);
 
 /* Adds an error without a position (a capsdb entry that cannot be found, say). */
@@ -53,9 +56,6 @@ void print_load_diags(FILE *out, const struct load_diags *d, const char *fallbac
 
 /* Where a finding points in the configuration. */
 struct src_pos finding_pos(const struct checked *c, const struct check_finding *f);
-
-/* The prediction in words, e.g. "VM-entry failure, exit reason 33, qualification 0". */
-void outcome_text(char *buf, size_t n, const struct check_outcome *o);
 
 /* "error", "warning" (a failing VMWRITE, an implementation-specific check) or "note". */
 const char *finding_severity(const struct check_finding *f);
@@ -97,9 +97,14 @@ void json_finding_close(FILE *out, unsigned line, unsigned col);
 struct sarif_stream {
 	bool first;  /* no result written yet */
 	bool failed; /* a file could not be checked */
-	char *notes; /* the notifications so far (JSON), written by end */
+	/*
+	 * The notifications so far (JSON), written by end after the results: in a temporary
+	 * file, so that memory does not grow with the files that warn (in memory, notes, only
+	 * when no temporary file can be made).
+	 */
+	FILE *notes_out;
+	char *notes;
 	size_t notes_len;
-	FILE *notes_out; /* open_memstream on notes */
 };
 void report_sarif_begin(FILE *out, struct sarif_stream *s);
 void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *c);

@@ -1,6 +1,6 @@
 /*
  * cli.h -- what the subcommands of the vmcslint CLI share: the command table, exit codes,
- * messages, and the JSON writer.  Only cli/ prints and exits.
+ * messages, and the JSON writer (report/json.h).  Only cli/ prints and exits.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "json.h"
 
 /* Exit statuses, documented in `vmcslint --help`. */
 enum cli_exit {
@@ -44,11 +46,5 @@ bool cli_parse_u64(const char *s, uint64_t *out);
  * ENABLE_VPID (bit 5) allowed to be 1" (x: one of struct vmcs_field_info's exists[]).
  */
 void field_exists_text(uint16_t x, char *buf, size_t n);
-
-/* JSON output: strings escaped per RFC 8259. */
-void json_string(FILE *out, const char *s);
-void json_string_n(FILE *out, const char *s, size_t n);
-/* The "tool" object every JSON output starts with: {"name": "vmcslint", "version": "..."}. */
-void json_tool(FILE *out);
 
 #endif /* CLI_H */

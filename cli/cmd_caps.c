@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "harvest.h"
-#include "probe_run.h"
+#include "probe.h"
 #include "vmcslint.h"
 
 static const char caps_usage[] =

@@ -263,18 +263,20 @@ static int fix_file(const char *path, const char *caps, bool diff)
 	struct ytree *tree;
 	struct edit_list *edits = malloc(sizeof(*edits));
 	struct plan *plan = malloc(sizeof(*plan));
+	/* the reports of the file before and after the fix */
+	struct check_report *reports = malloc(2 * sizeof(*reports));
 	char err[512] = "", *text, *fixed = NULL, *tmp = NULL;
 	size_t len, flen = 0, done;
 	int status;
 
-	if (!edits || !plan)
+	if (!edits || !plan || !reports)
 		abort();
-	if (!checked_run(&c, path, caps, err, sizeof(err))) {
+	if (!checked_run(&c, &reports[0], path, caps, err, sizeof(err))) {
 		if (err[0])
 			load_diags_add_error(&c.diags, err);
 		print_load_diags(stderr, &c.diags, path);
 		checked_release(&c);
-		free(edits), free(plan);
+		free(edits), free(plan), free(reports);
 		return CLI_EXIT_USAGE;
 	}
 	print_load_diags(stderr, &c.diags, path);
@@ -282,7 +284,7 @@ static int fix_file(const char *path, const char *caps, bool diff)
 	tree = text ? ytree_parse(text, len, &yerr) : NULL;
 	if (!tree) {
 		fprintf(stderr, "%s:%u:%u: error: %s\n", path, yerr.line, yerr.col, yerr.msg);
-		free(text), checked_release(&c), free(edits), free(plan);
+		free(text), checked_release(&c), free(edits), free(plan), free(reports);
 		return CLI_EXIT_USAGE;
 	}
 	plan_fixes(&c, plan);
@@ -295,7 +297,7 @@ static int fix_file(const char *path, const char *caps, bool diff)
 		status = CLI_EXIT_USAGE;
 		goto out;
 	}
-	if (!checked_run(&after, tmp, caps, err, sizeof(err))) {
+	if (!checked_run(&after, &reports[1], tmp, caps, err, sizeof(err))) {
 		/* a correction must never make the file unloadable: keep the original */
 		print_load_diags(stderr, &after.diags, tmp);
 		cli_error("fix: the corrected file does not load; %s is unchanged", path);
@@ -346,6 +348,7 @@ out:
 	checked_release(&c);
 	free(edits);
 	free(plan);
+	free(reports);
 	return status;
 }
 

@@ -9,7 +9,7 @@
 #include "checked.h"
 #include "cli.h"
 #include "opts.h"
-#include "probe_judge.h"
+#include "judge.h"
 
 static const char probe_usage[] =
     "usage: vmcslint probe [--emulator bochs[:MODEL]|qemu-kvm] [--format text|json] [--keep]\n"

@@ -9,48 +9,8 @@
 #include "capsdb_dir.h"
 #include "checked.h"
 #include "cli.h"
+#include "codename_year.h"
 #include "matrix.h"
-
-static const struct {
-	const char *prefix;
-	int year;
-} codename_years[] = {
-#define CODENAME_YEAR(prefix, year, source) {prefix, year},
-#include "codename_years.def"
-};
-
-/* The year of the longest row that starts s (n bytes), or 0. */
-static int year_by_prefix(const char *s, size_t n)
-{
-	size_t best = 0;
-	int year = 0;
-
-	for (size_t i = 0; i < sizeof(codename_years) / sizeof(codename_years[0]); i++) {
-		size_t l = strlen(codename_years[i].prefix);
-
-		if (l <= n && l > best && strncmp(s, codename_years[i].prefix, l) == 0) {
-			best = l;
-			year = codename_years[i].year;
-		}
-	}
-	return year;
-}
-
-int matrix_codename_year(const char *codename)
-{
-	const char *open, *close;
-	int year;
-
-	if (!codename)
-		return 0;
-	year = year_by_prefix(codename, strlen(codename));
-	if (year)
-		return year;
-	/* "Bochs 2.7 corei7_haswell_4770 (Haswell)": the processor the model models. */
-	open = strrchr(codename, '(');
-	close = open ? strchr(open, ')') : NULL;
-	return close ? year_by_prefix(open + 1, (size_t)(close - open - 1)) : 0;
-}
 
 static char *dup_or_null(const char *s)
 {
@@ -187,7 +147,7 @@ void matrix_judge(struct matrix *m, const char *kind)
 		row->kind = dup_or_null(meta.kind ? meta.kind : "");
 		row->confidence = dup_or_null(meta.confidence ? meta.confidence : "");
 		row->codename = dup_or_null(meta.codename ? meta.codename : "");
-		row->year = matrix_codename_year(meta.codename);
+		row->year = codename_year(meta.codename);
 		row->tag = row_tag(&meta);
 		row->cells = calloc(m->n_files ? m->n_files : 1, sizeof(*row->cells));
 		if (!row->cells)

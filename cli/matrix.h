@@ -38,7 +38,7 @@ struct matrix_cell {
 struct matrix_row {
 	char *caps; /* the entry's name */
 	char *kind, *confidence, *codename;
-	int year;                  /* matrix_codename_year(codename), 0 when unknown */
+	int year;                  /* codename_year(codename), 0 when unknown */
 	const char *tag;           /* "virtualized", "confidence medium" or "" */
 	struct matrix_cell *cells; /* one per file, in file order */
 };
@@ -75,11 +75,5 @@ void matrix_summary(char *buf, size_t n, const struct matrix_file *f);
  * year and codename, a column per configuration; kind is the --kind filter or NULL.
  */
 void matrix_html(FILE *out, const struct matrix *m, const char *kind);
-
-/*
- * The year the processor line of a capsdb codename first shipped (capsdb/codename_years.def),
- * or 0 when the table does not know it.
- */
-int matrix_codename_year(const char *codename);
 
 #endif /* CLI_MATRIX_H */

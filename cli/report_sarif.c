@@ -67,7 +67,9 @@ void report_sarif_begin(FILE *out, struct sarif_stream *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->first = true;
-	s->notes_out = open_memstream(&s->notes, &s->notes_len);
+	s->notes_out = tmpfile();
+	if (!s->notes_out)
+		s->notes_out = open_memstream(&s->notes, &s->notes_len);
 	if (!s->notes_out)
 		abort();
 	fprintf(out,
@@ -163,11 +165,25 @@ void report_sarif_file(FILE *out, struct sarif_stream *s, const struct checked *
 
 void report_sarif_end(FILE *out, struct sarif_stream *s)
 {
-	fclose(s->notes_out);
+	char buf[8192];
+	size_t n;
+	long len;
+
+	fflush(s->notes_out);
+	len = ftell(s->notes_out);
 	fprintf(out,
 	        "], \"invocations\": [{\"executionSuccessful\": %s, "
-	        "\"toolExecutionNotifications\": [%s%s]}]}]}\n",
-	        s->failed ? "false" : "true", s->notes ? s->notes : "", s->notes_len ? "\n  " : "");
+	        "\"toolExecutionNotifications\": [",
+	        s->failed ? "false" : "true");
+	if (s->notes) {
+		fwrite(s->notes, 1, s->notes_len, out);
+	} else {
+		rewind(s->notes_out);
+		while ((n = fread(buf, 1, sizeof(buf), s->notes_out)) > 0)
+			fwrite(buf, 1, n, out);
+	}
+	fclose(s->notes_out);
+	fprintf(out, "%s]}]}]}\n", len > 0 ? "\n  " : "");
 	free(s->notes);
 	s->notes = NULL;
 }

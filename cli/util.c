@@ -1,6 +1,5 @@
 /*
- * util.c -- messages, number parsing, field wording and JSON string output shared by the
- * subcommands.
+ * util.c -- messages, number parsing and field wording shared by the subcommands.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -71,40 +70,6 @@ bool cli_parse_u64(const char *s, uint64_t *out)
 	}
 	*out = v;
 	return true;
-}
-
-void json_string_n(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-
-	fputc('"', out);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-void json_string(FILE *out, const char *s)
-{
-	json_string_n(out, s, strlen(s));
-}
-
-void json_tool(FILE *out)
-{
-	fprintf(out, "{\"name\": \"vmcslint\", \"version\": ");
-	json_string(out, VMCSLINT_VERSION);
-	fputc('}', out);
 }
 
 void field_exists_text(uint16_t x, char *buf, size_t n)

@@ -38,7 +38,7 @@ enum caps_source {
 	CAPS_SRC_UNKNOWN,      /* no capsdb entry: evidence only */
 };
 
-/* What a capsdb lookup by signature found (cli/capsdb_match.c). */
+/* What a capsdb lookup by signature found (diagnose/capsdb_match.c). */
 struct caps_match {
 	char name[VMX_CAPS_NAME_MAX];
 	char brand[80];

@@ -13,6 +13,7 @@
 
 struct vmcsl_lint {
 	struct checked c;
+	struct check_report *report; /* the buffer checked_run() fills (heap: 180 KiB) */
 	bool loaded;
 	char err[512];  /* the capsdb entry could not be loaded */
 	char text[400]; /* the verdict in words */
@@ -29,7 +30,12 @@ struct vmcsl_lint *vmcsl_lint_file(const char *path, const char *caps)
 
 	if (!l)
 		return NULL;
-	l->loaded = checked_run(&l->c, path, caps, l->err, sizeof(l->err));
+	l->report = malloc(sizeof(*l->report));
+	if (!l->report) {
+		free(l);
+		return NULL;
+	}
+	l->loaded = checked_run(&l->c, l->report, path, caps, l->err, sizeof(l->err));
 	if (!l->loaded)
 		snprintf(l->text, sizeof(l->text), "not checked: the configuration has errors");
 	else if (checked_refused(&l->c))
@@ -45,6 +51,7 @@ void vmcsl_lint_free(struct vmcsl_lint *l)
 	if (!l)
 		return;
 	checked_release(&l->c);
+	free(l->report);
 	free(l);
 }
 

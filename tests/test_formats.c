@@ -1,14 +1,16 @@
 /*
  * test_formats.c -- the machine-readable artifacts: the configuration JSON Schema is current
  * and accepts the examples, `check` JSON has the documented shape, SARIF validates against the
- * OASIS SARIF 2.1.0 schema.
+ * OASIS SARIF 2.1.0 schema, JSON strings are escaped as RFC 8259 says.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <criterion/criterion.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "helpers.h"
 #include "json_check.h"
 
@@ -162,4 +164,49 @@ Test(formats, sarif_validates_against_the_oasis_schema)
 	    (const char *[]){"python3", VALIDATE, "tests/sarif/sarif-2.1.0-rtm.5.json", "-", NULL});
 	cr_expect_eq(v.status, 1, "%s%s", v.out, v.err);
 	cli_result_free(&v);
+}
+
+/*
+ * json_string_n() escapes a byte the same wherever it stands: at every offset within the
+ * eight-byte words it scans at once, next to every other byte.  Against the RFC 8259 rule
+ * written out byte by byte.
+ */
+Test(formats, json_strings_escape_every_byte_at_every_offset)
+{
+	char in[64], *got = NULL, expect[64 * 6 + 3];
+	size_t got_len = 0;
+
+	for (unsigned c = 1; c < 256; c++) {
+		for (size_t at = 0; at < 17; at++) {
+			FILE *f = open_memstream(&got, &got_len);
+			size_t e = 0;
+
+			cr_assert_not_null(f);
+			memset(in, 'a', sizeof(in));
+			in[at] = (char)c;
+			in[at + 9] = (char)(c ^ 0x40); /* another class of byte in the next word */
+			json_string_n(f, in, 32);
+			fclose(f);
+			expect[e++] = '"';
+			for (size_t i = 0; i < 32; i++) {
+				unsigned char b = (unsigned char)in[i];
+
+				if (b == '"' || b == '\\')
+					e += (size_t)sprintf(expect + e, "\\%c", b);
+				else if (b == '\n')
+					e += (size_t)sprintf(expect + e, "\\n");
+				else if (b == '\t')
+					e += (size_t)sprintf(expect + e, "\\t");
+				else if (b < 0x20)
+					e += (size_t)sprintf(expect + e, "\\u%04x", b);
+				else
+					expect[e++] = (char)b;
+			}
+			expect[e++] = '"';
+			expect[e] = '\0';
+			cr_assert_str_eq(got, expect, "byte 0x%02x at %zu", c, at);
+			free(got);
+			got = NULL;
+		}
+	}
 }

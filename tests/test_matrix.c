@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codename_year.h"
 #include "helpers.h"
 #include "html_check.h"
 #include "json_check.h"
-#include "matrix.h"
 
 #define VALID   "examples/valid-long-mode.yaml"
 #define BROKEN  "examples/broken-vpid-zero.yaml"
@@ -346,12 +346,12 @@ Test(matrix, codename_years_are_one_row_each_and_found_by_prefix)
 			             "\"%s\" after \"%s\": keep the rows sorted and unique",
 			             years[i].prefix, years[i - 1].prefix);
 	}
-	cr_expect_eq(matrix_codename_year("Haswell-E/EP"), 2014, "the longer prefix wins");
-	cr_expect_eq(matrix_codename_year("Haswell-ULT"), 2013);
-	cr_expect_eq(matrix_codename_year("Raptor Lake-S (Alder Lake die)"), 2022);
-	cr_expect_eq(matrix_codename_year("Bochs 2.7 corei7_haswell_4770 (Haswell)"), 2013,
+	cr_expect_eq(codename_year("Haswell-E/EP"), 2014, "the longer prefix wins");
+	cr_expect_eq(codename_year("Haswell-ULT"), 2013);
+	cr_expect_eq(codename_year("Raptor Lake-S (Alder Lake die)"), 2022);
+	cr_expect_eq(codename_year("Bochs 2.7 corei7_haswell_4770 (Haswell)"), 2013,
 	             "an emulator model by the processor it models");
-	cr_expect_eq(matrix_codename_year("Zhaoxin WuDaoKou"), 0);
-	cr_expect_eq(matrix_codename_year("Bochs 2.7 x (Unheard Of)"), 0);
-	cr_expect_eq(matrix_codename_year(NULL), 0);
+	cr_expect_eq(codename_year("Zhaoxin WuDaoKou"), 0);
+	cr_expect_eq(codename_year("Bochs 2.7 x (Unheard Of)"), 0);
+	cr_expect_eq(codename_year(NULL), 0);
 }

@@ -18,7 +18,10 @@
 #include "capsdb_dir.h"
 #include "config.h"
 #include "helpers.h"
-#include "probe_run.h"
+#include "batch.h"
+#include "emulator.h"
+#include "probe.h"
+#include "results.h"
 
 /* Appends one framed report line, as the image prints it. */
 static void frame(char *buf, size_t size, const char *payload)

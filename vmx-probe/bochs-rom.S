@@ -12,7 +12,8 @@
 #define ROM_BASE 0xF0000
 #define MBI      0x7000
 #define MODS     0x7100
-#define ENTRY32  0x400010
+
+#include "protocol.h" /* VMXP_ENTRY32, the command line words */
 
 	.code16
 	.text
@@ -47,7 +48,7 @@ pm32:
 	movl $MODS, MBI + 24    /* mods_addr */
 1:	mov $0x2BADB002, %eax
 	mov $MBI, %ebx
-	mov $ENTRY32, %ecx
+	mov $VMXP_ENTRY32, %ecx
 	jmp *%ecx
 
 	.balign 8
@@ -59,7 +60,10 @@ rom_gdt_desc:
 	.word rom_gdt_desc - rom_gdt - 1
 	.long ROM_BASE + rom_gdt
 cmdline:
-	.asciz "vmx-probe console=e9 batch=ata"
+	.ascii "vmx-probe "
+	.ascii VMXP_CMDLINE_CONSOLE_E9
+	.ascii " "
+	.asciz VMXP_CMDLINE_BATCH_ATA
 
 	.org 0xfff0
 	.code16

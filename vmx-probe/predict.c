@@ -12,12 +12,11 @@
 #include "rt/rt.h"
 
 static struct vmx_caps live;
+static struct vmcsl_caps compiled; /* live, compiled once at boot */
 static struct vmcs_state state;
 static struct vmentry_env env;
 static struct vmx_msr_entry msr_load[VMXP_MAX_MSR_LOAD];
-/* The capabilities compiled once per boot, and the fast pass's result (no text in ring 0). */
-static struct vmcsl_caps compiled;
-static struct vmcsl_result result;
+static struct vmcsl_result result; /* the fast pass's: bitsets and the prediction, no text */
 
 void predict_caps(const uint64_t *msr, const bool *msr_ok, const uint32_t (*cpuid)[4],
                   const bool *cpuid_ok)

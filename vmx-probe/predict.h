@@ -27,8 +27,7 @@ void predict_msr_load(const struct vmxp_msr *e, uint32_t n);
 void predict_pdptes(const uint64_t pdpte[4]);
 void predict_link(bool is_vmcs, uint32_t word);
 
-/* The core's report on the gathered state (valid until the next call). */
-/* The fast pass on the gathered state: the prediction and the rule that decides it. */
+/* The core's fast pass on the gathered state: the prediction (valid until the next call). */
 const struct vmcsl_prediction *predict_run(void);
 
 #endif /* VMXP_PREDICT_H */

@@ -363,7 +363,7 @@ static bool batch_find(const struct mb_info *mbi)
 
 		b = (const struct vmxp_batch *)(uintptr_t)mod->mod_start;
 		avail = mod->mod_end - mod->mod_start;
-	} else if (cmdline_has(mbi, "batch=ata")) {
+	} else if (cmdline_has(mbi, VMXP_CMDLINE_BATCH_ATA)) {
 		b = batch_from_ata(&avail);
 	}
 	if (!b) {
@@ -952,14 +952,14 @@ static void readback_lines(const struct vmxp_case *c)
 }
 
 /* "P ID KIND ERR ALT REASON QUAL VARIES OKIND OREASON OQUAL RULE": the ring-0 prediction. */
-static void prediction_line(uint32_t id, const struct vmcsl_prediction *r)
+static void prediction_line(uint32_t id, const struct vmcsl_prediction *p)
 {
-	const struct check_outcome *o = &r->outcome;
+	const struct check_outcome *o = &p->outcome;
 
 	line("P %x %x %x %x %x %lx %x %x %x %lx %s", id, o->kind, o->vm_instruction_error,
 	     o->error_alt, o->exit_reason, o->exit_qualification, o->qualification_varies,
 	     o->otherwise_kind, o->otherwise_exit_reason, o->otherwise_qualification,
-	     r->rule >= 0 ? check_rule_at((size_t)r->rule)->id : "-");
+	     p->rule >= 0 ? check_rule_at((size_t)p->rule)->id : "-");
 }
 
 static void run_case(const struct vmxp_case *c, struct case_mem *m)
@@ -1209,7 +1209,7 @@ static bool case_parse(const struct vmxp_case *c, struct case_mem *m)
 
 static unsigned parse_console(const struct mb_info *mbi)
 {
-	if (cmdline_has(mbi, "console=e9"))
+	if (cmdline_has(mbi, VMXP_CMDLINE_CONSOLE_E9))
 		return CON_E9;
 	if (cmdline_has(mbi, "console=serial"))
 		return CON_SERIAL;

@@ -1,7 +1,8 @@
 /*
  * protocol.h -- what the host and the vmx-probe image exchange: the case batch (host ->
  * image, binary) and the report lines (image -> host, text).  Shared by the freestanding
- * image (vmx-probe/) and the hosted runner (cli/probe_run.c); uses <stdint.h> only.
+ * image (vmx-probe/), its Bochs boot ROM (bochs-rom.S: the constants only) and the host side
+ * (probe/); uses <stdint.h> only.
  * vmx-probe/README.md describes the same format in prose.
  *
  * The batch (little-endian, every record 8-byte aligned):
@@ -74,18 +75,30 @@
 #ifndef VMXP_PROTOCOL_H
 #define VMXP_PROTOCOL_H
 
+/* The image's command line words: where it reports and where it finds the batch. */
+#define VMXP_CMDLINE_CONSOLE_E9 "console=e9" /* report on port 0xE9 */
+#define VMXP_CMDLINE_BATCH_ATA  "batch=ata"  /* the batch is on the ATA disk (Bochs) */
+
+/* An unsigned constant in C, a plain number to the assembler. */
+#ifdef __ASSEMBLER__
+#define VMXP_U(x) x
+#else
+#define VMXP_U(x) x##u
+#endif
+
+/* Where the Bochs boot path puts things (physical addresses). */
+#define VMXP_IMAGE_ADDR VMXP_U(0x400000)   /* the flat image (multiboot load address) */
+#define VMXP_ENTRY32    VMXP_U(0x400010)   /* its 32-bit entry, right after the multiboot header */
+#define VMXP_BATCH_ADDR VMXP_U(0x1000000)  /* where the image reads the batch disk, 16 MiB */
+#define VMXP_BATCH_MAX  VMXP_U(0xc0000000) /* below the 4-GiB identity map's end */
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 #define VMXP_BATCH_MAGIC   0x42504d56u /* "VMPB" */
 #define VMXP_BATCH_VERSION 1u
 #define VMXP_LINE_MARKER   "@@VMXP "
 #define VMXP_LINE_END      "@@"
-
-/* Where the Bochs boot path puts things (physical addresses). */
-#define VMXP_IMAGE_ADDR 0x400000u   /* the flat image (multiboot load address) */
-#define VMXP_ENTRY32    0x400010u   /* its 32-bit entry, right after the multiboot header */
-#define VMXP_BATCH_ADDR 0x1000000u  /* where the image reads the batch disk, 16 MiB */
-#define VMXP_BATCH_MAX  0xc0000000u /* below the 4-GiB identity map's end */
 
 /* The vector of the SIPIs the watchdog processor sends: the qualification of their VM exits. */
 #define VMXP_WATCHDOG_SIPI_VECTOR 0x70u
@@ -168,4 +181,5 @@ static inline uint32_t vmxp_line_check(const char *payload, uint32_t len)
 	return (h ^ (h >> 16)) & 0xffffu;
 }
 
+#endif /* !__ASSEMBLER__ */
 #endif /* VMXP_PROTOCOL_H */

@@ -468,7 +468,7 @@ def parse_bochs_txt(path):
 # MSRs Bochs 2.7 has no RDMSR case for (bochs/cpu/msr.cc).  The probe file was read with Bochs's
 # default ignore_bad_msrs=1, under which such an MSR reads 0; vmx-probe runs with
 # ignore_bad_msrs=0 and sees #GP.  The note states both, so that the entry `vmcslint caps harvest
-# --probe bochs:MODEL` renders (cli/probe_run.c, probe_caps_yaml()) equals the committed one.
+# --probe bochs:MODEL` renders (probe/capsdb_entry.c, probe_caps_yaml()) equals the committed one.
 BOCHS_NO_RDMSR = {"IA32_VMX_PROCBASED_CTLS3", "IA32_VMX_EXIT_CTLS2"}
 BOCHS_NO_RDMSR_NOTE = ("%s: capability bits say not implemented, so absent (Bochs 2.7 has no RDMSR case for "
                        "them: #GP with ignore_bad_msrs=0, 0 with ignore_bad_msrs=1)")

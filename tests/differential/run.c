@@ -8,7 +8,7 @@
 
 #include "capsdb_dir.h"
 #include "config.h"
-#include "probe_judge.h"
+#include "judge.h"
 #include "run.h"
 
 bool diff_keep_dir;

@@ -1,5 +1,5 @@
 /*
- * capsdb_dir.c -- finding and loading capsdb entries for the CLI.
+ * capsdb_dir.c -- finding and loading capsdb entries by name or path.
  */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
@@ -121,9 +121,11 @@ bool capsdb_load(const char *name, struct vmx_caps *caps, struct caps_meta *meta
 
 /*
  * Configurations name few entries again and again (a CI run over hundreds of files, `matrix`):
- * the resolver keeps the last ones it loaded.
+ * the resolver keeps the last ones it loaded, so that each processor's entry is read and
+ * parsed once a run unless a run names more than RESOLVER_CACHE of them (memory stays bounded
+ * whatever the files name; a slot costs its pages only once used).
  */
-#define RESOLVER_CACHE 8
+#define RESOLVER_CACHE 64
 
 static struct {
 	char name[VMX_CAPS_NAME_MAX + 64];

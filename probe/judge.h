@@ -1,11 +1,11 @@
 /*
- * probe_judge.h -- a probe observation compared with the checker's prediction for exactly
+ * judge.h -- a probe observation compared with the checker's prediction for exactly
  * the VMCS the probe launched (its VMREAD-back values).
  */
-#ifndef CLI_PROBE_JUDGE_H
-#define CLI_PROBE_JUDGE_H
+#ifndef PROBE_JUDGE_H
+#define PROBE_JUDGE_H
 
-#include "probe_run.h"
+#include "probe.h"
 
 enum probe_agreement {
 	PROBE_AGREE,        /* the processor did what the checker predicted */
@@ -45,6 +45,4 @@ bool probe_outcome_matches(const struct check_outcome *p, const struct check_out
 bool probe_ring0_agrees(const struct probe_result *r, const struct check_report *rep, char *why,
                         size_t n);
 
-const char *probe_status_name(unsigned status);
-
-#endif /* CLI_PROBE_JUDGE_H */
+#endif /* PROBE_JUDGE_H */

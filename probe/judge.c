@@ -1,18 +1,11 @@
 /*
- * probe_judge.c -- prediction against observation, case by case.
+ * judge.c -- prediction against observation, case by case.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "checked.h"
-#include "probe_judge.h"
-
-const char *probe_status_name(unsigned status)
-{
-	static const char *const names[] = {"not run", "done", "lost", "trap", "prelaunch failed"};
-
-	return status < 5 ? names[status] : "?";
-}
+#include "judge.h"
+#include "outcome_text.h"
 
 /* The error the checker predicts for the VMWRITE of field (0: none). */
 static unsigned vmwrite_error(const struct check_report *rep, int field)
@@ -65,15 +58,7 @@ static bool vmwrites_agree(const struct probe_result *r, const struct check_repo
 bool probe_outcome_matches(const struct check_outcome *p, const struct check_outcome *o)
 {
 	if (p->kind == OUTCOME_PROCESSOR_DEPENDENT) {
-		struct check_outcome fail = *p, other = {p->otherwise_kind,
-		                                         0,
-		                                         0,
-		                                         p->otherwise_exit_reason,
-		                                         p->otherwise_qualification,
-		                                         false,
-		                                         0,
-		                                         0,
-		                                         0};
+		struct check_outcome fail = *p, other = outcome_otherwise(p);
 
 		fail.kind = OUTCOME_ENTRY_FAILURE;
 		fail.qualification_varies = false;

@@ -1,9 +1,9 @@
 /*
- * capsdb_dir.h -- where the CLI finds capsdb entries: the built-in default (compiled in), a
- * path, or a name in the capsdb directory.
+ * capsdb_dir.h -- where capsdb entries are found (the CLI, the tests, the fuzz targets): the
+ * built-in default (compiled in), a path, or a name in the capsdb directory.
  */
-#ifndef CLI_CAPSDB_DIR_H
-#define CLI_CAPSDB_DIR_H
+#ifndef SCHEMA_CAPSDB_DIR_H
+#define SCHEMA_CAPSDB_DIR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,4 +38,4 @@ bool capsdb_resolver(const char *name, struct vmx_caps *out, char *err, size_t e
 char **capsdb_names(size_t *n);
 void capsdb_names_free(char **names, size_t n);
 
-#endif /* CLI_CAPSDB_DIR_H */
+#endif /* SCHEMA_CAPSDB_DIR_H */

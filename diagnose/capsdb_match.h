@@ -2,8 +2,8 @@
  * capsdb_match.h -- the capsdb entry of a processor a log identifies by its CPUID signature
  * (`vmcslint diagnose`).
  */
-#ifndef CLI_CAPSDB_MATCH_H
-#define CLI_CAPSDB_MATCH_H
+#ifndef DIAGNOSE_CAPSDB_MATCH_H
+#define DIAGNOSE_CAPSDB_MATCH_H
 
 #include "diagnose.h"
 
@@ -25,4 +25,4 @@ struct capsdb_index {
 bool capsdb_match_id(void *ctx, const struct dump_cpu_id *id, struct caps_match *out);
 void capsdb_index_free(struct capsdb_index *idx);
 
-#endif /* CLI_CAPSDB_MATCH_H */
+#endif /* DIAGNOSE_CAPSDB_MATCH_H */

@@ -4,8 +4,8 @@
  * accessed bit of a usable segment, an unused VMCS link pointer).  A failure whose correction
  * is a choice (which control to drop, which selector, which address) has no fixer.
  */
-#ifndef CLI_FIXERS_H
-#define CLI_FIXERS_H
+#ifndef FIX_FIXERS_H
+#define FIX_FIXERS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,4 +29,4 @@ bool fixer_for(const char *rule_id, const struct vmcs_state *v, const struct vmx
 /* Whether rule_id has a fixer at all (for `explain` and the docs). */
 bool fixer_exists(const char *rule_id);
 
-#endif /* CLI_FIXERS_H */
+#endif /* FIX_FIXERS_H */

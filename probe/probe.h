@@ -1,11 +1,14 @@
 /*
- * probe_run.h -- running configurations through the vmx-probe image under an emulator
- * (Bochs; QEMU/KVM on Intel hosts) and reading back what the processor did.  Hosted: forks
- * the emulator, writes a temporary directory.  The batch and report formats are
- * vmx-probe/protocol.h; vmx-probe/README.md describes the whole path.
+ * probe.h -- the host side of vmx-probe: running configurations through the image under an
+ * emulator (Bochs; QEMU/KVM on Intel hosts) and reading back what the processor did.  Hosted:
+ * forks the emulator, writes a temporary directory.  The batch and report formats are
+ * vmx-probe/protocol.h, which the image includes too; vmx-probe/README.md describes the whole
+ * path.  The pieces: batch.h (the batch codec), emulator.h (Bochs and QEMU command lines, the
+ * child process), results.h (the report lines), schedule.h (cases across boots), judge.h
+ * (observation against prediction).
  */
-#ifndef CLI_PROBE_RUN_H
-#define CLI_PROBE_RUN_H
+#ifndef PROBE_PROBE_H
+#define PROBE_PROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -146,48 +149,10 @@ bool probe_caps_yaml(const struct probe_run *run, const struct probe_options *op
 /* "emulator missing", "timeout", ... */
 const char *probe_error_name(int err);
 
-/* ---- the pieces, exposed for the tests ---- */
+/* "not run", "done", "lost", "trap", "prelaunch failed" (enum probe_case_status). */
+const char *probe_status_name(unsigned status);
 
 /* Where the image is: $VMCSLINT_PROBE_DIR, build/vmx-probe, beside the binary.  NULL if none. */
 const char *probe_image_dir(void);
 
-/*
- * The QEMU/KVM command line (argv, NULL-terminated, at most max entries) booting kernel
- * (vmx-probe.elf) with the batch as multiboot module initrd (may be NULL), with two
- * processors (the second is the image's watchdog when a batch asks for it).  Returns the
- * number of arguments, or -1 when max is too small.  The strings are static or the
- * arguments.
- */
-int probe_qemu_argv(const struct probe_options *opt, const char *kernel, const char *initrd,
-                    const char **argv, size_t max);
-
-/*
- * The bochsrc text for a boot with cpus processors (2 when the batch asks for the watchdog);
- * batch may be NULL.  Returns the length or -1 when too long.
- */
-int probe_bochsrc(const struct probe_options *opt, const char *image_dir, const char *batch,
-                  size_t batch_size, unsigned cpus, const char *log, char *buf, size_t size);
-
-/*
- * The batch blob of cases [first, first + n), case ids = their indices.  Returns a malloc'ed
- * buffer (*len bytes) or NULL.
- */
-uint8_t *probe_encode_batch(const struct probe_case *cases, size_t first, size_t n,
-                            const struct probe_options *opt, size_t *len);
-
-/*
- * Parses an emulator's output: framed lines (escape sequences and other noise ignored; a
- * line whose check fails counts in run->bad_lines).  Fills results for the case ids seen
- * (ids are indices into cases/results, n of them; results start zeroed) and run's harvested
- * capabilities (run starts zeroed, caps.name set by the caller).  Returns
- * a PROBE_ERR_* the output shows (NOVMX, BATCH, BOOT when no BEGIN) or PROBE_OK; *last_begun
- * (may be NULL) gets the index of the last case with any line, or -1.
- */
-int probe_parse_output(const char *out, size_t len, const struct probe_case *cases, size_t n,
-                       struct probe_result *results, struct probe_run *run, long *last_begun);
-
-/* Calls fn for each valid framed payload in out; returns the number of valid lines. */
-size_t probe_lines(const char *out, size_t len,
-                   void (*fn)(const char *payload, size_t n, void *ctx), void *ctx, size_t *bad);
-
-#endif /* CLI_PROBE_RUN_H */
+#endif /* PROBE_PROBE_H */

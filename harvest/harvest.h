@@ -2,8 +2,8 @@
  * harvest.h -- a capsdb entry read from a live processor.  The reading goes through a source
  * (CPUID and RDMSR callbacks) so the refusal paths can be tested with fake processors.
  */
-#ifndef CLI_HARVEST_H
-#define CLI_HARVEST_H
+#ifndef HARVEST_HARVEST_H
+#define HARVEST_HARVEST_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,4 +34,4 @@ bool harvest_entry(const struct harvest_source *src, const char *name, FILE *out
 struct harvest_source harvest_live_open(void);
 void harvest_live_close(struct harvest_source *src);
 
-#endif /* CLI_HARVEST_H */
+#endif /* HARVEST_HARVEST_H */
