@@ -251,33 +251,40 @@ const struct vmcs_value_info *vmcs_value_at(size_t i)
 	return i < N_VALUES ? &value_table[i] : NULL;
 }
 
+/*
+ * The rows of a layout in a table ordered by layout (the X-macro tables list each layout's rows
+ * together, in layout order; tests/test_fields.c holds them to it): a binary search for the
+ * first, then its run.  Message rendering asks this for every bit name it prints.
+ */
+#define LAYOUT_RUN(table, count, id, n)                                                            \
+	do {                                                                                       \
+		size_t lo_ = 0, hi_ = (count);                                                     \
+		while (lo_ < hi_) {                                                                \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                                       \
+			if ((table)[mid_].layout < (id))                                           \
+				lo_ = mid_ + 1;                                                    \
+			else                                                                       \
+				hi_ = mid_;                                                        \
+		}                                                                                  \
+		*(n) = 0;                                                                          \
+		while (lo_ + *(n) < (count) && (table)[lo_ + *(n)].layout == (id))                 \
+			(*(n))++;                                                                  \
+		first = lo_;                                                                       \
+	} while (0)
+
 const struct vmcs_bits_info *vmcs_layout_bits(const struct vmcs_layout_info *l, size_t *n)
 {
-	size_t id = vmcs_layout_index(l), i, first = N_BITS;
+	size_t id = vmcs_layout_index(l), first;
 
-	*n = 0;
-	for (i = 0; i < N_BITS; i++) {
-		if (bits_table[i].layout != id)
-			continue;
-		if (first == N_BITS)
-			first = i;
-		(*n)++;
-	}
+	LAYOUT_RUN(bits_table, N_BITS, id, n);
 	return *n ? &bits_table[first] : NULL;
 }
 
 const struct vmcs_value_info *vmcs_layout_values(const struct vmcs_layout_info *l, size_t *n)
 {
-	size_t id = vmcs_layout_index(l), i, first = N_VALUES;
+	size_t id = vmcs_layout_index(l), first;
 
-	*n = 0;
-	for (i = 0; i < N_VALUES; i++) {
-		if (value_table[i].layout != id)
-			continue;
-		if (first == N_VALUES)
-			first = i;
-		(*n)++;
-	}
+	LAYOUT_RUN(value_table, N_VALUES, id, n);
 	return *n ? &value_table[first] : NULL;
 }
 

@@ -180,6 +180,13 @@ Test(fields, layouts_are_well_formed)
 		}
 	}
 	cr_expect_eq(total, vmcs_bits_total(), "bit rows outside any layout");
+	/* the lookups search these tables by layout: they must be ordered by it */
+	for (size_t i = 1; i < vmcs_bits_total(); i++)
+		cr_expect_leq(vmcs_bits_at(i - 1)->layout, vmcs_bits_at(i)->layout,
+		              "bit row %zu is out of layout order", i);
+	for (size_t i = 1; i < vmcs_value_total(); i++)
+		cr_expect_leq(vmcs_value_at(i - 1)->layout, vmcs_value_at(i)->layout,
+		              "value row %zu is out of layout order", i);
 }
 
 Test(fields, existence_names_a_real_capability_bit)
