@@ -707,66 +707,6 @@ static __attribute__((noinline)) enum rule_result eval_fixed(struct check_ctx *c
 
 /* ---- the engine ---- */
 
-/*
- * Whether row w surely passes, decided from known values with no capability question but those
- * its full evaluation asks as well (so that the reads it marks are the same): true only where
- * the full evaluation returns RULE_PASS.  Everything else (a failure, an unknown value, the
- * rarer shapes) goes to the full evaluation, which alone formats anything.  Most rows that
- * apply pass here in a few instructions.
- */
-static inline bool row_passes(struct check_ctx *c, const struct row *w)
-{
-#ifdef CHECK_TRACE_READS
-	/* The full evaluation records every read. */
-	(void)c;
-	(void)w;
-	return false;
-#else
-	const uint64_t pe_pg = BITMASK(L_CR0, PE) | BITMASK(L_CR0, PG);
-	const struct vmx_allowed *a;
-	struct fixed_bits fb;
-	uint64_t v, bad;
-	int f = w->field[0];
-
-	switch (w->op) {
-	case OP_BITS:
-		if (!c->known[f])
-			return false;
-		bad = (c->v[f] & w->mask) ^ w->value;
-		return (w->flags & F_NOT) ? bad != 0 : bad == 0;
-	case OP_ALIGN:
-	case OP_CANON:
-		for (int k = 0; k < ROW_FIELDS && w->field[k] != NOF; k++) {
-			f = w->field[k];
-			if (!c->known[f])
-				return false;
-			v = c->v[f] & w->mask;
-			if (w->op == OP_ALIGN ? v != 0 : !check_canonical(v, 48))
-				return false;
-		}
-		return true;
-	case OP_ALLOWED:
-		if (!c->ctl_known[w->mask])
-			return false;
-		v = c->ctl[w->mask];
-		a = check_allowed(c, (enum vmx_ctl)w->mask);
-		return a->known && !(v & ~a->may_be_1) && !(v & a->may_unknown) &&
-		       !(a->must_be_1 & ~v) && !(a->must_unknown & ~v);
-	case OP_FIXED:
-		if (!c->known[f])
-			return false;
-		v = c->v[f];
-		/* "Unrestricted guest" is asked only when PE or PG would break the check. */
-		if ((w->flags & F_UG_PE_PG) &&
-		    (w->value == VMX_MSR_CR0_FIXED0 ? (v & pe_pg) != pe_pg : (v & pe_pg) != 0))
-			return false;
-		return check_fixed_bits(c, (enum vmx_msr_id)w->value, v, w->mask, &fb) == TRI_YES;
-	default:
-		return false;
-	}
-#endif
-}
-
 enum rule_result row_check(struct check_ctx *c, const struct row *w)
 {
 	if (w->op == OP_DEP)

@@ -93,36 +93,114 @@ enum rule_result row_check(struct check_ctx *c, const struct row *w);
 enum rule_result cond_slow(struct check_ctx *c, const struct cond *d);
 
 /*
- * cond_slow() from the values set once per run (check_ctx.src_v/src_k): two loads and a
- * compare.  The slow path records what is unknown, and in CHECK_TRACE_READS builds every read.
+ * Whether condition d's value is known, and whether it holds, from the values set once per run
+ * (check_ctx.src_v/src_k): a load each.  In CHECK_TRACE_READS builds every read is recorded.
  */
-static inline enum rule_result cond_holds(struct check_ctx *c, const struct cond *d)
+static inline bool cond_known(const struct check_ctx *c, const struct cond *d)
 {
 #ifdef CHECK_TRACE_READS
-	return cond_slow(c, d);
-#else
-	if (__builtin_expect(!c->src_k[d->src][d->id], 0))
-		return cond_slow(c, d);
-	return (((c->src_v[d->src][d->id] & d->mask) == d->value) != (d->ne != 0)) ? RULE_PASS
-	                                                                           : RULE_NA;
+	if (d->src == C_FIELD)
+		CHECK_READ(c, d->id);
+	else if (d->src == C_CTL)
+		CHECK_READ_CTL(c, d->id);
 #endif
+	return c->src_k[d->src][d->id] != 0;
+}
+static inline bool cond_value_holds(const struct check_ctx *c, const struct cond *d)
+{
+	return ((c->src_v[d->src][d->id] & d->mask) == d->value) != (d->ne != 0);
 }
 
 /*
- * The conditions of a row (not DEP: its two conditions are its check), in order: the first
- * that does not hold decides.  They stand first; ANY (C_NONE) only after them (checked when
- * the table is generated).
+ * The conditions of a row or of a function row (not DEP: its two conditions are its check):
+ * RULE_NA when one of them is known not to hold, whatever the others are; else RULE_UNDECIDED
+ * (recorded, naming what is unknown) when the value of one is unknown; else RULE_PASS.  They
+ * stand first; ANY (C_NONE) only after them (checked when the table is generated).
  */
 static inline enum rule_result row_gates(struct check_ctx *c, const struct row *w)
 {
-	enum rule_result r;
+	int unknown = -1;
 
 	if (w->op == OP_DEP)
 		return RULE_PASS;
-	for (int k = 0; k < ROW_CONDS && w->gate[k].src != C_NONE; k++)
-		if ((r = cond_holds(c, &w->gate[k])) != RULE_PASS)
-			return r;
-	return RULE_PASS;
+	for (int k = 0; k < ROW_CONDS && w->gate[k].src != C_NONE; k++) {
+		if (!cond_known(c, &w->gate[k])) {
+			if (unknown < 0)
+				unknown = k;
+		} else if (!cond_value_holds(c, &w->gate[k])) {
+			return RULE_NA;
+		}
+	}
+	return unknown < 0 ? RULE_PASS : cond_slow(c, &w->gate[unknown]);
+}
+
+/* RULE_PASS when condition d holds, RULE_NA when not, RULE_UNDECIDED (recorded) when unknown. */
+static inline enum rule_result cond_holds(struct check_ctx *c, const struct cond *d)
+{
+	if (!cond_known(c, d))
+		return cond_slow(c, d);
+	return cond_value_holds(c, d) ? RULE_PASS : RULE_NA;
+}
+
+/*
+ * Whether row w surely passes, decided from known values with no capability question but those
+ * its full evaluation asks as well (so that the reads it marks are the same): true only where
+ * the full evaluation returns RULE_PASS.  Everything else (a failure, an unknown value, the
+ * rarer shapes) goes to the full evaluation, which alone formats anything.  Most rows that
+ * apply pass here in a few instructions.
+ */
+static inline __attribute__((always_inline)) bool row_passes(struct check_ctx *c,
+                                                             const struct row *w)
+{
+#ifdef CHECK_TRACE_READS
+	/* The full evaluation records every read. */
+	(void)c;
+	(void)w;
+	return false;
+#else
+	const uint64_t pe_pg = BITMASK(L_CR0, PE) | BITMASK(L_CR0, PG);
+	const struct vmx_allowed *a;
+	struct fixed_bits fb;
+	uint64_t v, bad;
+	int f = w->field[0];
+
+	switch (w->op) {
+	case OP_BITS:
+		if (!c->known[f])
+			return false;
+		bad = (c->v[f] & w->mask) ^ w->value;
+		return (w->flags & F_NOT) ? bad != 0 : bad == 0;
+	case OP_ALIGN:
+	case OP_CANON:
+		for (int k = 0; k < ROW_FIELDS && w->field[k] != NOF; k++) {
+			f = w->field[k];
+			if (!c->known[f])
+				return false;
+			v = c->v[f] & w->mask;
+			if (w->op == OP_ALIGN ? v != 0 : !check_canonical(v, 48))
+				return false;
+		}
+		return true;
+	case OP_ALLOWED:
+		if (!c->ctl_known[w->mask])
+			return false;
+		v = c->ctl[w->mask];
+		a = check_allowed(c, (enum vmx_ctl)w->mask);
+		return a->known && !(v & ~a->may_be_1) && !(v & a->may_unknown) &&
+		       !(a->must_be_1 & ~v) && !(a->must_unknown & ~v);
+	case OP_FIXED:
+		if (!c->known[f])
+			return false;
+		v = c->v[f];
+		/* "Unrestricted guest" is asked only when PE or PG would break the check. */
+		if ((w->flags & F_UG_PE_PG) &&
+		    (w->value == VMX_MSR_CR0_FIXED0 ? (v & pe_pg) != pe_pg : (v & pe_pg) != 0))
+			return false;
+		return check_fixed_bits(c, (enum vmx_msr_id)w->value, v, w->mask, &fb) == TRI_YES;
+	default:
+		return false;
+	}
+#endif
 }
 
 /*
@@ -212,6 +290,9 @@ enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok, unsign
 /* A count field that makes an MSR area (ADDR rows) apply when not 0, and its gate. */
 #define AREA(count)  NOT(count, ~0ull, 0)
 #define COUNT(count) VMCS_##count
+/* VM entry injects an event (the gate of the function rows about the injected event). */
+#define INJECTING                                                                                  \
+	IS(VM_ENTRY_INTR_INFO_FIELD, BITMASK(L_INTR_INFO, VALID), BITMASK(L_INTR_INFO, VALID))
 /* VM entry injects an event of interruption type `type` (an L_INTR_INFO__V_* value). */
 #define INJECTS(type)                                                                              \
 	IS(VM_ENTRY_INTR_INFO_FIELD, BITMASK(L_INTR_INFO, VALID) | BITMASK(L_INTR_INFO, TYPE),     \

@@ -7,7 +7,7 @@
 
 #include "rows.h"
 
-#define RULE(id, cls, err, qual, section, fields, fn, arg, summary)                                \
+#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary)                       \
 	enum rule_result fn(struct check_ctx *c, uintptr_t arg_);
 #define ROW(...)
 #include "rules.def"
@@ -30,6 +30,20 @@ enum msrload_check {
 	MSRLOAD_RESERVED_BITS,
 	MSRLOAD_MSR_UNMODELED,
 	MSRLOAD__COUNT
+};
+
+/* The segment registers and descriptor-table registers (arg of the segment rules). */
+enum guest_seg {
+	SEG_ES,
+	SEG_CS,
+	SEG_SS,
+	SEG_DS,
+	SEG_FS,
+	SEG_GS,
+	SEG_LDTR,
+	SEG_TR,
+	SEG_GDTR,
+	SEG_IDTR
 };
 
 /* The first of the eight memory-type bytes of an IA32_PAT value that is not a memory type

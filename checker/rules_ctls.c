@@ -308,28 +308,15 @@ struct evt {
 	bool deliver; /* deliver-error-code bit */
 };
 
-/* RULE_PASS with *e filled when an event is injected (valid bit 1), else RULE_NA/UNDECIDED. */
-static enum rule_result evt_read(struct check_ctx *c, struct evt *e)
+/* The event VM entry injects (the rows' condition INJECTING: its valid bit is 1). */
+static struct evt evt_of(struct check_ctx *c)
 {
-	*e = (struct evt){0, 0, 0, false};
-	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
-	e->info = V(c, VM_ENTRY_INTR_INFO_FIELD);
-	if (!(e->info & BITMASK(L_INTR_INFO, VALID)))
-		return RULE_NA;
-	e->type = (unsigned)BITS_GET(e->info, L_INTR_INFO, TYPE);
-	e->vector = (unsigned)BITS_GET(e->info, L_INTR_INFO, VECTOR);
-	e->deliver = (e->info & BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)) != 0;
-	return RULE_PASS;
-}
+	uint64_t info = V(c, VM_ENTRY_INTR_INFO_FIELD);
 
-/* Reads the injected event into e; returns RULE_NA / RULE_UNDECIDED from the rule when VM entry
- * injects none or the field is unknown. */
-#define EVT(c, e)                                                                                  \
-	do {                                                                                       \
-		enum rule_result evt_ = evt_read((c), &(e));                                       \
-		if (evt_ != RULE_PASS)                                                             \
-			return evt_;                                                               \
-	} while (0)
+	return (struct evt){info, (unsigned)BITS_GET(info, L_INTR_INFO, TYPE),
+	                    (unsigned)BITS_GET(info, L_INTR_INFO, VECTOR),
+	                    (info & BITMASK(L_INTR_INFO, DELIVER_ERROR_CODE)) != 0};
+}
 
 static bool is_software_event(unsigned type)
 {
@@ -361,7 +348,7 @@ enum rule_result rule_ctls_evt_type(struct check_ctx *c, uintptr_t arg)
 	struct vmx_allowed a;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (e.type == 1) {
 		check_hint(c, "use a defined interruption type in bits 10:8 (0 external interrupt, "
 		              "2 NMI, 3 hardware exception, 4-6 software events)");
@@ -401,7 +388,7 @@ enum rule_result rule_ctls_evt_hw_vector(struct check_ctx *c, uintptr_t arg)
 	struct evt e;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (e.type != L_INTR_INFO__V_HARDWARE_EXCEPTION)
 		return RULE_NA;
 	if (e.vector <= 31)
@@ -428,7 +415,7 @@ enum rule_result rule_ctls_evt_other_vector(struct check_ctx *c, uintptr_t arg)
 	enum tri fred = TRI_NO;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (e.type != L_INTR_INFO__V_OTHER_EVENT)
 		return RULE_NA;
 	if (e.vector == OTHER_MTF)
@@ -489,7 +476,7 @@ enum rule_result rule_ctls_evt_ec_required(struct check_ctx *c, uintptr_t arg)
 	bool any = false;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (e.type != L_INTR_INFO__V_HARDWARE_EXCEPTION)
 		return RULE_NA;
 	if (e.deliver || e.vector > 31 || !((ERROR_CODE_VECTORS >> e.vector) & 1u))
@@ -522,7 +509,7 @@ enum rule_result rule_ctls_evt_ec_not_hw(struct check_ctx *c, uintptr_t arg)
 	struct evt e;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!e.deliver)
 		return RULE_NA;
 	if (e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION)
@@ -547,7 +534,7 @@ enum rule_result rule_ctls_evt_ec_real_mode(struct check_ctx *c, uintptr_t arg)
 	struct evt e;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!e.deliver)
 		return RULE_NA;
 	NEED_UG(c);
@@ -578,7 +565,7 @@ enum rule_result rule_ctls_evt_ec_vector(struct check_ctx *c, uintptr_t arg)
 	bool any = false;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!e.deliver || e.type != L_INTR_INFO__V_HARDWARE_EXCEPTION)
 		return RULE_NA;
 	if (e.vector > 31 || ((ERROR_CODE_VECTORS >> e.vector) & 1u))
@@ -610,7 +597,7 @@ enum rule_result rule_ctls_evt_reserved(struct check_ctx *c, uintptr_t arg)
 	const uint64_t reserved = 0xffffffffull & ~defined;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!(e.info & reserved))
 		return RULE_PASS;
 	check_hint(c, "clear bits 0x%llx of VM_ENTRY_INTR_INFO_FIELD (e.g. 0x%llx)%s",
@@ -637,7 +624,7 @@ enum rule_result rule_ctls_evt_nested(struct check_ctx *c, uintptr_t arg)
 	bool ok = false;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!(e.info & INTR_INFO_NESTED_EXCEPTION))
 		return RULE_NA;
 	/* Only a hardware exception may be marked nested, whatever IA32_VMX_BASIC[58] says. */
@@ -672,7 +659,7 @@ enum rule_result rule_ctls_evt_len_max(struct check_ctx *c, uintptr_t arg)
 	uint64_t len;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!is_software_event(e.type) &&
 	    !(e.type == L_INTR_INFO__V_OTHER_EVENT &&
 	      (e.vector == OTHER_SYSCALL || e.vector == OTHER_SYSENTER)))
@@ -699,7 +686,7 @@ enum rule_result rule_ctls_evt_len_zero(struct check_ctx *c, uintptr_t arg)
 	bool zero_ok = false;
 
 	(void)arg;
-	EVT(c, e);
+	e = evt_of(c);
 	if (!is_software_event(e.type))
 		return RULE_NA;
 	NEED(c, VM_ENTRY_INSTRUCTION_LEN);

@@ -4,8 +4,7 @@
  * FS, GS, TR and LDTR, and base and limit of GDTR and IDTR.
  *
  * One predicate per SDM condition, shared by the registers it applies to: the arg of a row names
- * the register by its selector field (VMCS_GUEST_CS_SELECTOR, ...), or by its base field for
- * GDTR and IDTR (VMCS_GUEST_GDTR_BASE, VMCS_GUEST_IDTR_BASE).
+ * the register (enum guest_seg: SEG_CS, ..., SEG_GDTR, SEG_IDTR).
  *
  * Terms of the SDM used below: the guest "will be virtual-8086" when RFLAGS.VM (bit 17) is 1 in
  * the guest RFLAGS field; it "will be IA-32e mode" when the "IA-32e mode guest" VM-entry control
@@ -19,30 +18,26 @@ struct seg {
 };
 
 static const struct seg segs[] = {
-    {"ES", VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES},
-    {"CS", VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR_BYTES},
-    {"SS", VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES},
-    {"DS", VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES},
-    {"FS", VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES},
-    {"GS", VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES},
-    {"LDTR", VMCS_GUEST_LDTR_SELECTOR, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT,
-     VMCS_GUEST_LDTR_AR_BYTES},
-    {"TR", VMCS_GUEST_TR_SELECTOR, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR_BYTES},
-    {"GDTR", -1, VMCS_GUEST_GDTR_BASE, VMCS_GUEST_GDTR_LIMIT, -1},
-    {"IDTR", -1, VMCS_GUEST_IDTR_BASE, VMCS_GUEST_IDTR_LIMIT, -1},
+#define SEG(S)                                                                                     \
+	[SEG_##S] = {#S, VMCS_GUEST_##S##_SELECTOR, VMCS_GUEST_##S##_BASE, VMCS_GUEST_##S##_LIMIT, \
+	             VMCS_GUEST_##S##_AR_BYTES}
+    SEG(ES),
+    SEG(CS),
+    SEG(SS),
+    SEG(DS),
+    SEG(FS),
+    SEG(GS),
+    SEG(LDTR),
+    SEG(TR),
+#undef SEG
+    [SEG_GDTR] = {"GDTR", -1, VMCS_GUEST_GDTR_BASE, VMCS_GUEST_GDTR_LIMIT, -1},
+    [SEG_IDTR] = {"IDTR", -1, VMCS_GUEST_IDTR_BASE, VMCS_GUEST_IDTR_LIMIT, -1},
 };
 
-#define N_SEGS (sizeof(segs) / sizeof(segs[0]))
-
-/* The register a row's arg names (its selector field, or its base field for GDTR/IDTR). */
+/* The register a row's arg names (enum guest_seg). */
 static const struct seg *seg_of(uintptr_t arg)
 {
-	for (size_t i = 0; i < N_SEGS; i++) {
-		if ((segs[i].sel >= 0 && (uintptr_t)segs[i].sel == arg) ||
-		    (segs[i].sel < 0 && (uintptr_t)segs[i].base == arg))
-			return &segs[i];
-	}
-	return &segs[0]; /* not reached: every row names a register (a test runs every row) */
+	return &segs[arg < sizeof(segs) / sizeof(segs[0]) ? arg : 0];
 }
 
 static bool is_cs(const struct seg *s)
@@ -155,9 +150,6 @@ enum rule_result rule_guest_seg_base_v8086(struct check_ctx *c, uintptr_t arg)
 	const struct seg *s = seg_of(arg);
 	uint64_t want, base;
 
-	NEED_V8086(c);
-	if (!V8086(c))
-		return RULE_NA;
 	NEED_ID(c, s->sel);
 	NEED_ID(c, s->base);
 	want = (uint64_t)SEL16(VAL(c, s->sel)) << 4;

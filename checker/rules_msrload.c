@@ -368,7 +368,7 @@ static bool entry_reached(struct check_ctx *c, uint32_t i)
 }
 
 /*
- * Runs fn over the entries VM entry processes.  RULE_NA when the count is 0 or no entry
+ * Runs fn over the entries VM entry processes (the count is not 0).  RULE_NA when no entry
  * concerns the rule; the first entry that fn does not accept decides the result.
  */
 static enum rule_result scan_area(struct check_ctx *c, entry_fn fn)
@@ -377,10 +377,8 @@ static enum rule_result scan_area(struct check_ctx *c, entry_fn fn)
 	uint32_t count;
 	bool checked = false;
 
-	NEED(c, VM_ENTRY_MSR_LOAD_COUNT);
+	/* not 0: the condition of the rows (AREA(VM_ENTRY_MSR_LOAD_COUNT)) */
 	count = (uint32_t)V(c, VM_ENTRY_MSR_LOAD_COUNT);
-	if (count == 0)
-		return RULE_NA;
 	if (!env->msr_load_known) {
 		c->qualification = 1;
 		c->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;

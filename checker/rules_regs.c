@@ -12,30 +12,6 @@
 #define EFER_DEFINED                                                                               \
 	(BITMASK(L_EFER, SCE) | BITMASK(L_EFER, LME) | BITMASK(L_EFER, LMA) | BITMASK(L_EFER, NXE))
 
-/*
- * RULE_PASS when the control that makes VM entry load (or VM exit load, for a host field) the
- * MSR of field is 1: exit_bit of the VM-exit controls for a host field, entry_bit of the
- * VM-entry controls for a guest field.
- */
-static enum rule_result load_gate(struct check_ctx *c, int field, unsigned exit_bit,
-                                  unsigned entry_bit)
-{
-	if (vmcs_field_at((size_t)field)->type == VMCS_T_HOST) {
-		NEED(c, VM_EXIT_CONTROLS);
-		return (CTL(c, EXIT) >> exit_bit) & 1u ? RULE_PASS : RULE_NA;
-	}
-	NEED(c, VM_ENTRY_CONTROLS);
-	return (CTL(c, ENTRY) >> entry_bit) & 1u ? RULE_PASS : RULE_NA;
-}
-
-#define LOAD_GATE(c, field, exit_bit, entry_bit)                                                   \
-	do {                                                                                       \
-		enum rule_result gate_ = load_gate((c), (field), (exit_bit), (entry_bit));         \
-		if (gate_ != RULE_PASS)                                                            \
-			return gate_;                                                              \
-		NEED_ID((c), (field));                                                             \
-	} while (0)
-
 /* ---- CR3 ---- */
 
 /*
@@ -109,7 +85,7 @@ enum rule_result rule_perf_global_ctrl(struct check_ctx *c, uintptr_t arg)
 	struct perf_global pg;
 	uint64_t v;
 
-	LOAD_GATE(c, f, L_EXIT__LOAD_IA32_PERF_GLOBAL_CTRL, L_ENTRY__LOAD_IA32_PERF_GLOBAL_CTRL);
+	NEED_ID(c, f); /* its load control: the condition of its row */
 	v = VAL(c, f);
 	switch (check_perf_global_ctrl(c, v, &pg)) {
 	case TRI_YES:
@@ -151,7 +127,7 @@ enum rule_result rule_pat(struct check_ctx *c, uintptr_t arg)
 	int f = (int)arg, i;
 	uint64_t v;
 
-	LOAD_GATE(c, f, L_EXIT__LOAD_IA32_PAT, L_ENTRY__LOAD_IA32_PAT);
+	NEED_ID(c, f); /* its load control: the condition of its row */
 	v = VAL(c, f);
 	if ((i = pat_bad_entry(v)) < 0)
 		return RULE_PASS;
@@ -198,7 +174,7 @@ enum rule_result rule_efer_reserved(struct check_ctx *c, uintptr_t arg)
 	uint64_t v, bad, unknown;
 	char bits[160] = "";
 
-	LOAD_GATE(c, f, L_EXIT__LOAD_IA32_EFER, L_ENTRY__LOAD_IA32_EFER);
+	NEED_ID(c, f); /* its load control: the condition of its row */
 	v = VAL(c, f);
 	bad = efer_reserved(c, v, EFER_LME | EFER_LMA, &unknown);
 	if (bad) {
@@ -245,7 +221,7 @@ enum rule_result rule_host_efer_lm(struct check_ctx *c, uintptr_t arg)
 	uint64_t v, bit = BIT(arg);
 	bool want, have;
 
-	LOAD_GATE(c, VMCS_HOST_IA32_EFER, L_EXIT__LOAD_IA32_EFER, 0);
+	NEED_ID(c, VMCS_HOST_IA32_EFER); /* its load control: the condition of its row */
 	v = V(c, HOST_IA32_EFER);
 	want = (CTL(c, EXIT) & BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE)) != 0;
 	have = (v & bit) != 0;
@@ -284,7 +260,7 @@ enum rule_result rule_guest_efer_lma(struct check_ctx *c, uintptr_t arg)
 	uint64_t v;
 
 	(void)arg;
-	LOAD_GATE(c, VMCS_GUEST_IA32_EFER, 0, L_ENTRY__LOAD_IA32_EFER);
+	NEED_ID(c, VMCS_GUEST_IA32_EFER); /* its load control: the condition of its row */
 	v = V(c, GUEST_IA32_EFER);
 	lma = (v & EFER_LMA) != 0;
 	ia32e = (CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0;
@@ -487,7 +463,7 @@ enum rule_result rule_guest_debugctl_reserved(struct check_ctx *c, uintptr_t arg
 	uint64_t v;
 
 	(void)arg;
-	LOAD_GATE(c, VMCS_GUEST_IA32_DEBUGCTL, 0, L_ENTRY__LOAD_DEBUG_CONTROLS);
+	NEED_ID(c, VMCS_GUEST_IA32_DEBUGCTL); /* its load control: the condition of its row */
 	v = V(c, GUEST_IA32_DEBUGCTL);
 	r = feature_msr(c, VMCS_GUEST_IA32_DEBUGCTL, v, always,
 	                " (bits 5:3 and 63:16 are reserved)", FEATURES(debugctl_features),
@@ -542,7 +518,7 @@ enum rule_result rule_guest_rtit_ctl(struct check_ctx *c, uintptr_t arg)
 	uint64_t v;
 
 	(void)arg;
-	LOAD_GATE(c, VMCS_GUEST_IA32_RTIT_CTL, 0, L_ENTRY__LOAD_IA32_RTIT_CTL);
+	NEED_ID(c, VMCS_GUEST_IA32_RTIT_CTL); /* its load control: the condition of its row */
 	v = V(c, GUEST_IA32_RTIT_CTL);
 	r = feature_msr(c, VMCS_GUEST_IA32_RTIT_CTL, v, always, "", FEATURES(rtit_features),
 	                &unknown);
@@ -603,7 +579,7 @@ enum rule_result rule_guest_lbr_ctl(struct check_ctx *c, uintptr_t arg)
 	uint64_t v;
 
 	(void)arg;
-	LOAD_GATE(c, VMCS_GUEST_IA32_LBR_CTL, 0, L_ENTRY__LOAD_GUEST_IA32_LBR_CTL);
+	NEED_ID(c, VMCS_GUEST_IA32_LBR_CTL); /* its load control: the condition of its row */
 	v = V(c, GUEST_IA32_LBR_CTL);
 	r = feature_msr(c, VMCS_GUEST_IA32_LBR_CTL, v, always, " (bits 15:4 and 63:23)",
 	                FEATURES(lbr_features), &unknown);

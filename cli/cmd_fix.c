@@ -85,7 +85,7 @@ static void plan_fixes(const struct checked *c, struct plan *p)
 			if (!after)
 				abort();
 			check_run(&tin, after);
-			if (after->result[f->rule] != RULE_FAIL) {
+			if (check_report_result(after, f->rule) != RULE_FAIL) {
 				ch = change_of(p, fx.field);
 				if (!ch) {
 					ch = &p->c[p->n++];
@@ -249,7 +249,7 @@ static void list_choices(const struct checked *before, const struct check_report
 		struct src_pos pos = finding_pos(before, f);
 
 		if (f->result != RULE_FAIL || rule->cls == CHECK_CLASS_VMWRITE ||
-		    after->result[f->rule] != RULE_FAIL)
+		    check_report_result(after, f->rule) != RULE_FAIL)
 			continue;
 		printf("%s:%u:%u: not fixed: [%s] its correction is a choice%s%s\n", pos.file,
 		       pos.line, pos.col, rule->id, f->hint[0] ? ": " : "", f->hint);

@@ -107,7 +107,8 @@ static void attribute(struct diagnosis *g, const struct dump *d, struct check_re
 		abort();
 	*caps = g->proc.caps;
 	run(g, d, caps, scratch);
-	memcpy(prev, scratch->result, nr);
+	for (size_t r = 0; r < nr; r++)
+		prev[r] = (uint8_t)check_report_result(scratch, r);
 	for (size_t r = 0; r < nr; r++)
 		by_item[r] = NOT_ITEM;
 	for (size_t i = 0; i < g->ev.n; i++) {
@@ -116,7 +117,7 @@ static void attribute(struct diagnosis *g, const struct dump *d, struct check_re
 		if (it->passed) {
 			/* The outcome: the checks of those classes it leaves undecided passed. */
 			for (size_t r = 0; r < nr; r++) {
-				uint8_t res = g->rep.result[r];
+				uint8_t res = check_report_result(&g->rep, r);
 
 				if ((it->passed & CLS(check_rule_at(r)->cls)) &&
 				    (res == RULE_UNDECIDED || res == RULE_MAYFAIL)) {
@@ -131,17 +132,25 @@ static void attribute(struct diagnosis *g, const struct dump *d, struct check_re
 		evidence_apply_item(it, caps);
 		run(g, d, caps, scratch);
 		for (size_t r = 0; r < nr; r++) {
-			if (prev[r] == RULE_UNDECIDED && scratch->result[r] != RULE_UNDECIDED) {
+			if (prev[r] == RULE_UNDECIDED &&
+			    check_report_result(scratch, r) != RULE_UNDECIDED) {
 				if (it->n_decided < EV_MAX_DECIDED)
 					it->decided[it->n_decided] = (uint16_t)r;
 				it->n_decided++;
 				by_item[r] = (int16_t)i;
 			}
-			prev[r] = scratch->result[r];
+			prev[r] = check_report_result(scratch, r);
 		}
 	}
 	free(prev);
 	free(caps);
+}
+
+/* Every rule's result in rep, into out[CHECK_MAX_RULES] (RULE_NA beyond the table). */
+static void results_of(const struct check_report *rep, uint8_t *out)
+{
+	for (size_t r = 0; r < CHECK_MAX_RULES; r++)
+		out[r] = (uint8_t)check_report_result(rep, r);
 }
 
 /* Severity, decider and whether each finding explains the outcome. */
@@ -408,10 +417,10 @@ void diagnose_dump(const struct dump *d, const struct dump_facts *facts,
 	/* What no capability decides, and what the evidence alone decides. */
 	memset(caps, 0, sizeof(*caps));
 	run(g, d, caps, scratch);
-	memcpy(bare, scratch->result, CHECK_MAX_RULES);
+	results_of(scratch, bare);
 	evidence_apply(&g->ev, ALL_KINDS, caps);
 	run(g, d, caps, scratch);
-	memcpy(proved, scratch->result, CHECK_MAX_RULES);
+	results_of(scratch, proved);
 	attribute(g, d, scratch, by_item);
 	classify(g, d, bare, proved, by_item);
 	/* The prediction on what the outcome leaves: its classes passed. */

@@ -168,22 +168,24 @@ static void check_invariants(const struct check_report *r)
 	for (size_t i = 0; i < n_rules; i++) {
 		unsigned t = tier_of_rule(i);
 
-		if (r->result[i] > RULE_MAYFAIL)
+		if (check_report_result(r, i) > RULE_MAYFAIL)
 			fuzz_fail("a rule result is not a rule_result", check_rule_at(i)->id);
-		count[r->result[i]]++;
-		if (r->result[i] == RULE_MAYFAIL && check_rule_at(i)->cls != CHECK_CLASS_GUEST)
+		count[check_report_result(r, i)]++;
+		if (check_report_result(r, i) == RULE_MAYFAIL &&
+		    check_rule_at(i)->cls != CHECK_CLASS_GUEST)
 			fuzz_fail(
 			    "an implementation-specific result outside the guest-state checks",
 			    check_rule_at(i)->id);
 		if (t == TIER_NONE)
 			continue;
-		entry_findings += r->result[i] == RULE_FAIL || r->result[i] == RULE_UNDECIDED ||
-		                  r->result[i] == RULE_MAYFAIL;
-		if (r->result[i] == RULE_FAIL && t < tf)
+		entry_findings += check_report_result(r, i) == RULE_FAIL ||
+		                  check_report_result(r, i) == RULE_UNDECIDED ||
+		                  check_report_result(r, i) == RULE_MAYFAIL;
+		if (check_report_result(r, i) == RULE_FAIL && t < tf)
 			tf = t;
-		if (r->result[i] == RULE_UNDECIDED && t < tu)
+		if (check_report_result(r, i) == RULE_UNDECIDED && t < tu)
 			tu = t;
-		if (r->result[i] == RULE_MAYFAIL && t < tm)
+		if (check_report_result(r, i) == RULE_MAYFAIL && t < tm)
 			tm = t;
 	}
 	if (count[RULE_PASS] != r->n_passed || count[RULE_FAIL] != r->n_failed ||
@@ -212,7 +214,8 @@ static void check_invariants(const struct check_report *r)
 		    (w->result != RULE_FAIL && w->result != RULE_UNDECIDED) ||
 		    (w->error != 12 && w->error != 13) || w->rule >= check_rule_count() ||
 		    check_rule_at(w->rule)->cls != CHECK_CLASS_VMWRITE ||
-		    r->result[w->rule] == RULE_PASS || r->result[w->rule] == RULE_NA)
+		    check_report_result(r, w->rule) == RULE_PASS ||
+		    check_report_result(r, w->rule) == RULE_NA)
 			fuzz_fail("a VMWRITE entry is out of order, not fail/undecided, or not its "
 			          "rule's",
 			          NULL);
@@ -227,7 +230,7 @@ static void check_invariants(const struct check_report *r)
 			fuzz_fail("findings are not in table order", rule->id);
 		if ((f->result != RULE_FAIL && f->result != RULE_UNDECIDED &&
 		     f->result != RULE_MAYFAIL) ||
-		    f->result != r->result[f->rule])
+		    f->result != check_report_result(r, f->rule))
 			fuzz_fail("a finding's result disagrees with the rule's", rule->id);
 		if (!fuzz_terminated(f->message, sizeof(f->message)) ||
 		    !fuzz_terminated(f->hint, sizeof(f->hint)))
@@ -272,8 +275,8 @@ static void check_invariants(const struct check_report *r)
 		fuzz_fail("the deciding rule has no finding", why);
 	if (p->kind == OUTCOME_PROCESSOR_DEPENDENT) {
 		/* An implementation-specific check before any failure and nothing undecided. */
-		if (r->result[dr] != RULE_MAYFAIL || tier_of_rule(dr) != tm || tm >= tf ||
-		    tu < N_TIERS)
+		if (check_report_result(r, dr) != RULE_MAYFAIL || tier_of_rule(dr) != tm ||
+		    tm >= tf || tu < N_TIERS)
 			fuzz_fail("a processor-dependent prediction is not decided by the earliest "
 			          "implementation-specific check before any failure",
 			          why);
@@ -288,7 +291,7 @@ static void check_invariants(const struct check_report *r)
 		          "prediction is not processor-dependent",
 		          why);
 	if (p->kind == OUTCOME_UNDECIDED) {
-		if (r->result[dr] != RULE_UNDECIDED || tier_of_rule(dr) != tu)
+		if (check_report_result(r, dr) != RULE_UNDECIDED || tier_of_rule(dr) != tu)
 			fuzz_fail(
 			    "the deciding rule of an undecided prediction is not an undecided "
 			    "rule of the earliest tier that has one",
@@ -298,7 +301,7 @@ static void check_invariants(const struct check_report *r)
 			fuzz_fail("undecided prediction although a failure comes first", why);
 		return;
 	}
-	if (r->result[dr] != RULE_FAIL || tier_of_rule(dr) != tf)
+	if (check_report_result(r, dr) != RULE_FAIL || tier_of_rule(dr) != tf)
 		fuzz_fail(
 		    "the deciding rule is not a failing rule of the earliest tier that has one",
 		    why);
@@ -326,7 +329,7 @@ static void check_invariants(const struct check_report *r)
 	} else {
 		/* The first failing rule of its tier in table order (the processor's order). */
 		for (size_t i = 0; i < dr; i++)
-			if (r->result[i] == RULE_FAIL && tier_of_rule(i) == tf)
+			if (check_report_result(r, i) == RULE_FAIL && tier_of_rule(i) == tf)
 				fuzz_fail(
 				    "an earlier failing rule of the same tier does not decide",
 				    why);
@@ -353,9 +356,12 @@ static void check_same(const struct check_report *a, const struct check_report *
 	if (a->deciding_rule != b->deciding_rule || a->n_findings != b->n_findings ||
 	    a->n_failed != b->n_failed || a->n_undecided != b->n_undecided ||
 	    a->n_passed != b->n_passed || a->n_not_applicable != b->n_not_applicable ||
-	    a->truncated != b->truncated || memcmp(a->result, b->result, check_rule_count()) != 0 ||
-	    a->n_mayfail != b->n_mayfail || a->n_vmwrite != b->n_vmwrite)
-		fuzz_fail("two runs on the same input disagree", "counts or results");
+	    a->truncated != b->truncated || a->n_mayfail != b->n_mayfail ||
+	    a->n_vmwrite != b->n_vmwrite)
+		fuzz_fail("two runs on the same input disagree", "counts");
+	for (size_t i = 0; i < check_rule_count(); i++)
+		if (check_report_result(a, i) != check_report_result(b, i))
+			fuzz_fail("two runs on the same input disagree", "results");
 	for (size_t i = 0; i < a->n_vmwrite; i++) {
 		if (a->vmwrite[i].field != b->vmwrite[i].field ||
 		    a->vmwrite[i].result != b->vmwrite[i].result ||

@@ -748,8 +748,7 @@ struct check_report {
 	int16_t deciding_rule; /* index of the rule that decides the prediction, or -1 */
 	size_t n_findings;
 	size_t n_failed, n_undecided, n_passed, n_not_applicable, n_mayfail;
-	bool truncated;                  /* more than CHECK_MAX_FINDINGS findings */
-	uint8_t result[CHECK_MAX_RULES]; /* enum rule_result of every rule, by index */
+	bool truncated; /* more than CHECK_MAX_FINDINGS findings */
 	struct check_finding findings[CHECK_MAX_FINDINGS];
 	/* Written fields whose VMWRITE fails or may fail, in field-table order. */
 	size_t n_vmwrite;
@@ -785,6 +784,8 @@ void check_run(const struct check_input *in, struct check_report *report);
  */
 void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *compiled,
                         struct check_report *report);
+/* The result of rule `rule` in rep (enum rule_result; RULE_NA beyond the table). */
+enum rule_result check_report_result(const struct check_report *rep, size_t rule);
 
 /*
  * Computes rep->prediction, rep->deciding_rule and rep->depends from rep->findings and

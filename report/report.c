@@ -72,12 +72,6 @@ static void prediction_depends(struct check_report *rep)
 	}
 }
 
-/* The low 8 bits of x, one per byte (bit i in bit 0 of byte i). */
-static uint64_t spread(uint64_t x)
-{
-	return (((x & 0x7f) * 0x0002040810204081ull) & 0x0101010101010101ull) | ((x & 0x80) << 49);
-}
-
 /* Set bits (a portable popcount: no call to libgcc where the target lacks the instruction). */
 static size_t popcount(uint64_t x)
 {
@@ -85,6 +79,11 @@ static size_t popcount(uint64_t x)
 	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
 	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
 	return (size_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+enum rule_result check_report_result(const struct check_report *rep, size_t rule)
+{
+	return vmcsl_rule_result(&rep->core, rule);
 }
 
 void check_run(const struct check_input *in, struct check_report *rep)
@@ -110,17 +109,6 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 		uint64_t fail = res->fail[w], und = res->undecided[w], may = res->mayfail[w];
 		uint64_t na = res->na[w], any = fail | und | may;
 
-		/*
-		 * RULE_PASS 0, RULE_FAIL 1, RULE_NA 2, RULE_UNDECIDED 3, RULE_MAYFAIL 4: eight
-		 * rules a step, each byte from its bit of the four sets (the words beyond the
-		 * table are 0, and result[] has room for whole words).
-		 */
-		for (unsigned k = 0; k < 8; k++) {
-			uint64_t b = spread(fail >> (8 * k)) | spread(na >> (8 * k)) << 1 |
-			             spread(und >> (8 * k)) * 3 | spread(may >> (8 * k)) << 2;
-
-			memcpy(&rep->result[w * 64 + 8 * k], &b, sizeof(b));
-		}
 		rep->n_failed += popcount(fail);
 		rep->n_undecided += popcount(und);
 		rep->n_mayfail += popcount(may);
@@ -132,7 +120,7 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 				rep->truncated = true;
 				continue;
 			}
-			render(&ci, res, i, (enum rule_result)rep->result[i],
+			render(&ci, res, i, vmcsl_rule_result(res, i),
 			       &rep->findings[rep->n_findings++]);
 		}
 	}

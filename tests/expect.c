@@ -118,9 +118,9 @@ bool expect_matches(const struct expectation *e, const struct check_report *rep,
 		/* The named check must fail (it need not be the one listed first). */
 		for (size_t i = 0; i < check_rule_count(); i++) {
 			if (strcmp(check_rule_at(i)->id, e->check) == 0)
-				return rep->result[i] == (e->kind == OUTCOME_PROCESSOR_DEPENDENT
-				                              ? RULE_MAYFAIL
-				                              : RULE_FAIL);
+				return check_report_result(rep, i) ==
+				       (e->kind == OUTCOME_PROCESSOR_DEPENDENT ? RULE_MAYFAIL
+				                                               : RULE_FAIL);
 		}
 		return false;
 	}

@@ -378,22 +378,26 @@ Test(caps, partly_known_msrs_decide_what_their_known_bits_decide)
 	in.caps = &c;
 	in.env = &cfg.env;
 	check_run(&in, rep);
-	cr_expect_eq(rep->result[gs], RULE_UNDECIDED, "5-level paging support unknown");
-	cr_expect_eq(rep->result[fixed1], RULE_UNDECIDED);
+	cr_expect_eq(check_report_result(rep, gs), RULE_UNDECIDED,
+	             "5-level paging support unknown");
+	cr_expect_eq(check_report_result(rep, fixed1), RULE_UNDECIDED);
 	vmx_caps_learn_msr(&c, VMX_MSR_CR4_FIXED1, 0x3020, 0x3020);
 	check_run(&in, rep);
-	cr_expect_eq(rep->result[gs], RULE_PASS, "CR4.LA57 allowed: 57-bit linear addresses");
-	cr_expect_eq(rep->result[fixed1], RULE_PASS, "every bit HOST_CR4 sets is allowed");
-	cr_expect_eq(rep->result[fixed0], RULE_UNDECIDED, "which bits FIXED0 requires is unknown");
+	cr_expect_eq(check_report_result(rep, gs), RULE_PASS,
+	             "CR4.LA57 allowed: 57-bit linear addresses");
+	cr_expect_eq(check_report_result(rep, fixed1), RULE_PASS,
+	             "every bit HOST_CR4 sets is allowed");
+	cr_expect_eq(check_report_result(rep, fixed0), RULE_UNDECIDED,
+	             "which bits FIXED0 requires is unknown");
 	/* Known clear bits of FIXED0: every bit HOST_CR4 clears may be 0. */
 	vmx_caps_learn_msr(&c, VMX_MSR_CR4_FIXED0, ~0x2020ull, 0);
 	check_run(&in, rep);
-	cr_expect_eq(rep->result[fixed0], RULE_PASS);
+	cr_expect_eq(check_report_result(rep, fixed0), RULE_PASS);
 	/* A bit known to be fixed to 0 fails, decided, whatever else is unknown. */
 	vmx_caps_learn_msr(&c, VMX_MSR_CR4_FIXED1, 1ull << 22, 0);
 	cfg.vmcs.value[vmcs_field_index(vmcs_field_by_name("HOST_CR4", 8, NULL))] |= 1ull << 22;
 	check_run(&in, rep);
-	cr_expect_eq(rep->result[fixed1], RULE_FAIL);
+	cr_expect_eq(check_report_result(rep, fixed1), RULE_FAIL);
 	config_release(&cfg);
 	free(rep);
 }

@@ -251,7 +251,7 @@ static void drop(struct check_report *rep, size_t i)
 		rep->n_mayfail--;
 	else
 		rep->n_undecided--;
-	rep->result[f->rule] = RULE_PASS;
+	vmcsl_result_set(&rep->core, f->rule, RULE_PASS, 0);
 	rep->n_passed++;
 	memmove(&rep->findings[i], &rep->findings[i + 1],
 	        (rep->n_findings - i - 1) * sizeof(rep->findings[0]));
