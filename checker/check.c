@@ -12,20 +12,27 @@ static const struct check_rule rule_table[] = {
 #include "rule_table.h"
 };
 
-/* How each rule is decided: a function, or the engine on a data row. */
-struct rule_impl {
-	check_fn fn;
-	uintptr_t arg;
-	struct row row;
-};
-
+/*
+ * How each rule is decided: its function (NULL for a data row) with its arg, and its row (a
+ * function row's: its condition), by rule index.
+ */
 /* clang-format off */
-static const struct rule_impl impl[] = {
+static const check_fn rule_fn[] = {
+#define RULE_IF(id, cls, err, qual, section, g_, fields, fn_, arg_, summary) fn_,
+#define ROW(id, cls, ...) NULL,
+#include "rules.def"
+};
+static const uintptr_t rule_arg[] = {
+#define RULE_IF(id, cls, err, qual, section, g_, fields, fn_, arg_, summary) (uintptr_t)(arg_),
+#define ROW(id, cls, ...) 0,
+#include "rules.def"
+};
+static const struct row rule_row[] = {
 #define RULE_IF(id, cls, err, qual, section, g_, fields, fn_, arg_, summary) \
-	{ .fn = fn_, .arg = (uintptr_t)(arg_), .row = { .gate = {COND_INIT(g_), COND_INIT(ANY), COND_INIT(ANY)} } },
+	{ .gate = {COND_INIT(g_), COND_INIT(ANY), COND_INIT(ANY)} },
 #define ROW(id, cls, qual, section, op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint, \
             summary) \
-	{ .row = ROW_INIT(op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint) },
+	ROW_INIT(op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint),
 #include "rules.def"
 };
 
@@ -76,15 +83,8 @@ _Static_assert(sizeof(struct vmcsl_caps) <= 1280, "struct vmcsl_caps outgrew 128
  * condition known not to hold makes its rules not applicable whatever else they say, so the
  * fast pass settles them in bulk (gates_scan()); bits_rows[]: the BITS rows it decides inline.
  */
-struct gate {
-	uint16_t id; /* field index, enum vmx_ctl, or 0 (the other sources) */
-	uint8_t word, ne;
-	uint64_t mask, value; /* the condition: ((x & mask) == value) != ne */
-	uint64_t rules;       /* the rules it gates in word `word` of the rule bitset */
-};
-/* gates_field[], gates_ctl[], gates_other[]: by source (enum cond_src), each ending in an
- * entry that gates no rule. */
 #include "rule_gates.h"
+
 
 /* The first rule of each class, and the end of the table: the rules stand in class order. */
 static const uint16_t class_first[CHECK_CLASS__COUNT + 1] = {
@@ -464,11 +464,11 @@ static bool has_bit(const uint64_t *set, size_t i)
 /* The conditions of rule i (those of a function row too), then its check. */
 static enum rule_result evaluate(struct check_ctx *c, size_t i)
 {
-	enum rule_result r = row_gates(c, &impl[i].row);
+	enum rule_result r = row_gates(c, &rule_row[i]);
 
 	if (r != RULE_PASS)
 		return r;
-	return impl[i].fn ? impl[i].fn(c, impl[i].arg) : row_check(c, &impl[i].row);
+	return rule_fn[i] ? rule_fn[i](c, rule_arg[i]) : row_check(c, &rule_row[i]);
 }
 
 /* Records result r of rule i (not RULE_PASS, which leaves the sets as they are). */
@@ -512,84 +512,79 @@ static __attribute__((noinline)) void run_one(struct check_ctx *c, struct vmcsl_
  * into na (they do not apply), those with a condition whose value is unknown into unknown
  * (row_gates() decides them).  The others' conditions all hold.
  */
-static void gates_scan_src(const struct gate *g, size_t n, const uint64_t *v, const uint8_t *k,
-                           uint64_t *na, uint64_t *unknown)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (__builtin_expect(!k[g[i].id], 0))
-			unknown[g[i].word] |= g[i].rules;
-		else if (((v[g[i].id] & g[i].mask) == g[i].value) == g[i].ne)
-			na[g[i].word] |= g[i].rules;
-	}
-}
-
-static void gates_scan(const struct check_ctx *c, uint64_t *na, uint64_t *unknown)
-{
-#define SCAN(table, src)                                                                           \
-	gates_scan_src(table, sizeof(table) / sizeof(table[0]), c->src_v[src], c->src_k[src], na,  \
-	               unknown)
-
-	for (int w = 0; w < VMCSL_RULE_WORDS; w++)
-		na[w] = unknown[w] = 0;
-	SCAN(gates_field, C_FIELD);
-	SCAN(gates_ctl, C_CTL);
-	SCAN(gates_other, C_VMM_IA32E);
-#undef SCAN
-}
-
 /*
- * Runs the rules [from, to) but those of na, which do not apply, and records the results: a
- * BITS row inline, a rule of unknown (a condition to decide) in full, the others' checks
- * directly (their conditions hold).
+ * Runs the rules [from, to) of todo, whose conditions hold, and of slow, which have a condition
+ * to decide, and records the results.
  */
 static void run_range(struct check_ctx *c, struct vmcsl_result *res, size_t from, size_t to,
-                      const uint64_t *na, const uint64_t *unknown)
+                      const uint64_t *todo, const uint64_t *slow)
 {
 	for (size_t w = from / 64; w * 64 < to; w++) {
-		uint64_t todo = ~0ull, s;
+		uint64_t range = ~0ull;
 
 		if (w == from / 64)
-			todo &= ~0ull << (from % 64);
+			range &= ~0ull << (from % 64);
 		if ((w + 1) * 64 > to)
-			todo &= ~0ull >> (64 - to % 64);
-		s = na[w] & todo;
-		res->na[w] |= s;
-		todo &= ~s;
-		/* The BITS rows whose conditions hold and whose compare holds pass: no call. */
-		for (uint64_t f = todo & bits_rows[w] & ~unknown[w]; f; f &= f - 1) {
-			unsigned b = (unsigned)__builtin_ctzll(f);
-			const struct row *r = &impl[w * 64 + b].row;
-			uint64_t bad = (c->v[r->field[0]] & r->mask) ^ r->value;
-
-			if (c->known[r->field[0]] && (r->flags & F_NOT ? bad != 0 : bad == 0))
-				todo &= ~(1ull << b);
-		}
-		for (uint64_t slow = todo & unknown[w]; slow; slow &= slow - 1)
-			run_one(c, res, w * 64 + (size_t)__builtin_ctzll(slow));
-		for (todo &= ~unknown[w]; todo; todo &= todo - 1) {
-			size_t i = w * 64 + (size_t)__builtin_ctzll(todo);
-			const struct rule_impl *m = &impl[i];
+			range &= ~0ull >> (64 - to % 64);
+		for (uint64_t s = slow[w] & range; s; s &= s - 1)
+			run_one(c, res, w * 64 + (size_t)__builtin_ctzll(s));
+		for (uint64_t t = todo[w] & range; t; t &= t - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(t);
+			const struct row *row = &rule_row[i];
 			enum rule_result r;
 
 			c->qualification = 0;
-			r = m->fn ? m->fn(c, m->arg) : row_check(c, &m->row);
+			if (rule_fn[i]) {
+				r = rule_fn[i](c, rule_arg[i]);
+			} else if (row->op == OP_DEP) {
+				r = row_check(c, row);
+			} else if ((row->flags & F_INTEL64) && check_intel64(c) == TRI_NO) {
+				/* made only on Intel 64 processors (row_check()) */
+				r = RULE_NA;
+			} else if (row_passes(c, row)) {
+				continue;
+			} else {
+				r = row_check(c, row);
+			}
 			if (r != RULE_PASS)
 				record_result(res, i, r, c->qualification);
 		}
 	}
 }
 
-/* Runs the rules of the classes [from, to) and records their results and class reads. */
+/*
+ * Runs the rules of the classes [from, to) and records their results and class reads: the
+ * conditions first, in bulk (gates_scan(): the rules with one known not to hold do not apply),
+ * then the BITS rows whose compare holds (bits_pass(): they pass), then the rest.
+ */
 static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned from, unsigned to)
 {
-	uint64_t na[VMCSL_RULE_WORDS] = {0}, unknown[VMCSL_RULE_WORDS] = {0};
+	uint64_t na[VMCSL_RULE_WORDS] = {0}, slow[VMCSL_RULE_WORDS] = {0};
+	uint64_t todo[VMCSL_RULE_WORDS];
 
 	/* The VMWRITE rules are functions without conditions. */
 	if (to > CHECK_CLASS_INSTR)
-		gates_scan(c, na, unknown);
+		gates_scan(c, na, slow);
+	for (int w = 0; w < VMCSL_RULE_WORDS; w++) {
+		slow[w] &= ~na[w];
+		todo[w] = ~na[w] & ~slow[w];
+	}
+	if (to > CHECK_CLASS_INSTR)
+		bits_pass(c, todo);
 	for (unsigned cls = from; cls < to; cls++) {
+		size_t lo = class_first[cls], hi = class_first[cls + 1];
+
 		c->rd.msr = c->rd.cpuid = 0;
-		run_range(c, res, class_first[cls], class_first[cls + 1], na, unknown);
+		for (size_t w = lo / 64; w * 64 < hi; w++) {
+			uint64_t range = ~0ull;
+
+			if (w == lo / 64)
+				range &= ~0ull << (lo % 64);
+			if ((w + 1) * 64 > hi)
+				range &= ~0ull >> (64 - hi % 64);
+			res->na[w] |= na[w] & range;
+		}
+		run_range(c, res, lo, hi, todo, slow);
 		res->class_reads[cls] = c->rd;
 	}
 }
@@ -910,9 +905,16 @@ void vmcsl_predict(const struct vmcsl_result *res, unsigned assume_passed,
 	const struct findings fs = {res, assume_passed};
 	struct seen undecided, may;
 
+	uint64_t any = 0;
+
 	undecided.rule = may.rule = -1;
 	out->outcome = none;
 	out->rule = -1;
+	/* No finding at all (the common case): the entry succeeds. */
+	for (int w = 0; w < VMCSL_RULE_WORDS; w++)
+		any |= res->fail[w] | res->undecided[w] | res->mayfail[w];
+	if (!any)
+		return;
 	for (int t = TIER_INSTR; t < TIER__COUNT; t++) {
 		struct tier_view v = view_tier(&fs, (enum tier)t);
 

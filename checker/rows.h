@@ -290,6 +290,8 @@ enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok, unsign
 /* A count field that makes an MSR area (ADDR rows) apply when not 0, and its gate. */
 #define AREA(count)  NOT(count, ~0ull, 0)
 #define COUNT(count) VMCS_##count
+/* A VMCS link pointer other than FFFFFFFF_FFFFFFFFH (the condition of the link checks). */
+#define LINKED NOT(VMCS_LINK_POINTER, ~0ull, ~0ull)
 /* VM entry injects an event (the gate of the function rows about the injected event). */
 #define INJECTING                                                                                  \
 	IS(VM_ENTRY_INTR_INFO_FIELD, BITMASK(L_INTR_INFO, VALID), BITMASK(L_INTR_INFO, VALID))

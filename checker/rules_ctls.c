@@ -64,9 +64,6 @@ enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg
 	unsigned vtpr_hi;
 
 	(void)arg;
-	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
-	if (!(CTL(c, PROC) & BITMASK(L_PROC, USE_TPR_SHADOW)))
-		return RULE_NA;
 	NEED_PROC2(c);
 	if (CTL(c, PROC2) & (BITMASK(L_PROC2, VIRTUALIZE_APIC_ACCESSES) |
 	                     BITMASK(L_PROC2, VIRTUAL_INTERRUPT_DELIVERY)))
@@ -244,14 +241,9 @@ enum rule_result rule_ctls_eptp_cap(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
 {
-	enum rule_result r = need_ctl(c, VMX_CTL_PROC2);
 	uint64_t v, allowed;
 
 	(void)arg;
-	if (r != RULE_PASS)
-		return r;
-	if (!(CTL(c, PROC2) & ENABLE_VMFUNC))
-		return RULE_NA;
 	NEED(c, VM_FUNCTION_CONTROL);
 	v = V(c, VM_FUNCTION_CONTROL);
 	if (v == 0)

@@ -236,9 +236,6 @@ enum rule_result rule_guest_activity_hlt_dpl(struct check_ctx *c, uintptr_t arg)
 	unsigned dpl;
 
 	(void)arg;
-	NEED(c, GUEST_ACTIVITY_STATE);
-	if (V(c, GUEST_ACTIVITY_STATE) != L_ACTIVITY__V_HLT)
-		return RULE_NA;
 	NEED(c, GUEST_SS_AR_BYTES);
 	dpl = (unsigned)BITS_GET(V(c, GUEST_SS_AR_BYTES), L_AR, DPL);
 	if (dpl) {
@@ -257,10 +254,7 @@ enum rule_result rule_guest_activity_blocking(struct check_ctx *c, uintptr_t arg
 	uint64_t s, i;
 
 	(void)arg;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
 	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (!(i & (INT_STI | INT_MOV_SS)))
-		return RULE_NA;
 	NEED(c, GUEST_ACTIVITY_STATE);
 	s = V(c, GUEST_ACTIVITY_STATE);
 	if (s != L_ACTIVITY__V_ACTIVE) {
@@ -287,9 +281,6 @@ enum rule_result rule_guest_activity_event(struct check_ctx *c, uintptr_t arg)
 	unsigned type, vector;
 	bool ok;
 
-	NEED(c, GUEST_ACTIVITY_STATE);
-	if (V(c, GUEST_ACTIVITY_STATE) != arg)
-		return RULE_NA;
 	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
 	if (!injecting(c, &type, &vector))
 		return RULE_PASS;
@@ -341,9 +332,7 @@ enum rule_result rule_guest_intr_event(struct check_ctx *c, uintptr_t arg)
 	uint64_t i, bad;
 	unsigned type, vector;
 
-	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
-	if (!injecting(c, &type, &vector) || type != arg)
-		return RULE_NA;
+	(void)injecting(c, &type, &vector);
 	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
 	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
 	bad = i & (arg == L_INTR_INFO__V_EXTERNAL_INTERRUPT ? INT_STI | INT_MOV_SS : INT_MOV_SS);
@@ -373,13 +362,9 @@ enum rule_result rule_guest_intr_event(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_guest_intr_nmi_sti(struct check_ctx *c, uintptr_t arg)
 {
-	unsigned type, vector;
 	uint64_t i;
 
 	(void)arg;
-	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
-	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_NMI)
-		return RULE_NA;
 	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
 	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
 	if (!(i & INT_STI))
@@ -403,14 +388,10 @@ enum rule_result rule_guest_intr_nmi_sti(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_guest_intr_vnmi(struct check_ctx *c, uintptr_t arg)
 {
-	unsigned type, vector;
 
 	(void)arg;
 	NEED(c, PIN_BASED_VM_EXEC_CONTROL);
 	if (!(CTL(c, PIN) & BITMASK(L_PIN, VIRTUAL_NMIS)))
-		return RULE_NA;
-	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
-	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_NMI)
 		return RULE_NA;
 	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
 	if (V(c, GUEST_INTERRUPTIBILITY_INFO) & INT_NMI) {
@@ -434,10 +415,7 @@ enum rule_result rule_guest_intr_enclave_sgx(struct check_ctx *c, uintptr_t arg)
 	enum tri sgx;
 
 	(void)arg;
-	NEED(c, GUEST_INTERRUPTIBILITY_INFO);
 	i = V(c, GUEST_INTERRUPTIBILITY_INFO);
-	if (!(i & INT_ENCL))
-		return RULE_NA;
 	sgx = check_cpuid_bit(c, CF_7_0_EBX, 2);
 	if (sgx == TRI_UNKNOWN)
 		return check_undecided(
@@ -509,10 +487,7 @@ enum rule_result rule_guest_pdbg_rtm_support(struct check_ctx *c, uintptr_t arg)
 	enum tri rtm;
 
 	(void)arg;
-	NEED(c, GUEST_PENDING_DBG_EXCEPTIONS);
 	v = V(c, GUEST_PENDING_DBG_EXCEPTIONS);
-	if (!(v & PDBG_RTM))
-		return RULE_NA;
 	rtm = check_cpuid_bit(c, CF_7_0_EBX, 11);
 	if (rtm == TRI_UNKNOWN)
 		return check_undecided(c, "GUEST_PENDING_DBG_EXCEPTIONS sets RTM; RTM support "
@@ -538,10 +513,7 @@ enum rule_result rule_guest_link_width(struct check_ctx *c, uintptr_t arg)
 	enum tri i64;
 
 	(void)arg;
-	NEED(c, VMCS_LINK_POINTER);
-	p = V(c, VMCS_LINK_POINTER);
-	if (p == ~0ull)
-		return RULE_NA;
+	p = V(c, VMCS_LINK_POINTER); /* not FFFFFFFF_FFFFFFFFH: the rows' condition LINKED */
 	i64 = check_intel64(c);
 	m = check_maxphyaddr(c);
 	if (i64 == TRI_NO)
@@ -583,10 +555,7 @@ enum rule_result rule_guest_link_current(struct check_ctx *c, uintptr_t arg)
 	uint64_t p, basic;
 
 	(void)arg;
-	NEED(c, VMCS_LINK_POINTER);
-	p = V(c, VMCS_LINK_POINTER);
-	if (p == ~0ull)
-		return RULE_NA;
+	p = V(c, VMCS_LINK_POINTER); /* not FFFFFFFF_FFFFFFFFH: the rows' condition LINKED */
 	if (e->link_current_known) {
 		if (!e->link_is_current)
 			return RULE_PASS;
@@ -619,10 +588,7 @@ enum rule_result rule_guest_link_region(struct check_ctx *c, uintptr_t arg)
 	uint64_t p, basic;
 	bool shadowing;
 
-	NEED(c, VMCS_LINK_POINTER);
-	p = V(c, VMCS_LINK_POINTER);
-	if (p == ~0ull)
-		return RULE_NA;
+	p = V(c, VMCS_LINK_POINTER); /* not FFFFFFFF_FFFFFFFFH: the rows' condition LINKED */
 	if (!e->link_known)
 		return check_undecided(
 		    c,

@@ -75,6 +75,8 @@ static void prediction_depends(struct check_report *rep)
 /* Set bits (a portable popcount: no call to libgcc where the target lacks the instruction). */
 static size_t popcount(uint64_t x)
 {
+	if (!x)
+		return 0;
 	x -= (x >> 1) & 0x5555555555555555ull;
 	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
 	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
