@@ -85,7 +85,6 @@ _Static_assert(sizeof(struct vmcsl_caps) <= 1280, "struct vmcsl_caps outgrew 128
  */
 #include "rule_gates.h"
 
-
 /* The first rule of each class, and the end of the table: the rules stand in class order. */
 static const uint16_t class_first[CHECK_CLASS__COUNT + 1] = {
     0, FIRST_INSTR, FIRST_CTLS, FIRST_HOST, FIRST_GUEST, FIRST_MSRLOAD, N_RULES};
@@ -561,6 +560,7 @@ static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned fr
 {
 	uint64_t na[VMCSL_RULE_WORDS] = {0}, slow[VMCSL_RULE_WORDS] = {0};
 	uint64_t todo[VMCSL_RULE_WORDS];
+	unsigned asked = 0;
 
 	/* The VMWRITE rules are functions without conditions. */
 	if (to > CHECK_CLASS_INSTR)
@@ -569,12 +569,22 @@ static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned fr
 		slow[w] &= ~na[w];
 		todo[w] = ~na[w] & ~slow[w];
 	}
-	if (to > CHECK_CLASS_INSTR)
+	/*
+	 * The BITS rows whose compare holds pass (they read no capability), and so do the CANON,
+	 * ALIGN and the other BITS rows whose quick test holds, those made only on Intel 64
+	 * processors when this one is known to support it.
+	 */
+	if (to > CHECK_CLASS_INSTR) {
 		bits_pass(c, todo);
+		rows_pass(c, todo, check_intel64(c) == TRI_YES, &asked);
+	}
 	for (unsigned cls = from; cls < to; cls++) {
 		size_t lo = class_first[cls], hi = class_first[cls + 1];
 
 		c->rd.msr = c->rd.cpuid = 0;
+		/* what a row made only on Intel 64 processors asked (row_check()) */
+		if ((asked >> cls) & 1u)
+			(void)check_intel64(c);
 		for (size_t w = lo / 64; w * 64 < hi; w++) {
 			uint64_t range = ~0ull;
 

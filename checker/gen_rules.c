@@ -79,9 +79,13 @@ static int print_gates(void)
 	 * known-test per value), each a compare with its constants and an OR of the rules it
 	 * gates into na (the condition known not to hold) or unknown (its value unknown).
 	 */
-	printf("static void gates_scan(const struct check_ctx *c, uint64_t *na, uint64_t *unknown)\n"
-	       "{\n\tuint64_t x;\n\n");
-	printf("\tfor (int w = 0; w < VMCSL_RULE_WORDS; w++)\n\t\tna[w] = unknown[w] = 0;\n");
+	printf(
+	    "static void gates_scan(const struct check_ctx *c, uint64_t *na, uint64_t *unknown)\n"
+	    "{\n\tuint64_t x;\n");
+	/* in locals, not through the arrays: no chain of read-modify-writes through memory */
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\tuint64_t na%zu = 0, unknown%zu = 0;\n", w, w);
+	printf("\n");
 	for (unsigned src = C_FIELD; src <= C_VMM_IA32E; src++) {
 		for (unsigned id = 0; id < 0x10000; id++) {
 			uint64_t all[(N_RULES + 63) / 64] = {0};
@@ -110,24 +114,26 @@ static int print_gates(void)
 			printf("\tif (!%s) {\n", known);
 			for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 				if (all[w])
-					printf("\t\tunknown[%zu] |= 0x%llxull;\n", w,
+					printf("\t\tunknown%zu |= 0x%llxull;\n", w,
 					       (unsigned long long)all[w]);
 			printf("\t} else {\n\t\tx = %s;\n", value);
 			for (size_t k = 0; k < n; k++) {
 				if (seen[k].src != src || seen[k].id != id)
 					continue;
 				printf("\t\tif ((x & 0x%llxull) %s 0x%llxull) {\n",
-				       (unsigned long long)seen[k].mask, seen[k].ne ? "==" : "!=",
-				       (unsigned long long)seen[k].value);
+				       (unsigned long long)seen[k].mask,
+				       seen[k].ne ? "==" : "!=", (unsigned long long)seen[k].value);
 				for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 					if (members[k][w])
-						printf("\t\t\tna[%zu] |= 0x%llxull;\n", w,
+						printf("\t\t\tna%zu |= 0x%llxull;\n", w,
 						       (unsigned long long)members[k][w]);
 				printf("\t\t}\n");
 			}
 			printf("\t}\n");
 		}
 	}
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\tna[%zu] = na%zu;\n\tunknown[%zu] = unknown%zu;\n", w, w, w, w);
 	printf("}\n");
 	/*
 	 * bits_pass(): the BITS rows that pass whenever their conditions hold and their masked
@@ -135,19 +141,70 @@ static int print_gates(void)
 	 * a compare with its constants: a row still to run (todo) that passes leaves todo.
 	 */
 	printf("static void bits_pass(const struct check_ctx *c, uint64_t *todo)\n{\n");
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\tuint64_t todo%zu = todo[%zu];\n", w, w);
 	for (size_t i = 0; i < N_RULES; i++) {
 		const struct row *r = &rules[i].row;
 
 		if (!rules[i].is_row || r->op != OP_BITS || (r->flags & F_INTEL64))
 			continue;
-		printf("\tif ((todo[%zu] & 0x%llxull) && c->known[%u] &&\n"
+		printf("\tif ((todo%zu & 0x%llxull) && c->known[%u] &&\n"
 		       "\t    (c->v[%u] & 0x%llxull) %s 0x%llxull)\n"
-		       "\t\ttodo[%zu] &= ~0x%llxull;\n",
+		       "\t\ttodo%zu &= ~0x%llxull;\n",
 		       i / 64, 1ull << (i % 64), r->field[0], r->field[0],
-		       (unsigned long long)r->mask, (r->flags & F_NOT) ? "!=" : "==",
-		       (unsigned long long)r->value, i / 64, 1ull << (i % 64));
+		       (unsigned long long)r->mask,
+		       (r->flags & F_NOT) ? "!=" : "==", (unsigned long long)r->value, i / 64,
+		       1ull << (i % 64));
 	}
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\ttodo[%zu] = todo%zu;\n", w, w);
 	printf("}\n");
+	/*
+	 * rows_pass(): the same for the CANON and ALIGN rows and the BITS rows made only on
+	 * Intel 64 processors (those when i64, the processor known to support it: the classes of
+	 * such rows that pass are set in *asked, so that the run marks what that answer rests on).
+	 */
+	printf("static void rows_pass(const struct check_ctx *c, uint64_t *todo, bool i64, "
+	       "unsigned *asked)\n{\n");
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\tuint64_t todo%zu = todo[%zu];\n", w, w);
+	printf("\tunsigned a = 0;\n\n");
+	for (size_t i = 0; i < N_RULES; i++) {
+		const struct row *r = &rules[i].row;
+		bool i64 = (r->flags & F_INTEL64) != 0;
+
+		if (!rules[i].is_row ||
+		    !(r->op == OP_CANON || r->op == OP_ALIGN || (r->op == OP_BITS && i64)))
+			continue;
+		printf("\tif ((todo%zu & 0x%llxull)%s", i / 64, 1ull << (i % 64),
+		       i64 ? " && i64" : "");
+		for (int k = 0; k < ROW_FIELDS && r->field[k] != NOF; k++) {
+			unsigned f = r->field[k];
+
+			if (r->op == OP_BITS)
+				printf(
+				    " &&\n\t    c->known[%u] && (c->v[%u] & 0x%llxull) %s "
+				    "0x%llxull",
+				    f, f, (unsigned long long)r->mask,
+				    (r->flags & F_NOT) ? "!=" : "==", (unsigned long long)r->value);
+			else if (r->op == OP_ALIGN)
+				printf(" &&\n\t    c->known[%u] && !(c->v[%u] & 0x%llxull)", f, f,
+				       (unsigned long long)r->mask);
+			else
+				printf(" &&\n\t    c->known[%u] && check_canonical(c->v[%u] & "
+				       "0x%llxull, 48)",
+				       f, f, (unsigned long long)r->mask);
+			if (r->op == OP_BITS)
+				break;
+		}
+		printf(") {\n\t\ttodo%zu &= ~0x%llxull;\n", i / 64, 1ull << (i % 64));
+		if (i64)
+			printf("\t\ta |= 1u << %d;\n", rules[i].cls);
+		printf("\t}\n");
+	}
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\ttodo[%zu] = todo%zu;\n", w, w);
+	printf("\t*asked = a;\n}\n");
 	return 0;
 }
 

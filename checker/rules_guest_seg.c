@@ -249,10 +249,7 @@ enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
 	NEED_V8086(c);
 	if (V8086(c))
 		return RULE_NA;
-	NEED(c, GUEST_CS_AR_BYTES);
-	ar = V(c, GUEST_CS_AR_BYTES);
-	if (AR_TYPE(ar) != 3)
-		return RULE_NA;
+	ar = V(c, GUEST_CS_AR_BYTES); /* type 3: the row's condition */
 	if (AR_DPL(ar) != 0) {
 		check_hint(c, "clear the DPL (bits 6:5) of GUEST_CS_AR_BYTES: 0x%llx",
 		           (unsigned long long)(ar & ~0x60ull));
@@ -278,10 +275,7 @@ enum rule_result rule_guest_seg_cs_dpl(struct check_ctx *c, uintptr_t arg)
 	NEED_V8086(c);
 	if (V8086(c))
 		return RULE_NA;
-	NEED(c, GUEST_CS_AR_BYTES);
-	cs = V(c, GUEST_CS_AR_BYTES);
-	if ((AR_TYPE(cs) & ~2u) != arg)
-		return RULE_NA;
+	cs = V(c, GUEST_CS_AR_BYTES); /* type arg or arg + 2: the row's condition */
 	NEED(c, GUEST_SS_AR_BYTES);
 	ss = V(c, GUEST_SS_AR_BYTES);
 	if (conforming ? AR_DPL(cs) <= AR_DPL(ss) : AR_DPL(cs) == AR_DPL(ss))

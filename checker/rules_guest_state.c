@@ -79,11 +79,6 @@ enum rule_result rule_guest_rip_high(struct check_ctx *c, uintptr_t arg)
 	bool is64;
 	uint64_t v;
 
-	if (arg == VMCS_GUEST_SSP) {
-		NEED(c, VM_ENTRY_CONTROLS);
-		if (!ENTRY(c, LOAD_CET_STATE))
-			return RULE_NA;
-	}
 	NEED_ID(c, arg);
 	v = VAL(c, arg);
 	/* A value below 4 GBytes passes in every mode and on every processor. */
@@ -119,11 +114,6 @@ enum rule_result rule_guest_rip_canonical(struct check_ctx *c, uintptr_t arg)
 	bool is64;
 	uint64_t v;
 
-	if (arg == VMCS_GUEST_SSP) {
-		NEED(c, VM_ENTRY_CONTROLS);
-		if (!ENTRY(c, LOAD_CET_STATE))
-			return RULE_NA;
-	}
 	NEED_ID(c, arg);
 	v = VAL(c, arg);
 	/* Bits 63:47 identical satisfies every linear-address width, in any mode. */
@@ -168,9 +158,7 @@ enum rule_result rule_guest_rflags_if(struct check_ctx *c, uintptr_t arg)
 	uint64_t v;
 
 	(void)arg;
-	NEED(c, VM_ENTRY_INTR_INFO_FIELD);
-	if (!injecting(c, &type, &vector) || type != L_INTR_INFO__V_EXTERNAL_INTERRUPT)
-		return RULE_NA;
+	(void)injecting(c, &type, &vector); /* an external interrupt: the row's condition */
 	NEED(c, GUEST_RFLAGS);
 	v = V(c, GUEST_RFLAGS);
 	if (!(v & RFLAGS_IF)) {
@@ -675,9 +663,8 @@ enum rule_result rule_guest_pdpte(struct check_ctx *c, uintptr_t arg)
 
 	NEED(c, GUEST_CR0);
 	NEED(c, GUEST_CR4);
-	NEED(c, VM_ENTRY_CONTROLS);
-	if (!(V(c, GUEST_CR0) & CR0_PG) || !(V(c, GUEST_CR4) & CR4_PAE) ||
-	    ENTRY(c, IA32E_MODE_GUEST))
+	/* not IA-32e mode: the rows' condition */
+	if (!(V(c, GUEST_CR0) & CR0_PG) || !(V(c, GUEST_CR4) & CR4_PAE))
 		return RULE_NA;
 	NEED(c, CPU_BASED_VM_EXEC_CONTROL);
 	if (CTL(c, PROC) & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS))

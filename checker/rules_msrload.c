@@ -944,10 +944,9 @@ enum rule_result rule_msrload_count_recommended(struct check_ctx *c, uintptr_t a
 	uint64_t count, misc, max;
 
 	(void)arg;
-	NEED(c, VM_ENTRY_MSR_LOAD_COUNT);
-	count = V(c, VM_ENTRY_MSR_LOAD_COUNT);
+	count = V(c, VM_ENTRY_MSR_LOAD_COUNT); /* not 0: the row's condition */
 	if (count <= 512)
-		return count ? RULE_PASS : RULE_NA;
+		return RULE_PASS;
 	c->field = VMCS_VM_ENTRY_MSR_LOAD_COUNT;
 	if (!check_msr_bits(c, VMX_MSR_MISC, BITMASK(L_MSR_MISC, MAX_MSR_LIST), &misc))
 		return check_undecided(
