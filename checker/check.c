@@ -79,9 +79,10 @@ _Static_assert(sizeof(struct vmcsl_result) <= 512, "struct vmcsl_result outgrew 
 _Static_assert(sizeof(struct vmcsl_caps) <= 1280, "struct vmcsl_caps outgrew 1280 bytes");
 
 /*
- * The distinct conditions of the rules and the rules each gates (checker/gen_rules.c): a
- * condition known not to hold makes its rules not applicable whatever else they say, so the
- * fast pass settles them in bulk (gates_scan()); bits_rows[]: the BITS rows it decides inline.
+ * Generated from checker/rules.def by checker/gen_rules.c: gates_scan() (every distinct
+ * condition once: one known not to hold makes its rules not applicable whatever else they say,
+ * one whose value is unknown sends its rules to the full evaluation), bits_pass() and
+ * rows_pass() (the rows whose quick test passes, settled in bulk).
  */
 #include "rule_gates.h"
 

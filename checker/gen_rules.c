@@ -44,9 +44,11 @@ static const char *const field_names[] = {
 #define N_RULES (sizeof(rules) / sizeof(rules[0]))
 
 /*
- * The distinct conditions of the rules (a data row's conditions, the first of a DEP row, a
- * function row's condition), each with the rules it gates, and the BITS rows the fast pass
- * decides inline (build/gen/rule_gates.h, for checker/check.c).
+ * The fast pass's bulk steps as C with the rows' constants (build/gen/rule_gates.h, included
+ * by checker/check.c): gates_scan() evaluates every distinct condition of the rules once (a
+ * data row's conditions, the first of a DEP row, a function row's condition) and marks the rules
+ * it gates; bits_pass() and rows_pass() settle the rows whose quick test passes (the same test
+ * as row_passes(), here with the constants in the code: no table walk, no call per row).
  */
 static int print_gates(void)
 {

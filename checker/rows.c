@@ -17,13 +17,13 @@ uint64_t ctl_value(struct check_ctx *c, unsigned ctl)
 	return CTL_ID(c, ctl);
 }
 
-enum rule_result need_ctl(struct check_ctx *c, unsigned ctl)
+enum rule_result need_ctl_slow(struct check_ctx *c, unsigned ctl)
 {
 	const struct ctl_word *w = &ctl_words[ctl];
 
 	/* A word its activating control leaves off is 0 whatever its field holds. */
 	if (w->parent != CTL_NO_PARENT) {
-		enum rule_result r = need_ctl(c, w->parent);
+		enum rule_result r = need_ctl_slow(c, w->parent);
 
 		if (r != RULE_PASS || !(CTL_ID(c, w->parent) & w->activate))
 			return r;

@@ -214,7 +214,16 @@ size_t row_fields(const struct row *w, uint16_t *out, size_t cap);
 /* The effective value of control word ctl (an enum vmx_ctl or VMX_CTL_VMFUNC). */
 uint64_t ctl_value(struct check_ctx *c, unsigned ctl);
 /* RULE_PASS when every field deciding the effective value of ctl is known (else recorded). */
-enum rule_result need_ctl(struct check_ctx *c, unsigned ctl);
+enum rule_result need_ctl_slow(struct check_ctx *c, unsigned ctl);
+static inline enum rule_result need_ctl(struct check_ctx *c, unsigned ctl)
+{
+#ifndef CHECK_TRACE_READS
+	/* set once per run from the same fields (effective_controls()) */
+	if (c->ctl_known[ctl])
+		return RULE_PASS;
+#endif
+	return need_ctl_slow(c, ctl);
+}
 /* A control word: its field, and the control that activates it (parent, activate). */
 struct ctl_word {
 	int16_t field;

@@ -64,8 +64,8 @@ Test(core, rules_stand_in_class_order)
 }
 
 /*
- * The fast pass decides what it can in bulk or on short paths (first conditions that do not
- * hold, rows that surely pass); rendering evaluates each rule in full.  Both must agree on every
+ * The fast pass decides what it can in bulk or on short paths (conditions known not to hold,
+ * rows whose quick test passes); rendering evaluates each rule in full.  Both must agree on every
  * rule of every fixture and example, under its own capabilities and under other processors'.
  */
 Test(core, render_gives_the_fast_pass_result_of_every_rule, .timeout = 120)
