@@ -18,18 +18,18 @@ static const struct check_rule rule_table[] = {
  */
 /* clang-format off */
 static const check_fn rule_fn[] = {
-#define RULE_IF(id, cls, err, qual, section, g_, fields, fn_, arg_, summary) fn_,
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn_, arg_, summary) fn_,
 #define ROW(id, cls, ...) NULL,
 #include "rules.def"
 };
 static const uintptr_t rule_arg[] = {
-#define RULE_IF(id, cls, err, qual, section, g_, fields, fn_, arg_, summary) (uintptr_t)(arg_),
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn_, arg_, summary) (uintptr_t)(arg_),
 #define ROW(id, cls, ...) 0,
 #include "rules.def"
 };
 static const struct row rule_row[] = {
-#define RULE_IF(id, cls, err, qual, section, g_, fields, fn_, arg_, summary) \
-	{ .gate = {COND_INIT(g_), COND_INIT(ANY), COND_INIT(ANY)} },
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn_, arg_, summary) \
+	{ .gate = {COND_INIT(g0), COND_INIT(g1), COND_INIT(ANY)} },
 #define ROW(id, cls, qual, section, op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint, \
             summary) \
 	ROW_INIT(op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint),
@@ -39,32 +39,32 @@ static const struct row rule_row[] = {
 /* The rules stand in class order (a test checks): the first rule of each class. */
 enum {
 	N_VMWRITE_RULES = 0
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary) + ((cls) == VMWRITE)
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary) + ((cls) == VMWRITE)
 #define ROW(id, cls, ...) + ((cls) == VMWRITE)
 #include "rules.def"
 	,
 	FIRST_INSTR = 0
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary) + ((cls) < INSTR)
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary) + ((cls) < INSTR)
 #define ROW(id, cls, ...) + ((cls) < INSTR)
 #include "rules.def"
 	,
 	FIRST_CTLS = 0
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary) + ((cls) < CTLS)
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary) + ((cls) < CTLS)
 #define ROW(id, cls, ...) + ((cls) < CTLS)
 #include "rules.def"
 	,
 	FIRST_HOST = 0
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary) + ((cls) < HOST)
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary) + ((cls) < HOST)
 #define ROW(id, cls, ...) + ((cls) < HOST)
 #include "rules.def"
 	,
 	FIRST_GUEST = 0
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary) + ((cls) < GUEST)
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary) + ((cls) < GUEST)
 #define ROW(id, cls, ...) + ((cls) < GUEST)
 #include "rules.def"
 	,
 	FIRST_MSRLOAD = 0
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary) + ((cls) < MSRLOAD)
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary) + ((cls) < MSRLOAD)
 #define ROW(id, cls, ...) + ((cls) < MSRLOAD)
 #include "rules.def"
 };

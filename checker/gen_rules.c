@@ -24,10 +24,10 @@ struct gen_rule {
 
 /* clang-format off */
 static const struct gen_rule rules[] = {
-#define RULE_IF(id_, cls_, err_, qual_, section, g_, fields_, fn, arg, summary_) \
+#define RULE_IF2(id_, cls_, err_, qual_, section, g0, g1, fields_, fn, arg, summary_) \
 	{ .id = id_, .cls = cls_, .err = err_, .qual = qual_, .sect = {UNPAREN section}, \
 	  .fields = fields_, .summary = summary_, \
-	  .row = { .gate = {COND_INIT(g_), COND_INIT(ANY), COND_INIT(ANY)} } },
+	  .row = { .gate = {COND_INIT(g0), COND_INIT(g1), COND_INIT(ANY)} } },
 #define ROW(id_, cls_, qual_, section, op, flags, g0, g1, g2, f0, f1, f2, mask, value, msg, hint, \
             summary_) \
 	{ .id = id_, .cls = cls_, .qual = qual_, .sect = {UNPAREN section}, .summary = summary_, \
@@ -57,7 +57,7 @@ static int print_gates(void)
 	size_t n = 0;
 
 	for (size_t i = 0; i < N_RULES; i++) {
-		int ngates = !rules[i].is_row || rules[i].row.op == OP_DEP ? 1 : ROW_CONDS;
+		int ngates = rules[i].is_row && rules[i].row.op == OP_DEP ? 1 : ROW_CONDS;
 
 		for (int g = 0; g < ngates; g++) {
 			const struct cond *d = &rules[i].row.gate[g];

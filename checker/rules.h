@@ -7,7 +7,7 @@
 
 #include "rows.h"
 
-#define RULE_IF(id, cls, err, qual, section, gate, fields, fn, arg, summary)                       \
+#define RULE_IF2(id, cls, err, qual, section, g0, g1, fields, fn, arg, summary)                    \
 	enum rule_result fn(struct check_ctx *c, uintptr_t arg_);
 #define ROW(...)
 #include "rules.def"

@@ -8,7 +8,10 @@
  *
  * Terms of the SDM used below: the guest "will be virtual-8086" when RFLAGS.VM (bit 17) is 1 in
  * the guest RFLAGS field; it "will be IA-32e mode" when the "IA-32e mode guest" VM-entry control
- * is 1; a register is "usable" when bit 16 (unusable) of its access-rights field is 0.
+ * is 1; a register is "usable" when bit 16 (unusable) of its access-rights field is 0.  Where
+ * a check applies only outside virtual-8086 mode, without "unrestricted guest", or to a usable
+ * register, that is its row's condition (rules_guest_seg.def): the function starts where it
+ * holds.
  */
 #include "rules.h"
 
@@ -38,19 +41,6 @@ static const struct seg segs[] = {
 static const struct seg *seg_of(uintptr_t arg)
 {
 	return &segs[arg < sizeof(segs) / sizeof(segs[0]) ? arg : 0];
-}
-
-static bool is_cs(const struct seg *s)
-{
-	return s->sel == VMCS_GUEST_CS_SELECTOR;
-}
-static bool is_tr(const struct seg *s)
-{
-	return s->sel == VMCS_GUEST_TR_SELECTOR;
-}
-static bool is_ldtr(const struct seg *s)
-{
-	return s->sel == VMCS_GUEST_LDTR_SELECTOR;
 }
 
 static const char *fname(int id)
@@ -84,28 +74,6 @@ static const char *fname(int id)
 #define SEL16(v) ((unsigned)((v)&0xffffu))
 #define LIM32(v) ((v)&0xffffffffull)
 
-/*
- * Whether the access-rights sub-field checks (S, P, reserved bits, G) apply to s: for CS, SS,
- * DS, ES, FS and GS only when the guest will not be virtual-8086 (then the whole field must be
- * 000000F3H instead), and only "if the register is CS or if the register is usable"; for TR
- * always; for LDTR only when it is usable.  RULE_PASS means they apply; RULE_NA that they do
- * not; RULE_UNDECIDED when a value that decides it is unknown.
- */
-static enum rule_result ar_checks_apply(struct check_ctx *c, const struct seg *s)
-{
-	NEED_ID(c, s->ar);
-	if (is_tr(s))
-		return RULE_PASS;
-	if (is_ldtr(s))
-		return AR_UNUSABLE(VAL(c, s->ar)) ? RULE_NA : RULE_PASS;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	if (!is_cs(s) && AR_UNUSABLE(VAL(c, s->ar)))
-		return RULE_NA;
-	return RULE_PASS;
-}
-
 /* ---- 27.3.1.2: selector fields ---- */
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": unless the guest will be virtual-8086 or
@@ -116,12 +84,6 @@ enum rule_result rule_guest_seg_ss_rpl(struct check_ctx *c, uintptr_t arg)
 	unsigned ss, cs;
 
 	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED_UG(c);
-	if (UG(c))
-		return RULE_NA;
 	NEED(c, GUEST_SS_SELECTOR);
 	NEED(c, GUEST_CS_SELECTOR);
 	ss = SEL16(V(c, GUEST_SS_SELECTOR));
@@ -180,9 +142,6 @@ enum rule_result rule_guest_seg_cs_type(struct check_ctx *c, uintptr_t arg)
 	unsigned type;
 
 	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
 	NEED(c, GUEST_CS_AR_BYTES);
 	type = AR_TYPE(V(c, GUEST_CS_AR_BYTES));
 	if (type == 9 || type == 11 || type == 13 || type == 15)
@@ -219,13 +178,7 @@ enum rule_result rule_guest_seg_ss_type(struct check_ctx *c, uintptr_t arg)
 	unsigned type;
 
 	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED(c, GUEST_SS_AR_BYTES);
-	ar = V(c, GUEST_SS_AR_BYTES);
-	if (AR_UNUSABLE(ar))
-		return RULE_NA;
+	ar = V(c, GUEST_SS_AR_BYTES); /* usable: the row's condition */
 	type = AR_TYPE(ar);
 	if (type == 3 || type == 7)
 		return RULE_PASS;
@@ -246,9 +199,6 @@ enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
 	uint64_t ar;
 
 	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
 	ar = V(c, GUEST_CS_AR_BYTES); /* type 3: the row's condition */
 	if (AR_DPL(ar) != 0) {
 		check_hint(c, "clear the DPL (bits 6:5) of GUEST_CS_AR_BYTES: 0x%llx",
@@ -272,9 +222,6 @@ enum rule_result rule_guest_seg_cs_dpl(struct check_ctx *c, uintptr_t arg)
 	bool conforming = arg == 13;
 	uint64_t cs, ss;
 
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
 	cs = V(c, GUEST_CS_AR_BYTES); /* type arg or arg + 2: the row's condition */
 	NEED(c, GUEST_SS_AR_BYTES);
 	ss = V(c, GUEST_SS_AR_BYTES);
@@ -309,12 +256,6 @@ enum rule_result rule_guest_seg_ss_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 	unsigned sel;
 
 	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED_UG(c);
-	if (UG(c))
-		return RULE_NA;
 	NEED(c, GUEST_SS_AR_BYTES);
 	NEED(c, GUEST_SS_SELECTOR);
 	ar = V(c, GUEST_SS_AR_BYTES);
@@ -380,12 +321,6 @@ enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 	uint64_t ar;
 	unsigned sel;
 
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED_UG(c);
-	if (UG(c))
-		return RULE_NA;
 	NEED_ID(c, s->ar);
 	ar = VAL(c, s->ar);
 	if (AR_UNUSABLE(ar) || AR_TYPE(ar) > 11)
@@ -413,11 +348,14 @@ enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 enum rule_result rule_guest_seg_limit_granularity(struct check_ctx *c, uintptr_t arg)
 {
 	const struct seg *s = seg_of(arg);
-	enum rule_result r = ar_checks_apply(c, s);
 	uint64_t ar, lim;
 
-	if (r != RULE_PASS)
-		return r;
+	/*
+	 * The rows' conditions: not virtual-8086 for CS, SS, DS, ES, FS and GS, whose access
+	 * rights must then be 000000F3H instead; usable for SS, DS, ES, FS, GS and LDTR ("if the
+	 * register is CS or if the register is usable"); TR always.
+	 */
+	NEED_ID(c, s->ar);
 	NEED_ID(c, s->limit);
 	ar = VAL(c, s->ar);
 	lim = LIM32(VAL(c, s->limit));
