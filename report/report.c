@@ -63,13 +63,16 @@ static void prediction_depends(struct check_report *rep)
 	if (rep->deciding_rule >= 0 && (k == OUTCOME_VMFAIL_INVALID || k == OUTCOME_VMFAIL_VALID ||
 	                                k == OUTCOME_ENTRY_FAILURE))
 		last = tier[check_rule_at((size_t)rep->deciding_rule)->cls];
-	rep->depends.msr = rep->depends.cpuid = 0;
+	uint32_t msr = 0, cpuid = 0;
+
 	for (unsigned cls = 0; cls < CHECK_CLASS__COUNT; cls++) {
 		if (tier[cls] > last)
 			continue;
-		rep->depends.msr |= rep->core.class_reads[cls].msr;
-		rep->depends.cpuid |= rep->core.class_reads[cls].cpuid;
+		msr |= rep->core.class_reads[cls].msr;
+		cpuid |= rep->core.class_reads[cls].cpuid;
 	}
+	rep->depends.msr = msr;
+	rep->depends.cpuid = cpuid;
 }
 
 /* Set bits (a portable popcount: no call to libgcc where the target lacks the instruction). */
@@ -103,18 +106,22 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 	const struct vmcsl_result *res = &rep->core;
 	size_t nr = check_rule_count();
 
+	size_t failed = 0, undecided = 0, mayfail = 0, na_count = 0;
+
 	vmcsl_check(&ci, &rep->core);
-	rep->n_findings = rep->n_failed = rep->n_undecided = rep->n_mayfail = 0;
-	rep->n_not_applicable = 0;
+	rep->n_findings = 0;
 	rep->truncated = false;
+	/* counted in locals: no chain of read-modify-writes through the report */
 	for (size_t w = 0; w * 64 < nr; w++) {
 		uint64_t fail = res->fail[w], und = res->undecided[w], may = res->mayfail[w];
-		uint64_t na = res->na[w], any = fail | und | may;
+		uint64_t any = fail | und | may;
 
-		rep->n_failed += popcount(fail);
-		rep->n_undecided += popcount(und);
-		rep->n_mayfail += popcount(may);
-		rep->n_not_applicable += popcount(na);
+		na_count += popcount(res->na[w]);
+		if (!any)
+			continue;
+		failed += popcount(fail);
+		undecided += popcount(und);
+		mayfail += popcount(may);
 		for (; any; any &= any - 1) {
 			size_t i = w * 64 + (size_t)__builtin_ctzll(any);
 
@@ -126,18 +133,24 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 			       &rep->findings[rep->n_findings++]);
 		}
 	}
-	rep->n_passed =
-	    nr - rep->n_failed - rep->n_undecided - rep->n_mayfail - rep->n_not_applicable;
+	rep->n_failed = failed;
+	rep->n_undecided = undecided;
+	rep->n_mayfail = mayfail;
+	rep->n_not_applicable = na_count;
+	rep->n_passed = nr - failed - undecided - mayfail - na_count;
 	list_vmwrites(rep, res);
 	rep->prediction = res->prediction.outcome;
 	rep->deciding_rule = res->prediction.rule;
 	prediction_depends(rep);
 	/* The caller tracks what the checks read of these capabilities. */
 	if (in->caps && in->caps->reads) {
+		struct vmx_caps_reads all = *in->caps->reads;
+
 		for (unsigned cls = 0; cls < CHECK_CLASS__COUNT; cls++) {
-			in->caps->reads->msr |= res->class_reads[cls].msr;
-			in->caps->reads->cpuid |= res->class_reads[cls].cpuid;
+			all.msr |= res->class_reads[cls].msr;
+			all.cpuid |= res->class_reads[cls].cpuid;
 		}
+		*in->caps->reads = all;
 	}
 }
 
