@@ -508,16 +508,11 @@ static __attribute__((noinline)) void run_one(struct check_ctx *c, struct vmcsl_
 }
 
 /*
- * Every condition of the table once: the rules one of whose conditions is known not to hold
- * into na (they do not apply), those with a condition whose value is unknown into unknown
- * (row_gates() decides them).  The others' conditions all hold.
- */
-/*
- * Runs the rules [from, to) of todo, whose conditions hold, and of slow, which have a condition
- * to decide, and records the results.
+ * Records the rules [from, to) of na as not applicable, runs those of todo, whose conditions
+ * hold, and of slow, which have a condition to decide, and records their results.
  */
 static void run_range(struct check_ctx *c, struct vmcsl_result *res, size_t from, size_t to,
-                      const uint64_t *todo, const uint64_t *slow)
+                      const uint64_t *na, const uint64_t *todo, const uint64_t *slow)
 {
 	for (size_t w = from / 64; w * 64 < to; w++) {
 		uint64_t range = ~0ull;
@@ -526,6 +521,7 @@ static void run_range(struct check_ctx *c, struct vmcsl_result *res, size_t from
 			range &= ~0ull << (from % 64);
 		if ((w + 1) * 64 > to)
 			range &= ~0ull >> (64 - to % 64);
+		res->na[w] |= na[w] & range;
 		for (uint64_t s = slow[w] & range; s; s &= s - 1)
 			run_one(c, res, w * 64 + (size_t)__builtin_ctzll(s));
 		for (uint64_t t = todo[w] & range; t; t &= t - 1) {
@@ -586,16 +582,7 @@ static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned fr
 		/* what a row made only on Intel 64 processors asked (row_check()) */
 		if ((asked >> cls) & 1u)
 			(void)check_intel64(c);
-		for (size_t w = lo / 64; w * 64 < hi; w++) {
-			uint64_t range = ~0ull;
-
-			if (w == lo / 64)
-				range &= ~0ull << (lo % 64);
-			if ((w + 1) * 64 > hi)
-				range &= ~0ull >> (64 - hi % 64);
-			res->na[w] |= na[w] & range;
-		}
-		run_range(c, res, lo, hi, todo, slow);
+		run_range(c, res, lo, hi, na, todo, slow);
 		res->class_reads[cls] = c->rd;
 	}
 }
