@@ -312,37 +312,10 @@ enum tri check_perf_global_ctrl(struct check_ctx *c, uint64_t v, struct perf_glo
 	return TRI_NO;
 }
 
-/* The index of a fixed-bits MSR in vmcsl_caps.fixed[]. */
-static unsigned fixed_index(enum vmx_msr_id msr)
-{
-	return (unsigned)(msr - VMX_MSR_CR0_FIXED0);
-}
 _Static_assert(VMX_MSR_CR0_FIXED1 == VMX_MSR_CR0_FIXED0 + 1 &&
                    VMX_MSR_CR4_FIXED0 == VMX_MSR_CR0_FIXED0 + 2 &&
                    VMX_MSR_CR4_FIXED1 == VMX_MSR_CR0_FIXED0 + 3,
-               "vmcsl_caps.fixed[] follows the MSR order");
-
-enum tri check_fixed_bits(struct check_ctx *c, enum vmx_msr_id msr, uint64_t v, uint64_t exempt,
-                          struct fixed_bits *fb)
-{
-	unsigned i = fixed_index(msr);
-	uint64_t known = c->k->fixed_known[i];
-
-	/* Each of a FIXED0/FIXED1 pair tells bits of the other (vmcsl_caps.fixed). */
-	c->rd.msr |= 1u << msr | 1u << (VMX_MSR_CR0_FIXED0 + (i ^ 1));
-
-	fb->msr = c->k->fixed[i];
-	if (msr == VMX_MSR_CR0_FIXED0 || msr == VMX_MSR_CR4_FIXED0) {
-		fb->bad = fb->msr & ~v & ~exempt;
-		fb->unknown = ~known & ~v & ~exempt;
-	} else {
-		fb->bad = v & known & ~fb->msr & ~exempt;
-		fb->unknown = v & ~known & ~exempt;
-	}
-	if (fb->bad)
-		return TRI_NO;
-	return fb->unknown ? TRI_UNKNOWN : TRI_YES;
-}
+               "vmcsl_caps.fixed[] follows the MSR order (check_fixed_bits())");
 
 enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enum vmx_msr_id msr,
                                  const struct fixed_bits *fb)

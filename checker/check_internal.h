@@ -261,8 +261,27 @@ struct fixed_bits {
  * 1) or IA32_VMX_CR0_FIXED1/CR4_FIXED1 (every bit they clear must be 0), the bits of exempt not
  * checked (SDM A.7, A.8): TRI_YES, TRI_NO or TRI_UNKNOWN (a partly or wholly unknown MSR).
  */
-enum tri check_fixed_bits(struct check_ctx *c, enum vmx_msr_id msr, uint64_t v, uint64_t exempt,
-                          struct fixed_bits *fb);
+static inline enum tri check_fixed_bits(struct check_ctx *c, enum vmx_msr_id msr, uint64_t v,
+                                        uint64_t exempt, struct fixed_bits *fb)
+{
+	/* The index in vmcsl_caps.fixed[] (the MSR order; check.c asserts it). */
+	unsigned i = (unsigned)(msr - VMX_MSR_CR0_FIXED0);
+	uint64_t known = c->k->fixed_known[i];
+
+	/* Each of a FIXED0/FIXED1 pair tells bits of the other (vmcsl_caps.fixed). */
+	c->rd.msr |= 1u << msr | 1u << (VMX_MSR_CR0_FIXED0 + (i ^ 1));
+	fb->msr = c->k->fixed[i];
+	if (!(i & 1)) {
+		fb->bad = fb->msr & ~v & ~exempt;
+		fb->unknown = ~known & ~v & ~exempt;
+	} else {
+		fb->bad = v & known & ~fb->msr & ~exempt;
+		fb->unknown = v & ~known & ~exempt;
+	}
+	if (fb->bad)
+		return TRI_NO;
+	return fb->unknown ? TRI_UNKNOWN : TRI_YES;
+}
 
 /* The undecided finding of a fixed-bits check (field's value v, fb from check_fixed_bits()). */
 enum rule_result fixed_undecided(struct check_ctx *c, int field, uint64_t v, enum vmx_msr_id msr,

@@ -275,23 +275,10 @@ static __attribute__((noinline)) enum rule_result eval_bits(struct check_ctx *c,
 
 /* ---- ADDR: alignment, physical-address width, the last byte of an MSR area ---- */
 
-/*
- * Whether addr is within the physical-address width (SDM: "should not set any bits beyond the
- * processor's physical-address width"; IA32_VMX_BASIC[48] limits the structures a VMCS points
- * at to 32 bits, and is 0 on every processor that supports Intel 64, SDM A.1).  *limit receives
- * the width used.  RULE_UNDECIDED only when what is known does not settle it: an address below
- * 4 GBytes fits every processor, one with a bit at or above 52 fits none (MAXPHYADDR is at most
- * 52), and one beyond a known MAXPHYADDR fails whether the limit is 32 bits or MAXPHYADDR.
- */
-enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok, unsigned *limit)
+/* check_phys() of an address at or above 4 GBytes (m and w32 as check_phys() read them). */
+enum rule_result check_phys_above_4g(struct check_ctx *c, uint64_t addr, unsigned m, enum tri w32,
+                                     bool *ok, unsigned *limit)
 {
-	unsigned m = check_maxphyaddr(c);
-	enum tri w32 = check_msr_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
-
-	*limit = m;
-	*ok = true;
-	if ((addr >> 32) == 0)
-		return RULE_PASS;
 	if (w32 == TRI_UNKNOWN && check_intel64(c) == TRI_YES)
 		w32 = TRI_NO;
 	if (w32 == TRI_YES) {

@@ -143,6 +143,32 @@ static inline enum rule_result cond_holds(struct check_ctx *c, const struct cond
 }
 
 /*
+ * Whether addr is within the physical-address width (SDM: "should not set any bits beyond the
+ * processor's physical-address width"; IA32_VMX_BASIC[48] limits the structures a VMCS points
+ * at to 32 bits, and is 0 on every processor that supports Intel 64, SDM A.1): *ok, with the
+ * width used in *limit.  RULE_UNDECIDED (recorded) only when what is known does not settle it:
+ * an address below 4 GBytes fits every processor, one with a bit at or above 52 fits none
+ * (MAXPHYADDR is at most 52), and one beyond a known MAXPHYADDR fails whether the limit is 32
+ * bits or MAXPHYADDR.  Inline, so that the quick test of a WIDTH row (row_passes()) is this
+ * same code.
+ */
+enum rule_result check_phys_above_4g(struct check_ctx *c, uint64_t addr, unsigned m, enum tri w32,
+                                     bool *ok, unsigned *limit);
+static inline enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok,
+                                          unsigned *limit)
+{
+	unsigned m = check_maxphyaddr(c);
+	enum tri w32 = check_msr_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__ADDRESS_WIDTH_32);
+
+	*limit = m;
+	*ok = true;
+	/* Every processor has at least 32 address bits: the rest only for an address above. */
+	if ((addr >> 32) == 0)
+		return RULE_PASS;
+	return check_phys_above_4g(c, addr, m, w32, ok, limit);
+}
+
+/*
  * Whether row w surely passes, decided from known values with no capability question but those
  * its full evaluation asks as well (so that the reads it marks are the same): true only where
  * the full evaluation returns RULE_PASS.  Everything else (a failure, an unknown value, the
@@ -163,6 +189,8 @@ static inline __attribute__((always_inline)) bool row_passes(struct check_ctx *c
 	struct fixed_bits fb;
 	uint64_t v, bad;
 	int f = w->field[0];
+	unsigned limit;
+	bool ok;
 
 	switch (w->op) {
 	case OP_BITS:
@@ -188,6 +216,10 @@ static inline __attribute__((always_inline)) bool row_passes(struct check_ctx *c
 		a = check_allowed(c, (enum vmx_ctl)w->mask);
 		return a->known && !(v & ~a->may_be_1) && !(v & a->may_unknown) &&
 		       !(a->must_be_1 & ~v) && !(a->must_unknown & ~v);
+	case OP_WIDTH:
+		if (!c->known[f])
+			return false;
+		return check_phys(c, c->v[f], &ok, &limit) == RULE_PASS && ok;
 	case OP_FIXED:
 		if (!c->known[f])
 			return false;
@@ -237,12 +269,6 @@ extern const struct ctl_word ctl_words[VMX_CTL_VMFUNC + 1];
 int ctl_field(unsigned ctl);
 /* The name of a single-bit control of ctl from the layout table, or unnamed. */
 const char *ctl_bit_name(unsigned ctl, unsigned bit, const char *unnamed);
-
-/*
- * Whether addr is within the physical-address width: *ok, with the width used in *limit.
- * RULE_UNDECIDED (recorded) when what is known does not settle it.
- */
-enum rule_result check_phys(struct check_ctx *c, uint64_t addr, bool *ok, unsigned *limit);
 
 /* ---- writing rows (used by the .def files) ---- */
 

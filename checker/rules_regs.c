@@ -172,12 +172,13 @@ enum rule_result rule_efer_reserved(struct check_ctx *c, uintptr_t arg)
 {
 	int f = (int)arg;
 	uint64_t v, bad, unknown;
-	char bits[160] = "";
+	char bits[160];
 
 	NEED_ID(c, f); /* its load control: the condition of its row */
 	v = VAL(c, f);
 	bad = efer_reserved(c, v, EFER_LME | EFER_LMA, &unknown);
 	if (bad) {
+		bits[0] = '\0';
 		if (bad & ~EFER_DEFINED)
 			check_hint(
 			    c,
