@@ -90,19 +90,6 @@ enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg
 	                  (unsigned long long)thr, vtpr_hi, c->env->vtpr);
 }
 
-/* Applies an EPTP rule: "enable EPT" is 1 and the EPTP is known. */
-static enum rule_result eptp_gate(struct check_ctx *c)
-{
-	enum rule_result r = need_ctl(c, VMX_CTL_PROC2);
-
-	if (r != RULE_PASS)
-		return r;
-	if (!(CTL(c, PROC2) & BITMASK(L_PROC2, ENABLE_EPT)))
-		return RULE_NA;
-	NEED(c, EPT_POINTER);
-	return RULE_PASS;
-}
-
 /* An IA32_VMX_EPT_VPID_CAP bit, or RULE_UNDECIDED (recorded) when the MSR is unknown. */
 static enum rule_result ept_cap(struct check_ctx *c, unsigned bit, bool *set)
 {
@@ -122,13 +109,13 @@ static enum rule_result ept_cap(struct check_ctx *c, unsigned bit, bool *set)
  */
 enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
 {
-	enum rule_result r = eptp_gate(c);
-	uint64_t eptp = V(c, EPT_POINTER), type;
+	enum rule_result r;
+	uint64_t eptp, type;
 	bool uc = false, wb = false;
 
 	(void)arg;
-	if (r != RULE_PASS)
-		return r;
+	NEED(c, EPT_POINTER); /* "enable EPT": the condition of its row */
+	eptp = V(c, EPT_POINTER);
 	type = BITS_GET(eptp, L_EPTP, MEMORY_TYPE);
 	/* Only the capability bit of the type used decides; any other type fails everywhere. */
 	if (type == L_EPTP__V_UC || type == L_EPTP__V_WB) {
@@ -167,13 +154,13 @@ enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
  */
 enum rule_result rule_ctls_eptp_walk(struct check_ctx *c, uintptr_t arg)
 {
-	enum rule_result r = eptp_gate(c);
-	uint64_t eptp = V(c, EPT_POINTER), len;
+	enum rule_result r;
+	uint64_t eptp, len;
 	bool four = false, five = false;
 
 	(void)arg;
-	if (r != RULE_PASS)
-		return r;
+	NEED(c, EPT_POINTER); /* "enable EPT": the condition of its row */
+	eptp = V(c, EPT_POINTER);
 	len = BITS_GET(eptp, L_EPTP, PAGE_WALK_LENGTH_MINUS_1);
 	/* Only 4- and 5-level walks exist (SDM A.10): the capability bit of the length used
 	 * decides. */
@@ -213,12 +200,12 @@ enum rule_result rule_ctls_eptp_cap(struct check_ctx *c, uintptr_t arg)
 	unsigned cap =
 	    ad ? L_MSR_EPT_VPID_CAP__ACCESSED_DIRTY : L_MSR_EPT_VPID_CAP__SUPERVISOR_SHADOW_STACK;
 	const char *what = ad ? "EPT accessed/dirty flags" : "EPT supervisor shadow-stack control";
-	enum rule_result r = eptp_gate(c);
-	uint64_t eptp = V(c, EPT_POINTER);
+	enum rule_result r;
+	uint64_t eptp;
 	bool ok = false;
 
-	if (r != RULE_PASS)
-		return r;
+	NEED(c, EPT_POINTER); /* "enable EPT": the condition of its row */
+	eptp = V(c, EPT_POINTER);
 	if (!(eptp & BIT(arg)))
 		return RULE_PASS;
 	r = ept_cap(c, cap, &ok);
