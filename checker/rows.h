@@ -184,7 +184,6 @@ static inline __attribute__((always_inline)) bool row_passes(struct check_ctx *c
 	(void)w;
 	return false;
 #else
-	const uint64_t pe_pg = BITMASK(L_CR0, PE) | BITMASK(L_CR0, PG);
 	const struct vmx_allowed *a;
 	struct fixed_bits fb;
 	uint64_t v, bad;
@@ -223,12 +222,12 @@ static inline __attribute__((always_inline)) bool row_passes(struct check_ctx *c
 	case OP_FIXED:
 		if (!c->known[f])
 			return false;
-		v = c->v[f];
-		/* "Unrestricted guest" is asked only when PE or PG would break the check. */
-		if ((w->flags & F_UG_PE_PG) &&
-		    (w->value == VMX_MSR_CR0_FIXED0 ? (v & pe_pg) != pe_pg : (v & pe_pg) != 0))
-			return false;
-		return check_fixed_bits(c, (enum vmx_msr_id)w->value, v, w->mask, &fb) == TRI_YES;
+		/*
+		 * Without PE and PG exempt: a value that passes so passes whatever "unrestricted
+		 * guest" says (F_UG_PE_PG only exempts more bits), and reads the same MSRs.
+		 */
+		return check_fixed_bits(c, (enum vmx_msr_id)w->value, c->v[f], w->mask, &fb) ==
+		       TRI_YES;
 	default:
 		return false;
 	}
