@@ -9,6 +9,7 @@
 
 #include "capsdb_dir.h"
 #include "expect.h"
+#include "vmcs_ids.h"
 
 /* A configuration and its capabilities, loaded the way the CLI loads them. */
 struct loaded {
@@ -144,6 +145,49 @@ Test(core, the_report_is_the_fast_pass_rendered)
 	config_release(&l.cfg);
 	free(a);
 	free(b);
+}
+
+/*
+ * A dump that shows a handful of fields leaves hundreds of checks undecided: past the report's
+ * capacity the failures are kept first, and the findings stay in table order.
+ */
+Test(core, a_report_past_its_capacity_keeps_every_failure)
+{
+	struct loaded l;
+	struct check_report *r = malloc(sizeof(*r));
+	struct check_input in;
+	size_t sti = rule_index("GUEST-INTR-STI-IF", 0);
+	bool kept = false;
+
+	cr_assert_not_null(r);
+	load("examples/valid-long-mode.yaml", &l);
+	for (size_t i = 0; i < VMCS_FIELD_CAPACITY; i++)
+		l.cfg.vmcs.known[i] = 0;
+	l.cfg.vmcs.known[VMCS_GUEST_RFLAGS] = 1;
+	l.cfg.vmcs.value[VMCS_GUEST_RFLAGS] = 0x2;
+	l.cfg.vmcs.known[VMCS_GUEST_INTERRUPTIBILITY_INFO] = 1;
+	l.cfg.vmcs.value[VMCS_GUEST_INTERRUPTIBILITY_INFO] = 0x1; /* blocking by STI, IF = 0 */
+	in.vmcs = &l.cfg.vmcs;
+	in.caps = &l.caps;
+	in.env = &l.cfg.env;
+	check_run_compiled(&in, &l.compiled, r);
+	cr_assert_gt(r->n_failed + r->n_undecided + r->n_mayfail, CHECK_MAX_FINDINGS);
+	cr_expect(r->truncated);
+	cr_expect_eq(r->n_findings, CHECK_MAX_FINDINGS);
+	cr_expect_eq(r->n_failed, 1);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		if (i)
+			cr_expect_lt(r->findings[i - 1].rule, r->findings[i].rule);
+		if (r->findings[i].rule == sti) {
+			kept = true;
+			cr_expect_eq(r->findings[i].result, RULE_FAIL);
+			cr_expect(strstr(r->findings[i].message, "IF = 0"), "%s",
+			          r->findings[i].message);
+		}
+	}
+	cr_expect(kept, "the failing GUEST-INTR-STI-IF is not among the findings");
+	config_release(&l.cfg);
+	free(r);
 }
 
 Test(core, prediction_with_classes_assumed_passed)
