@@ -155,6 +155,7 @@ struct state {
 	int version; /* evidence of the KVM version, see kvm_variant() */
 	bool xen_closed, xen_table, ctrl_lines;
 	bool started_late; /* the first line seen is a Host or Control State header */
+	bool kvm_header;   /* the dump opened with KVM's "VMCS ..., last attempted VM-entry" line */
 	unsigned cr3_targets;
 	unsigned last_recognized;
 	int n_unrec;

@@ -481,7 +481,11 @@ int hex_words(const char *s, size_t n, size_t at, uint64_t *w, size_t *where, in
 	return i < n ? -1 : k;
 }
 
-/* Checks that a line kind's keys are all there; on a cut line drops the last value. */
+/*
+ * Checks that a line kind's keys are all there; on a cut line drops the last value.  A line is
+ * cut only where a key is missing after the last one it shows: one missing before a key that
+ * follows it (a patched kernel's "__va::CR3=" instead of "CR3=") leaves the line whole.
+ */
 static void check_complete(struct dump *d, unsigned sec, struct kvline *L, unsigned line)
 {
 	for (size_t i = 0; i < sizeof(linesets) / sizeof(linesets[0]); i++) {
@@ -499,7 +503,9 @@ static void check_complete(struct dump *d, unsigned sec, struct kvline *L, unsig
 				    (key_eq(ls->keys[k], "gh_mask") &&
 				     key_eq(L->kv[j].key, "mask")))
 					found = true;
-			if (!found && !missing)
+			if (found)
+				missing = NULL;
+			else if (!missing)
 				missing = ls->keys[k];
 		}
 		if (missing) {
@@ -702,23 +708,37 @@ bool kx_line(struct dump_parser *p, struct dump *d, const struct msg *m)
 		kvm_msr_entry(p, d, &L, m);
 		return true;
 	}
-	if (st->section == SEC_NONE)
+	/*
+	 * Since Linux 5.14 the header line is followed by "*** Guest State ***": a log that
+	 * leaves that line out (an excerpt) still shows guest values next.  The section is taken
+	 * only once such a line is read, so a header line that does come later still belongs.
+	 */
+	sec = st->section == SEC_NONE && st->kvm_header ? SEC_GUEST : st->section;
+	if (sec == SEC_NONE)
 		return false;
-	if (L.has_label && (seg = seg_index(L.label)) >= 0 && st->section == SEC_GUEST) {
+	if (L.has_label && (seg = seg_index(L.label)) >= 0 && sec == SEC_GUEST) {
 		if (L.n) {
+			st->section = sec;
 			seg_line(d, seg, &L, m);
 			return true;
 		}
-		if (L.rest)
-			return xen_table_line(p, d, &L, m);
+		if (L.rest && xen_table_line(p, d, &L, m)) {
+			st->section = sec;
+			return true;
+		}
+		return false;
 	}
-	if (L.has_label && (dt = dt_index(L.label)) >= 0 && st->section == SEC_GUEST) {
+	if (L.has_label && (dt = dt_index(L.label)) >= 0 && sec == SEC_GUEST) {
 		if (L.n) {
+			st->section = sec;
 			dt_line(d, dt, &L, m);
 			return true;
 		}
-		if (L.rest)
-			return xen_table_line(p, d, &L, m);
+		if (L.rest && xen_table_line(p, d, &L, m)) {
+			st->section = sec;
+			return true;
+		}
+		return false;
 	}
 	if (L.n == 0)
 		return false;
@@ -726,15 +746,16 @@ bool kx_line(struct dump_parser *p, struct dump *d, const struct msg *m)
 		const char *label = L.has_label ? L.label : "";
 
 		/* The first key decides whether this is a line of the current section. */
-		if (!keymap_find(st->section, label, L.kv[0].key))
+		if (!keymap_find(sec, label, L.kv[0].key))
 			return false;
+		st->section = sec;
 		st->list = LIST_NONE;
-		check_complete(d, st->section, &L, m->last);
-		if (st->section == SEC_CTRL)
+		check_complete(d, sec, &L, m->last);
+		if (sec == SEC_CTRL)
 			st->ctrl_lines = true;
 		for (int i = 0; i < L.n; i++) {
 			struct kv *kv = &L.kv[i];
-			const struct keymap *km = keymap_find(st->section, label, kv->key);
+			const struct keymap *km = keymap_find(sec, label, kv->key);
 
 			if (!km) {
 				warn(d, m->line, "unknown key '%s' (ignored)", kv->key);

@@ -6,9 +6,9 @@
  * format=flowed mail keeps a blank at the end of each wrapped piece, and trace-cmd prints a
  * record's message on the line after its header.  A piece is joined to the line before it
  * when it carries no log prefix of its own although that line did (or, in a log without
- * prefixes, when that line ended with a blank), stands at the same quote depth, and does not
- * begin the way a dump line, a boot line or another log line begins.  Every piece keeps its own
- * line and column, so positions in messages are those of the log.
+ * prefixes, when that line ended with a blank or a comma), stands at the same quote depth, and
+ * does not begin the way a dump line, a boot line or another log line begins.  Every piece keeps
+ * its own line and column, so positions in messages are those of the log.
  */
 #include <string.h>
 
@@ -50,6 +50,16 @@ static bool open_ended(const struct joiner *j)
 	return memchr(j->buf, '=', j->m.n) || (j->m.n && j->buf[j->m.n - 1] == ':');
 }
 
+/*
+ * Whether the line before ends with a comma: no dump line does ("CR0: actual=0x..., shadow=0x...,
+ * gh_mask=..." and the segment lines separate their values with commas), so a line cut there
+ * goes on in the next piece even in a log without prefixes or blanks to tell.
+ */
+static bool ends_comma(const struct joiner *j)
+{
+	return j->m.n && j->buf[j->m.n - 1] == ',';
+}
+
 static bool continues(const struct joiner *j, const struct raw *r)
 {
 	if (!j->have || r->blank || r->quote != j->quote || r->prefixed)
@@ -63,7 +73,7 @@ static bool continues(const struct joiner *j, const struct raw *r)
 		return true;
 	if (dump_line_start(r->s, r->n) || facts_line_start(r->s, r->n))
 		return false;
-	return (j->prefixed || j->ends_blank) && open_ended(j);
+	return (j->prefixed || j->ends_blank || ends_comma(j)) && open_ended(j);
 }
 
 static bool is_fn_char(char c)

@@ -317,6 +317,7 @@ static bool dump_start(struct dump_parser *p, const struct msg *m)
 	if (!m->xen && kvm_is_header(m->s, m->n)) {
 		open_dump(p, DUMP_FMT_KVM, m->line);
 		p->st.version = 3; /* the header line came with Linux 5.14 */
+		p->st.kvm_header = true;
 		recognized(p, m);
 		return true;
 	}

@@ -97,12 +97,16 @@ static bool qemu_dt(struct dump *d, const struct msg *m, int dt)
 	return true;
 }
 
-/* Whether the first key of a line is one QEMU's dump begins a line with. */
+/*
+ * Whether the first key of a line is one QEMU's dump begins a line with, or one a mail client
+ * re-wrapping the debug-register lines starts a line with (DR0-DR3 are printed on one line,
+ * DR6 and DR7 on the next).
+ */
 static bool qemu_first_key(const char *k)
 {
-	static const char *const keys[] = {"EAX", "ESI", "EIP", "RAX", "RSI",  "R8",
-	                                   "R12", "R16", "R20", "R24", "R28",  "RIP",
-	                                   "CR0", "DR0", "DR6", "CCS", "EFER", "FCW"};
+	static const char *const keys[] = {"EAX", "ESI", "EIP", "RAX", "RSI",  "R8",  "R12", "R16",
+	                                   "R20", "R24", "R28", "RIP", "CR0",  "DR0", "DR1", "DR2",
+	                                   "DR3", "DR6", "DR7", "CCS", "EFER", "FCW"};
 	static const char *const prefixes[] = {"FPR", "XMM", "YMM", "ZMM", "Opmask"};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

@@ -133,6 +133,20 @@ static const struct real reals[] = {
      "\"observed\": null"},
     {REAL "18-xen-drakvuf-i7-4770-partial.log", 0, "{\"outcome\": \"undecided\"}", "null", "",
      "\"unexplained\": true"},
+    /* The lost interrupt shadow of 01 again, from a selftest: an excerpt that elides everything
+     * but three lines, "*** Guest State ***" included.  The controls are unknown, so the entry
+     * stays undecided; the one check those lines decide fails, and is reported although
+     * hundreds of undecided checks come before it in the table. */
+    {REAL "19-kvm-smm-sti-selftest-elided.log", 0,
+     "{\"outcome\": \"undecided\", \"check\": \"CTL-PIN-RESERVED\"}", "null", "GUEST-INTR-STI-IF",
+     "\"observed\": null"},
+    /* A VM-exit control set that the processor rejects (hardware error 0x7): only the control
+     * checks, none of which QEMU's dump shows, can explain it. */
+    {REAL "20-qemu-hwerr7-exit-controls-rewrapped.log", 0, "{\"outcome\": \"undecided\"}", "null",
+     "", "\"could_explain\": [\"CTL-"},
+    /* Wrapped by the mail client at commas, in a log with no prefixes: every value is read. */
+    {REAL "21-kvm-syzbot-gce-quoted-wrapped.log", 0, "{\"outcome\": \"undecided\"}", "null", "",
+     "\"warnings\": []"},
 };
 
 Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)
@@ -160,6 +174,29 @@ Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)
 		free(res);
 		cli_result_free(&r);
 	}
+}
+
+/* Lines a mail client re-wrapped: no value on them is lost (--emit-config shows what was read). */
+Test(diagnose_real, values_on_rewrapped_lines_are_read)
+{
+	struct cli_result q = run_cli(NULL, (const char *[]){"diagnose", "--emit-config",
+	                                                     REAL "20-qemu-hwerr7-exit-controls-"
+	                                                          "rewrapped.log",
+	                                                     NULL});
+	struct cli_result k = run_cli(NULL, (const char *[]){"diagnose", "--emit-config",
+	                                                     REAL "21-kvm-syzbot-gce-quoted-"
+	                                                          "wrapped.log",
+	                                                     NULL});
+
+	/* QEMU prints DR0-DR3 on one line and DR6-DR7 on the next; this copy moved DR3 down. */
+	cr_expect(strstr(q.out, "GUEST_DR7: 0x400  # line 21"), "%s", q.out);
+	/* "CR0: actual=..., shadow=...," then "gh_mask=..." on the next line */
+	cr_expect(strstr(k.out, "CR0_READ_SHADOW: 0x60000011  # line 6"), "%s", k.out);
+	cr_expect(strstr(k.out, "CR0_GUEST_HOST_MASK: 0xfffffffffffffff7  # line 7"), "%s", k.out);
+	cr_expect(strstr(k.out, "CR4_GUEST_HOST_MASK: 0xfffffffffffff871  # line 9"), "%s", k.out);
+	cr_expect(!strstr(k.err, "cut"), "%s", k.err);
+	cli_result_free(&q);
+	cli_result_free(&k);
 }
 
 Test(diagnose_real, a_cpuinfo_pasted_beside_a_xen_log_identifies_its_processor)

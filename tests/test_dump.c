@@ -256,6 +256,51 @@ Test(dump, a_dump_seen_from_its_middle_is_read_from_its_first_header)
 	parsed_free(&p);
 }
 
+/*
+ * A patched kernel printed another key in the middle of the host CR line: the values after it
+ * are whole.  A line that really ends early still drops its last value.
+ */
+Test(dump, an_unknown_key_inside_a_line_does_not_cut_it)
+{
+	struct parsed p = parse(FIX "kvm-patched-key.log");
+	const struct dump *d;
+	bool unknown_key = false, cut9 = false;
+
+	cr_assert_eq(p.n, 1);
+	d = &p.d[0];
+	expect_field(d, VMCS_HOST_CR0, 0x80050033, 6, 0);
+	expect_field(d, VMCS_HOST_CR4, 0xb726f0, 6, 0);
+	cr_expect(!d->vmcs.known[VMCS_HOST_CR3]);
+	for (size_t i = 0; i < d->n_warnings; i++) {
+		unknown_key |= d->warnings[i].line == 6 && strstr(d->warnings[i].text, "__va::CR3");
+		cr_expect(d->warnings[i].line != 6 || !strstr(d->warnings[i].text, "cut"), "%s",
+		          d->warnings[i].text);
+		cut9 |= d->warnings[i].line == 9 && strstr(d->warnings[i].text, "cut (no CR4=)");
+	}
+	cr_expect(unknown_key, "the unknown key is not named");
+	cr_expect(cut9, "the line that ends before CR4= is not named as cut");
+	parsed_free(&p);
+}
+
+/*
+ * Since Linux 5.14 the header line comes before "*** Guest State ***": an excerpt that leaves
+ * the section line out still has its guest values read.
+ */
+Test(dump, guest_values_after_a_kvm_header_without_the_section_line_are_read)
+{
+	struct parsed p = parse(REAL "19-kvm-smm-sti-selftest-elided.log");
+	const struct dump *d;
+
+	cr_assert_eq(p.n, 1);
+	d = &p.d[0];
+	cr_expect_eq(d->first_line, 20);
+	expect_field(d, VMCS_GUEST_RFLAGS, 0x2, 22, 0);
+	expect_field(d, VMCS_GUEST_DR7, 0x400, 22, 0);
+	expect_field(d, VMCS_GUEST_INTERRUPTIBILITY_INFO, 0x9, 24, 0);
+	expect_field(d, VMCS_GUEST_ACTIVITY_STATE, 0, 24, 0);
+	parsed_free(&p);
+}
+
 Test(dump, kvm_and_qemu_dumps_of_one_failure_share_the_verdict)
 {
 	struct parsed p = parse(REAL "01-kvm-qemu-proxmox-smm-sti-shadow.log");
