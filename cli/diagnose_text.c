@@ -188,11 +188,6 @@ void print_text(const struct dout *o, const struct dump *d, const struct diagnos
 		printf("%s:%u: note: %zu checks cannot be decided from this dump (--verbose lists "
 		       "them)\n",
 		       p, d->first_line, undecided);
-	if (g->rep.truncated)
-		printf("%s:%u: note: only %d findings are kept (failures first): %zu undecided "
-		       "checks are not listed\n",
-		       p, d->first_line, CHECK_MAX_FINDINGS,
-		       g->rep.n_failed + g->rep.n_undecided + g->rep.n_mayfail - g->rep.n_findings);
 	na = assumptions(d, as, 8);
 	for (size_t i = 0; i < na; i++)
 		printf("%s:%u: %s: %s\n", p, d->first_line, as[i].label, as[i].text);

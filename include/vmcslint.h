@@ -716,7 +716,7 @@ enum rule_result vmcsl_render(const struct vmcsl_input *in, const struct vmcsl_r
                               size_t hint_len, int *field);
 
 #define CHECK_MSG_MAX      320
-#define CHECK_MAX_FINDINGS 256
+#define CHECK_MAX_FINDINGS VMCSL_MAX_RULES /* every check's finding fits (report.c asserts it) */
 #define CHECK_MAX_RULES    512
 
 /* One failed, undecidable or implementation-specific rule. */

@@ -100,37 +100,10 @@ void check_run(const struct check_input *in, struct check_report *rep)
 }
 
 /*
- * The findings of rep->core rendered into rep->findings, in table order.  Past
- * CHECK_MAX_FINDINGS, the failures are kept first, then the checks that may fail, then the
- * undecided ones: a dump that leaves most values unknown has hundreds of undecided checks,
- * and the one check it shows failing must not be the one left out.
+ * A dump that shows a handful of fields leaves most checks undecided: the report holds them all,
+ * so that the one it shows failing, and every candidate that could explain a failure, is there.
  */
-static void render_findings(const struct vmcsl_input *ci, struct check_report *rep)
-{
-	const struct vmcsl_result *res = &rep->core;
-	uint64_t pick[VMCSL_RULE_WORDS];
-	size_t room = CHECK_MAX_FINDINGS;
-	const uint64_t *by_rank[] = {res->fail, res->mayfail, res->undecided};
-
-	for (int w = 0; w < VMCSL_RULE_WORDS; w++)
-		pick[w] = 0;
-	for (size_t k = 0; k < sizeof(by_rank) / sizeof(by_rank[0]); k++) {
-		for (int w = 0; w < VMCSL_RULE_WORDS && room; w++) {
-			uint64_t take = by_rank[k][w];
-
-			for (; take && room; take &= take - 1, room--)
-				pick[w] |= take & -take;
-		}
-	}
-	for (int w = 0; w < VMCSL_RULE_WORDS; w++) {
-		for (uint64_t any = pick[w]; any; any &= any - 1) {
-			size_t i = (size_t)w * 64 + (size_t)__builtin_ctzll(any);
-
-			render(ci, res, i, vmcsl_rule_result(res, i),
-			       &rep->findings[rep->n_findings++]);
-		}
-	}
-}
+_Static_assert(CHECK_MAX_FINDINGS >= VMCSL_MAX_RULES, "a report holds every check's finding");
 
 void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *compiled,
                         struct check_report *rep)
@@ -143,18 +116,29 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 
 	vmcsl_check(&ci, &rep->core);
 	rep->n_findings = 0;
+	rep->truncated = false;
 	/* counted in locals: no chain of read-modify-writes through the report */
 	for (size_t w = 0; w * 64 < nr; w++) {
+		uint64_t fail = res->fail[w], und = res->undecided[w], may = res->mayfail[w];
+		uint64_t any = fail | und | may;
+
 		na_count += popcount(res->na[w]);
-		if (!(res->fail[w] | res->undecided[w] | res->mayfail[w]))
+		if (!any)
 			continue;
-		failed += popcount(res->fail[w]);
-		undecided += popcount(res->undecided[w]);
-		mayfail += popcount(res->mayfail[w]);
+		failed += popcount(fail);
+		undecided += popcount(und);
+		mayfail += popcount(may);
+		for (; any; any &= any - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(any);
+
+			if (rep->n_findings >= CHECK_MAX_FINDINGS) {
+				rep->truncated = true;
+				continue;
+			}
+			render(&ci, res, i, vmcsl_rule_result(res, i),
+			       &rep->findings[rep->n_findings++]);
+		}
 	}
-	rep->truncated = failed + undecided + mayfail > CHECK_MAX_FINDINGS;
-	if (failed + undecided + mayfail)
-		render_findings(&ci, rep);
 	rep->n_failed = failed;
 	rep->n_undecided = undecided;
 	rep->n_mayfail = mayfail;
