@@ -226,26 +226,31 @@ static bool fields_known(const struct dump *d, const struct check_rule *r)
 }
 
 /*
- * Undecided checks that could explain the reported failure: first those whose fields the dump
- * all shows (only a capability is unknown), state before controls, then the others.
+ * Undecided checks that could explain the reported failure: first those that give exactly the
+ * reported outcome (a qualification of 2, 3 or 4 names its cause, SDM "VM-Entry Failures During
+ * or After Loading Guest State"), then those of the same exit reason with another
+ * qualification (checks may run in any order, and a VMCS with several errors may be reported
+ * with another qualification); within each, those whose fields the dump all shows (only a
+ * capability is unknown), state before controls, then the others.
  */
 static void candidates(struct diagnosis *g, const struct dump *d)
 {
 	const struct dump_verdict *v = &d->observed;
 
-	for (int pass = 0; pass < 4; pass++) {
+	for (int pass = 0; pass < 8; pass++) {
 		for (size_t i = 0; i < g->rep.n_findings; i++) {
 			const struct check_finding *f = &g->rep.findings[i];
 			bool ctl =
 			    f->field >= 0 && vmcs_field_at((size_t)f->field)->type == VMCS_T_CTL;
-			int rank = (fields_known(d, check_rule_at(f->rule)) ? 0 : 2) + ctl;
+			bool exact = outcome_matches_verdict(&f->outcome, v);
+			int rank = (exact ? 0 : 4) +
+			           (fields_known(d, check_rule_at(f->rule)) ? 0 : 2) + ctl;
 
 			if (g->f[i].severity != SEV_NOTE || rank != pass)
 				continue;
-			if (outcome_matches_verdict(&f->outcome, v) ||
-			    (v->kind == VERDICT_ENTRY_FAILURE &&
-			     f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
-			     f->outcome.exit_reason == v->exit_reason))
+			if (exact || (v->kind == VERDICT_ENTRY_FAILURE &&
+			              f->outcome.kind == OUTCOME_ENTRY_FAILURE &&
+			              f->outcome.exit_reason == v->exit_reason))
 				g->cand[g->n_cand++] = f->rule;
 		}
 	}

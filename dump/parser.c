@@ -151,7 +151,13 @@ static void finish_kvm_xen(struct dump_parser *p, struct dump *d)
 		infer_field(d, VMCS_VM_EXIT_MSR_LOAD_COUNT, st->list_n[LIST_EXIT_LOAD],
 		            st->list_line[LIST_EXIT_LOAD],
 		            "the number of entries in the host autoload list");
-	if (st->started_late) {
+	if (st->started_late && !st->hdr_line[SEC_HOST] && !st->hdr_line[SEC_CTRL]) {
+		d->truncated = true;
+		note(d, d->first_line,
+		     "the dump's beginning is not in the log: it starts at line %u, inside its "
+		     "Control State",
+		     d->first_line);
+	} else if (st->started_late) {
 		d->truncated = true;
 		note(d, d->first_line,
 		     "the dump's beginning is not in the log: it starts at the %s State header of "
@@ -334,6 +340,15 @@ static bool dump_start(struct dump_parser *p, const struct msg *m)
 		}
 	} else if (qemu_start(m)) {
 		open_dump(p, DUMP_FMT_QEMU, m->line);
+	} else if (!p->open && starts(m->s, m->n, "VMExit: intr_info=")) {
+		/*
+		 * A log that shows only the last lines of a KVM or Xen dump (a console cut to its
+		 * tail): the VM-exit line of the Control State and what follows it, with the exit
+		 * reason and qualification.
+		 */
+		open_dump(p, m->xen ? DUMP_FMT_XEN : DUMP_FMT_KVM, m->line);
+		p->st.started_late = true;
+		p->st.section = SEC_CTRL;
 	}
 	return false;
 }

@@ -301,6 +301,26 @@ Test(dump, guest_values_after_a_kvm_header_without_the_section_line_are_read)
 	parsed_free(&p);
 }
 
+/* A console cut to the dump's last lines: read from its VM-exit line, its verdict included. */
+Test(dump, the_tail_of_a_dump_without_its_headers_is_read)
+{
+	struct parsed p = parse(REAL "22-kvm-syzbot-tail-qual3.log");
+	const struct dump *d;
+
+	cr_assert_eq(p.n, 1);
+	d = &p.d[0];
+	cr_expect_eq(d->first_line, 4);
+	cr_expect_eq(d->last_line, 8);
+	cr_expect(d->truncated);
+	expect_field(d, VMCS_VM_EXIT_INSTRUCTION_LEN, 3, 4, 0);
+	expect_field(d, VMCS_EXIT_QUALIFICATION, 3, 5, 0);
+	expect_field(d, VMCS_EPT_POINTER, 0x1c4f5101e, 8, 0);
+	cr_expect_eq(d->observed.exit_reason, 33);
+	cr_expect_eq(d->observed.qualification, 3);
+	cr_expect_eq(d->observed.source, VSRC_DUMP_FIELD);
+	parsed_free(&p);
+}
+
 Test(dump, kvm_and_qemu_dumps_of_one_failure_share_the_verdict)
 {
 	struct parsed p = parse(REAL "01-kvm-qemu-proxmox-smm-sti-shadow.log");
