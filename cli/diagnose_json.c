@@ -89,8 +89,12 @@ static void json_observed(const struct dump *d)
 		return;
 	}
 	verdict_outcome(&d->observed, &o);
-	printf("{\"outcome\": \"%s\"",
-	       d->observed.kind == VERDICT_NO_ERROR ? "no_error" : check_outcome_name(o.kind));
+	printf("{\"outcome\": \"%s\"", d->observed.kind == VERDICT_NO_ERROR ? "no_error"
+	                               : d->observed.kind == VERDICT_NOT_VMX
+	                                   ? "not_vmx"
+	                                   : check_outcome_name(o.kind));
+	if (d->observed.kind == VERDICT_NOT_VMX)
+		printf(", \"hardware_error\": %u", d->observed.full_reason);
 	if (o.kind == OUTCOME_VMFAIL_VALID && d->observed.vm_error)
 		printf(", \"vm_instruction_error\": %u", d->observed.vm_error);
 	if (o.kind == OUTCOME_ENTRY_FAILURE) {

@@ -40,6 +40,10 @@ void verdict_text(char *buf, size_t n, const struct dump_verdict *v)
 	case VERDICT_NO_ERROR:
 		snprintf(buf, n, "KVM took the entry for failed, with no VM-instruction error (0)");
 		break;
+	case VERDICT_NOT_VMX:
+		snprintf(buf, n, "a failure reason 0x%x that no VMX entry gives%s", v->full_reason,
+		         v->full_reason == 0xffffffffu ? " (AMD SVM's VMEXIT_INVALID)" : "");
+		break;
 	default:
 		snprintf(buf, n, "nothing");
 	}

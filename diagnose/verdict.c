@@ -297,6 +297,17 @@ static void compare(struct diagnosis *g, const struct dump *d, const struct vmcs
 		snprintf(g->why, sizeof(g->why), "the log states no outcome for this dump");
 		return;
 	}
+	if (v->kind == VERDICT_NOT_VMX) {
+		snprintf(
+		    g->why, sizeof(g->why),
+		    "KVM reports \"hardware error 0x%x\", which is no VMX exit reason (a VM-entry "
+		    "failure clears bits 30:16)%s: the VMCS checks do not apply",
+		    v->full_reason,
+		    v->full_reason == 0xffffffffu
+		        ? "; it is AMD SVM's VMEXIT_INVALID, a VMRUN on an AMD host"
+		        : "");
+		return;
+	}
 	if (v->kind == VERDICT_NO_ERROR) {
 		snprintf(
 		    g->why, sizeof(g->why),

@@ -42,6 +42,7 @@ enum dump_verdict_kind {
 	VERDICT_VMFAIL_VALID,   /* VM-instruction error vm_error (0: not stated) */
 	VERDICT_VMFAIL_INVALID, /* no current VMCS */
 	VERDICT_NO_ERROR,       /* KVM says the entry failed, but with "hardware error 0x0" */
+	VERDICT_NOT_VMX,        /* "hardware error" with no VMX meaning: AMD SVM's 0xffffffff */
 };
 
 /* Where a verdict comes from: the dump's VM-exit reason field is weaker than a message. */

@@ -154,8 +154,10 @@ struct state {
 	bool efer_seen, efer_new_style, efer_old_style;
 	int version; /* evidence of the KVM version, see kvm_variant() */
 	bool xen_closed, xen_table, ctrl_lines;
-	bool started_late; /* the first line seen is a Host or Control State header */
-	bool kvm_header;   /* the dump opened with KVM's "VMCS ..., last attempted VM-entry" line */
+	bool started_late;  /* the dump's first line in the log is not its first */
+	unsigned late_sec;  /* then the section it starts in */
+	bool late_headless; /* ... and at a line of that section, not at its header */
+	bool kvm_header; /* the dump opened with KVM's "VMCS ..., last attempted VM-entry" line */
 	unsigned cr3_targets;
 	unsigned last_recognized;
 	int n_unrec;

@@ -540,11 +540,43 @@ static void check_prefix(struct dump *d, struct kvline *L, const char *const *ke
 	}
 }
 
+/*
+ * KVM and Xen print every value zero-padded to a fixed width: 2, 4, 5 (access rights), 8 or 16
+ * hex digits.  The last value of a line with another number of digits was cut with the line
+ * (a console or a copy that ends there), however complete the line's keys: it is not used.
+ */
+static void check_last_width(struct dump *d, struct kvline *L, const struct msg *m)
+{
+	struct kv *kv;
+	size_t i, digits = 0;
+
+	if (!L->n)
+		return;
+	kv = &L->kv[L->n - 1];
+	if (!kv->ok || kv->has_v2 || kv->ann[0])
+		return;
+	i = kv->at;
+	if (i + 1 < m->n && m->s[i] == '0' && (m->s[i + 1] == 'x' || m->s[i + 1] == 'X'))
+		i += 2;
+	for (; i < m->n && hexval(m->s[i]) >= 0; i++)
+		digits++;
+	if (skip_sp(m->s, m->n, i) < m->n || digits == 2 || digits == 4 || digits == 5 ||
+	    digits == 8 || digits == 16)
+		return;
+	warn(d, m->line,
+	     "the line is cut in the value of %s (%zu digits, printed with 2, 4, 5, 8 or 16): it "
+	     "is incomplete and is not used",
+	     kv->key, digits);
+	kv->ok = false;
+	kv->cut = true;
+}
+
 static void seg_line(struct dump *d, int seg, struct kvline *L, const struct msg *m)
 {
 	static const char *const keys[] = {"sel", "attr", "limit", "base"};
 
 	check_prefix(d, L, keys, 4, m->last);
+	check_last_width(d, L, m);
 	for (int i = 0; i < L->n; i++) {
 		const struct kv *kv = &L->kv[i];
 		int id = -1;
@@ -576,6 +608,7 @@ static void dt_line(struct dump *d, int dt, struct kvline *L, const struct msg *
 	static const char *const keys[] = {"limit", "base"};
 
 	check_prefix(d, L, keys, 2, m->last);
+	check_last_width(d, L, m);
 	for (int i = 0; i < L->n; i++) {
 		const struct kv *kv = &L->kv[i];
 
@@ -751,6 +784,7 @@ bool kx_line(struct dump_parser *p, struct dump *d, const struct msg *m)
 		st->section = sec;
 		st->list = LIST_NONE;
 		check_complete(d, sec, &L, m->last);
+		check_last_width(d, &L, m);
 		if (sec == SEC_CTRL)
 			st->ctrl_lines = true;
 		for (int i = 0; i < L.n; i++) {

@@ -151,18 +151,22 @@ static void finish_kvm_xen(struct dump_parser *p, struct dump *d)
 		infer_field(d, VMCS_VM_EXIT_MSR_LOAD_COUNT, st->list_n[LIST_EXIT_LOAD],
 		            st->list_line[LIST_EXIT_LOAD],
 		            "the number of entries in the host autoload list");
-	if (st->started_late && !st->hdr_line[SEC_HOST] && !st->hdr_line[SEC_CTRL]) {
+	if (st->started_late) {
+		const char *sec = st->late_sec == SEC_GUEST  ? "Guest"
+		                  : st->late_sec == SEC_HOST ? "Host"
+		                                             : "Control";
+
 		d->truncated = true;
-		note(d, d->first_line,
-		     "the dump's beginning is not in the log: it starts at line %u, inside its "
-		     "Control State",
-		     d->first_line);
-	} else if (st->started_late) {
-		d->truncated = true;
-		note(d, d->first_line,
-		     "the dump's beginning is not in the log: it starts at the %s State header of "
-		     "line %u",
-		     st->hdr_line[SEC_HOST] == d->first_line ? "Host" : "Control", d->first_line);
+		if (st->late_headless)
+			note(d, d->first_line,
+			     "the dump's beginning is not in the log: it starts at line %u, inside "
+			     "its %s State",
+			     d->first_line, sec);
+		else
+			note(d, d->first_line,
+			     "the dump's beginning is not in the log: it starts at the %s State "
+			     "header of line %u",
+			     sec, d->first_line);
 	} else if (!st->hdr_line[SEC_CTRL] || !st->ctrl_lines) {
 		d->truncated = true;
 		note(d, d->last_line,
@@ -308,6 +312,34 @@ static void recognized(struct dump_parser *p, const struct msg *m)
 	d->last_line = m->last;
 }
 
+/*
+ * A line only a KVM or Xen dump prints, in the section it belongs to: the VM-exit line of the
+ * Control State ("VMExit: intr_info=... errcode=... ilen=..."), or a segment line of the Guest
+ * State ("LDTR: sel=0x0000, attr=0x00082, ...", "GDTR:            limit=0x..., base=0x...").
+ */
+static bool headless_start(const struct msg *m, unsigned *sec)
+{
+	static const char *const segs[] = {
+	    "ES:", "CS:", "SS:", "DS:", "FS:", "GS:", "TR:", "LDTR:", "GDTR:", "IDTR:"};
+	size_t i;
+
+	if (starts(m->s, m->n, "VMExit: intr_info=") && find(m->s, m->n, "ilen=") != NOT_FOUND) {
+		*sec = SEC_CTRL;
+		return true;
+	}
+	for (size_t k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
+		if (!starts(m->s, m->n, segs[k]))
+			continue;
+		i = skip_sp(m->s, m->n, strlen(segs[k]));
+		if (starts(m->s + i, m->n - i, "sel=0x") ||
+		    starts(m->s + i, m->n - i, "limit=0x")) {
+			*sec = SEC_GUEST;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Lines that open a dump; true when m was such a line and is consumed. */
 static bool dump_start(struct dump_parser *p, const struct msg *m)
 {
@@ -337,18 +369,19 @@ static bool dump_start(struct dump_parser *p, const struct msg *m)
 			/* A log that shows only the end of a dump (a search excerpt). */
 			open_dump(p, fmt, m->line);
 			p->st.started_late = true;
+			p->st.late_sec = sec;
 		}
 	} else if (qemu_start(m)) {
 		open_dump(p, DUMP_FMT_QEMU, m->line);
-	} else if (!p->open && starts(m->s, m->n, "VMExit: intr_info=")) {
+	} else if (!p->open && headless_start(m, &sec)) {
 		/*
-		 * A log that shows only the last lines of a KVM or Xen dump (a console cut to its
-		 * tail): the VM-exit line of the Control State and what follows it, with the exit
-		 * reason and qualification.
+		 * A log that shows a KVM or Xen dump from its middle, where no section header
+		 * stands (a console cut to its tail, a copy that starts lower): from a line only a
+		 * dump prints.
 		 */
 		open_dump(p, m->xen ? DUMP_FMT_XEN : DUMP_FMT_KVM, m->line);
-		p->st.started_late = true;
-		p->st.section = SEC_CTRL;
+		p->st.started_late = p->st.late_headless = true;
+		p->st.late_sec = p->st.section = sec;
 	}
 	return false;
 }

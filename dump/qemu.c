@@ -40,10 +40,28 @@ static bool qemu_seg_name(const char *s, size_t n, int *seg, size_t *after)
 	return false;
 }
 
+/*
+ * Whether the value read at [at, end) is the line's last and shorter than the width QEMU prints
+ * it with (zero-padded): the line was cut there, and the value is not used.
+ */
+static bool qemu_cut(struct dump *d, const struct msg *m, size_t at, size_t end, size_t width,
+                     const char *what)
+{
+	if (end - at >= width || skip_sp(m->s, m->n, end) < m->n)
+		return false;
+	warn(d, m->line,
+	     "the line is cut in the %s (%zu of its %zu digits): it is incomplete and is not used",
+	     what, end - at, width);
+	return true;
+}
+
 static bool qemu_seg(struct dump *d, const struct msg *m, int seg, size_t after)
 {
+	/* selector %04x, base %08x (%016x in 64-bit layouts), limit %08x, flags %08x */
+	static const size_t width[4] = {4, 8, 8, 8};
+	static const char *const what[4] = {"selector", "base", "limit", "flags"};
 	uint64_t w[4], ar;
-	size_t at[4], i = after;
+	size_t at[4], end[4], i = after;
 	int k = 0;
 
 	while (k < 4) {
@@ -51,9 +69,11 @@ static bool qemu_seg(struct dump *d, const struct msg *m, int seg, size_t after)
 		at[k] = i;
 		if (!parse_hex(m->s, m->n, &i, &w[k]))
 			break;
-		k++;
+		end[k++] = i;
 	}
-	if (k != 4) {
+	if (k > 0 && qemu_cut(d, m, at[k - 1], end[k - 1], width[k - 1], what[k - 1]))
+		k--;
+	if (k < 3) {
 		warn(d, m->line,
 		     "cannot read the QEMU segment line (expected: selector base limit flags)");
 		return true;
@@ -61,6 +81,8 @@ static bool qemu_seg(struct dump *d, const struct msg *m, int seg, size_t after)
 	set_field_at(d, seg_sel[seg], w[0], m, at[0]);
 	set_field_at(d, seg_base[seg], w[1], m, at[1]);
 	set_field_at(d, seg_limit[seg], w[2], m, at[2]);
+	if (k == 3)
+		return true; /* the flags were cut: the access rights stay unknown */
 	/* KVM's view: a segment that is not present is unusable; a usable code or data segment
 	 * gets its accessed bit set (KVM does so with unrestricted guest). */
 	if (w[3] & 0x8000u) {
@@ -93,6 +115,8 @@ static bool qemu_dt(struct dump *d, const struct msg *m, int dt)
 		return true;
 	}
 	set_field_at(d, dt ? VMCS_GUEST_IDTR_BASE : VMCS_GUEST_GDTR_BASE, base, m, c1);
+	if (qemu_cut(d, m, c2, i, 8, "limit")) /* printed %08x */
+		return true;
 	set_field_at(d, dt ? VMCS_GUEST_IDTR_LIMIT : VMCS_GUEST_GDTR_LIMIT, limit, m, c2);
 	return true;
 }

@@ -11,8 +11,13 @@
 #include "internal.h"
 #include "vmcs_ids.h"
 
-/* QEMU's "KVM: entry failed, hardware error N": bit 31 set is an exit reason, else KVM's
- * VM-instruction error (0: KVM saw a failure the processor did not report). */
+/*
+ * QEMU's "KVM: entry failed, hardware error N": bit 31 set is an exit reason, else KVM's
+ * VM-instruction error (0: KVM saw a failure the processor did not report).  A VM-entry
+ * failure clears bits 30:16 of the exit reason (SDM "VM-Entry Failures During or After Loading
+ * Guest State"): a value with bit 31 and any of them set is no VMX outcome -- on AMD hosts KVM
+ * passes SVM's exit code, VMEXIT_INVALID (0xffffffff) for a VMRUN that failed its checks.
+ */
 static bool qemu_verdict(const struct msg *m, size_t k, struct dump_verdict *v)
 {
 	size_t i = skip_sp(m->s, m->n, k + 28);
@@ -20,7 +25,10 @@ static bool qemu_verdict(const struct msg *m, size_t k, struct dump_verdict *v)
 
 	if (!parse_num(m->s, m->n, &i, &x))
 		return false;
-	if (x & 0x80000000u) {
+	if ((x & 0x80000000u) && (x & 0x7fff0000u)) {
+		v->kind = VERDICT_NOT_VMX;
+		v->full_reason = (uint32_t)x;
+	} else if (x & 0x80000000u) {
 		v->kind = VERDICT_ENTRY_FAILURE;
 		v->full_reason = (uint32_t)x;
 		v->exit_reason = (uint16_t)x;

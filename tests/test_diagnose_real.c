@@ -151,6 +151,15 @@ static const struct real reals[] = {
      * cause (an NMI injected under blocking by STI): that check heads the candidates. */
     {REAL "22-kvm-syzbot-tail-qual3.log", 0, "{\"outcome\": \"undecided\"}", "null", "",
      "\"could_explain\": [\"GUEST-INTR-NMI-STI\", "},
+    /* An AMD host: "hardware error 0xffffffff" is SVM's VMEXIT_INVALID, no VMX outcome. */
+    {REAL "23-qemu-amd-svm-vmrun-0xffffffff.log", 0,
+     "{\"outcome\": \"undecided\", \"check\": \"CTL-PIN-RESERVED\"}", "null", "",
+     "\"observed\": {\"outcome\": \"not_vmx\", \"hardware_error\": 4294967295"},
+    /* Two lines quoted from a dump, each under its section header: an external interrupt
+     * injected while RFLAGS.IF = 0 (Paolo Bonzini's reading of the SDM in the thread). */
+    {REAL "24-kvm-edk2-rflags-extint-quoted-lines.log", 0,
+     "{\"outcome\": \"undecided\", \"check\": \"CTL-PIN-RESERVED\"}", "null",
+     "GUEST-RFLAGS-IF-EXTINT", NULL},
 };
 
 Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)

@@ -321,6 +321,75 @@ Test(dump, the_tail_of_a_dump_without_its_headers_is_read)
 	parsed_free(&p);
 }
 
+/* Whether d has a warning on line containing text. */
+static bool warned(const struct dump *d, unsigned line, const char *text)
+{
+	for (size_t i = 0; i < d->n_warnings; i++)
+		if (d->warnings[i].line == line && strstr(d->warnings[i].text, text))
+			return true;
+	return false;
+}
+
+/*
+ * A log that ends inside a value: fewer digits than the value is printed with.  The value is
+ * not used (it is not the processor's), the complete ones before it are.
+ */
+Test(dump, a_value_cut_with_its_line_is_not_used)
+{
+	struct parsed q = parse(FIX "qemu-cut-lines.log");
+	struct parsed k = parse(FIX "kvm-headless-tail.log");
+
+	cr_assert_eq(q.n, 2);
+	/* "GS =0000 00000000 0000ffff 000": the flags are cut */
+	expect_field(&q.d[0], VMCS_GUEST_GS_LIMIT, 0xffff, 10, 0);
+	cr_expect(!q.d[0].vmcs.known[VMCS_GUEST_GS_AR_BYTES]);
+	cr_expect(warned(&q.d[0], 10, "cut in the flags (3 of its 8 digits)"));
+	/* "GDT=     c3f2a000 0000": the limit is cut */
+	expect_field(&q.d[1], VMCS_GUEST_GDTR_BASE, 0xc3f2a000, 24, 0);
+	cr_expect(!q.d[1].vmcs.known[VMCS_GUEST_GDTR_LIMIT]);
+	cr_expect(warned(&q.d[1], 24, "cut in the limit (4 of its 8 digits)"));
+	/* KVM prints CR4 with 16 digits: 15 are a cut value */
+	cr_assert_eq(k.n, 1);
+	expect_field(&k.d[0], VMCS_HOST_CR3, 0x74992000, 8, 0);
+	cr_expect(!k.d[0].vmcs.known[VMCS_HOST_CR4]);
+	cr_expect(warned(&k.d[0], 8, "cut in the value of CR4 (15 digits"));
+	parsed_free(&q);
+	parsed_free(&k);
+}
+
+/* A copy that starts at a segment line, above any section header, is read from there. */
+Test(dump, a_dump_seen_from_a_guest_segment_line_is_read_from_it)
+{
+	struct parsed p = parse(FIX "kvm-headless-tail.log");
+	const struct dump *d;
+	bool noted = false;
+
+	cr_assert_eq(p.n, 1);
+	d = &p.d[0];
+	cr_expect_eq(d->first_line, 1);
+	cr_expect(d->truncated);
+	expect_field(d, VMCS_GUEST_LDTR_AR_BYTES, 0x82, 1, 0);
+	expect_field(d, VMCS_GUEST_TR_LIMIT, 0x2088, 3, 0);
+	expect_field(d, VMCS_GUEST_INTERRUPTIBILITY_INFO, 0, 5, 0);
+	expect_field(d, VMCS_HOST_RIP, 0xffffffffc0699430, 7, 0);
+	for (size_t i = 0; i < d->n_notes; i++)
+		noted |=
+		    strstr(d->notes[i].text, "starts at line 1, inside its Guest State") != NULL;
+	cr_expect(noted, "the late start is not named");
+	parsed_free(&p);
+}
+
+/* AMD's VMRUN failure as QEMU reports it is no VMX outcome. */
+Test(dump, hardware_error_all_ones_is_no_vmx_outcome)
+{
+	struct parsed p = parse(REAL "23-qemu-amd-svm-vmrun-0xffffffff.log");
+
+	cr_assert_geq(p.n, 1);
+	cr_expect_eq(p.d[0].observed.kind, VERDICT_NOT_VMX);
+	cr_expect_eq(p.d[0].observed.full_reason, 0xffffffffu);
+	parsed_free(&p);
+}
+
 Test(dump, kvm_and_qemu_dumps_of_one_failure_share_the_verdict)
 {
 	struct parsed p = parse(REAL "01-kvm-qemu-proxmox-smm-sti-shadow.log");
