@@ -8,7 +8,10 @@
  * and `dmesg --decode` prefixes, trace-cmd record headers ("CPU 0/KVM-251862 [019]
  * 6384.132433: bprint: "), "(XEN) " with its own timestamps, the QEMU monitor prompt
  * ("(qemu) ") and the "kvm_intel: " / "kvm: " module prefixes.  A mail client may have turned
- * runs of blanks into NBSPs (UTF-8 C2 A0): they are read as blanks.
+ * runs of blanks into NBSPs (UTF-8 C2 A0): they are read as blanks.  A logger that relays
+ * another program's output in logfmt (containerd-shim-v2 relaying QEMU's stderr for Kata
+ * Containers: time="..." level=error msg="EAX=..." name=...) holds the message in its msg
+ * field.
  */
 #include <string.h>
 
@@ -234,6 +237,17 @@ void prefix_split(const char *line, size_t n, char *buf, struct raw *r)
 		i = j + 7;
 	}
 	j = skip_sp(s, n, i);
+	if (starts(s + j, n - j, "time=\"") || starts(s + j, n - j, "level=")) {
+		size_t k = find(s + j, n - j, " msg=\""), e;
+
+		if (k != NOT_FOUND) {
+			j += k + 6;
+			for (e = j; e < n && (s[e] != '"' || s[e - 1] == '\\'); e++)
+				;
+			n = e;
+			r->prefixed = true;
+		}
+	}
 	if (starts(s + j, n - j, "kvm_intel: ") || starts(s + j, n - j, "kvm-intel: ")) {
 		j += 11;
 		r->prefixed = true;

@@ -390,6 +390,25 @@ Test(dump, hardware_error_all_ones_is_no_vmx_outcome)
 	parsed_free(&p);
 }
 
+/* QEMU's stderr relayed line by line in logfmt msg fields (Kata Containers' shim). */
+Test(dump, a_dump_inside_logfmt_msg_fields_is_read)
+{
+	struct parsed p = parse(FIX "kata-logfmt-qemu.log");
+	const struct dump *d;
+
+	cr_assert_eq(p.n, 1);
+	d = &p.d[0];
+	cr_expect_eq(d->format, DUMP_FMT_QEMU);
+	cr_expect_eq(d->observed.kind, VERDICT_VMFAIL_VALID);
+	cr_expect_eq(d->observed.vm_error, 7);
+	/* the column is the value's in the raw line, past the logger's fields */
+	expect_field(d, VMCS_GUEST_RIP, 0xfff0, 5, 57);
+	expect_field(d, VMCS_GUEST_CS_BASE, 0xffff0000, 7, 0);
+	expect_field(d, VMCS_GUEST_DR7, 0x400, 18, 0);
+	expect_no_warning(d, "kata-logfmt-qemu.log");
+	parsed_free(&p);
+}
+
 Test(dump, kvm_and_qemu_dumps_of_one_failure_share_the_verdict)
 {
 	struct parsed p = parse(REAL "01-kvm-qemu-proxmox-smm-sti-shadow.log");
