@@ -277,6 +277,62 @@ enum rule_result rule_guest_seg_ss_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 	return RULE_PASS;
 }
 
+/*
+ * SDM 27.3.1.2 "Checks on Guest Segment Registers", SS DPL, when the guest will use FRED
+ * transitions (the rows' conditions: "IA-32e mode guest" and CR4.FRED): FRED runs only at CPL 0
+ * and 3, so the DPL must be 0 or 3; and at DPL 0 the L bit of the CS access rights must be 1
+ * (FRED has no compatibility mode at CPL 0).  Outside virtual-8086 mode, as every access-rights
+ * check.
+ */
+enum rule_result rule_guest_seg_ss_dpl_fred(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ss;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	ss = V(c, GUEST_SS_AR_BYTES);
+	if (AR_DPL(ss) == 0 || AR_DPL(ss) == 3)
+		return RULE_PASS;
+	check_hint(c,
+	           "FRED runs only at CPL 0 or 3: give the DPL (bits 6:5) of GUEST_SS_AR_BYTES "
+	           "the guest's CPL, 0 or 3 (e.g. 0x%llx), with matching CS and SS selectors",
+	           (unsigned long long)(ss & ~0x60ull));
+	return check_fail(c, VMCS_GUEST_SS_AR_BYTES,
+	                  "SS.DPL = %u (GUEST_SS_AR_BYTES = 0x%llx) for a guest that will use "
+	                  "FRED transitions (IA-32e mode guest, CR4.FRED = 1): it must be 0 or 3",
+	                  AR_DPL(ss), (unsigned long long)ss);
+}
+
+enum rule_result rule_guest_seg_cs_l_fred(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t ss, cs;
+
+	(void)arg;
+	NEED_V8086(c);
+	if (V8086(c))
+		return RULE_NA;
+	NEED(c, GUEST_SS_AR_BYTES);
+	ss = V(c, GUEST_SS_AR_BYTES);
+	if (AR_DPL(ss) != 0)
+		return RULE_NA;
+	NEED(c, GUEST_CS_AR_BYTES);
+	cs = V(c, GUEST_CS_AR_BYTES);
+	if (AR_L(cs))
+		return RULE_PASS;
+	check_hint(c,
+	           "a FRED guest at CPL 0 runs 64-bit code: set L (bit 13) and clear D/B (bit 14) "
+	           "of GUEST_CS_AR_BYTES (use 0x%llx)",
+	           (unsigned long long)((cs | BITMASK(L_AR, L)) & ~BITMASK(L_AR, DB)));
+	return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+	                  "CS.L = 0 (GUEST_CS_AR_BYTES = 0x%llx) at SS.DPL 0 for a guest that will "
+	                  "use FRED transitions (IA-32e mode guest, CR4.FRED = 1): FRED has no "
+	                  "compatibility mode at CPL 0",
+	                  (unsigned long long)cs);
+}
+
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the SS DPL must be 0
  * when the CS type is 3 or when CR0.PE is 0 in the guest CR0 field (both possible only under
  * "unrestricted guest"). */
