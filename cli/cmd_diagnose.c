@@ -87,9 +87,10 @@ static void on_dump(const struct dump *d, void *ctx)
 	else
 		print_yaml(&x->out, d, x->g);
 	if (x->g->agree == 0 || x->g->unexplained ||
-	    (x->g->agree == -1 && (x->g->n_errors > 0 || (d->observed.kind != VERDICT_NONE &&
-	                                                  d->observed.kind != VERDICT_NO_ERROR &&
-	                                                  d->observed.kind != VERDICT_NOT_VMX))))
+	    (x->g->agree == -1 &&
+	     (x->g->n_errors > 0 ||
+	      (d->observed.kind != VERDICT_NONE && d->observed.kind != VERDICT_NO_ERROR &&
+	       d->observed.kind != VERDICT_NOT_VMX && d->observed.kind != VERDICT_KVM_INTERNAL))))
 		x->status = CLI_EXIT_FINDINGS;
 	fflush(stdout);
 }

@@ -80,6 +80,21 @@ static void json_evidence(const struct diagnosis *g)
 	printf("%s]", g->ev.n ? "\n   " : "");
 }
 
+/* The name of what the log reports: the outcome's, or what is no VM-entry outcome. */
+static const char *observed_name(unsigned verdict, unsigned outcome)
+{
+	switch (verdict) {
+	case VERDICT_NO_ERROR:
+		return "no_error";
+	case VERDICT_NOT_VMX:
+		return "not_vmx";
+	case VERDICT_KVM_INTERNAL:
+		return "kvm_internal_error";
+	default:
+		return check_outcome_name(outcome);
+	}
+}
+
 static void json_observed(const struct dump *d)
 {
 	struct check_outcome o;
@@ -89,12 +104,11 @@ static void json_observed(const struct dump *d)
 		return;
 	}
 	verdict_outcome(&d->observed, &o);
-	printf("{\"outcome\": \"%s\"", d->observed.kind == VERDICT_NO_ERROR ? "no_error"
-	                               : d->observed.kind == VERDICT_NOT_VMX
-	                                   ? "not_vmx"
-	                                   : check_outcome_name(o.kind));
+	printf("{\"outcome\": \"%s\"", observed_name(d->observed.kind, o.kind));
 	if (d->observed.kind == VERDICT_NOT_VMX)
 		printf(", \"hardware_error\": %u", d->observed.full_reason);
+	if (d->observed.kind == VERDICT_KVM_INTERNAL)
+		printf(", \"suberror\": %u", d->observed.full_reason);
 	if (o.kind == OUTCOME_VMFAIL_VALID && d->observed.vm_error)
 		printf(", \"vm_instruction_error\": %u", d->observed.vm_error);
 	if (o.kind == OUTCOME_ENTRY_FAILURE) {

@@ -13,6 +13,16 @@ const char *rule_id(int rule)
 	return rule >= 0 ? check_rule_at((size_t)rule)->id : "?";
 }
 
+/* KVM's internal-error suberrors (KVM_INTERNAL_ERROR_* in Linux's uapi/linux/kvm.h). */
+static const char *kvm_suberror_name(uint32_t s)
+{
+	static const char *const names[] = {"", "emulation failure", "simultaneous exceptions",
+	                                    "an event it could not deliver",
+	                                    "an unexpected exit reason"};
+
+	return s < sizeof(names) / sizeof(names[0]) && s ? names[s] : "another cause";
+}
+
 void verdict_text(char *buf, size_t n, const struct dump_verdict *v)
 {
 	switch (v->kind) {
@@ -39,6 +49,10 @@ void verdict_text(char *buf, size_t n, const struct dump_verdict *v)
 		break;
 	case VERDICT_NO_ERROR:
 		snprintf(buf, n, "KVM took the entry for failed, with no VM-instruction error (0)");
+		break;
+	case VERDICT_KVM_INTERNAL:
+		snprintf(buf, n, "a KVM internal error, suberror %u (%s): no VM entry failed",
+		         v->full_reason, kvm_suberror_name(v->full_reason));
 		break;
 	case VERDICT_NOT_VMX:
 		snprintf(buf, n, "a failure reason 0x%x that no VMX entry gives%s", v->full_reason,

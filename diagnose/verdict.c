@@ -297,6 +297,15 @@ static void compare(struct diagnosis *g, const struct dump *d, const struct vmcs
 		snprintf(g->why, sizeof(g->why), "the log states no outcome for this dump");
 		return;
 	}
+	if (v->kind == VERDICT_KVM_INTERNAL) {
+		snprintf(
+		    g->why, sizeof(g->why),
+		    "the log reports a KVM internal error (suberror %u), not a failed VM entry: "
+		    "KVM stopped the guest itself (suberror 1: an instruction it could not "
+		    "emulate), so the VM-entry checks do not explain it",
+		    v->full_reason);
+		return;
+	}
 	if (v->kind == VERDICT_NOT_VMX) {
 		snprintf(
 		    g->why, sizeof(g->why),

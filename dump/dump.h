@@ -43,6 +43,7 @@ enum dump_verdict_kind {
 	VERDICT_VMFAIL_INVALID, /* no current VMCS */
 	VERDICT_NO_ERROR,       /* KVM says the entry failed, but with "hardware error 0x0" */
 	VERDICT_NOT_VMX,        /* "hardware error" with no VMX meaning: AMD SVM's 0xffffffff */
+	VERDICT_KVM_INTERNAL,   /* QEMU's "KVM internal error. Suberror: N" (full_reason = N) */
 };
 
 /* Where a verdict comes from: the dump's VM-exit reason field is weaker than a message. */

@@ -95,6 +95,18 @@ bool detect_verdict(const struct msg *m, const char *lc, struct dump_verdict *v,
 		if (!qemu_verdict(m, k, v))
 			return false;
 		*back = true;
+	} else if ((k = find(lc, n, "kvm internal error. suberror:")) != NOT_FOUND) {
+		/*
+		 * KVM stopped the guest itself (KVM_EXIT_INTERNAL_ERROR: an instruction it could
+		 * not emulate, an event it could not deliver, ...), and QEMU prints the vCPU next:
+		 * no VM entry failed.
+		 */
+		i = skip_sp(s, n, k + 29);
+		if (!parse_num(s, n, &i, &x))
+			return false;
+		v->kind = VERDICT_KVM_INTERNAL;
+		v->full_reason = (uint32_t)x;
+		*formats = FMT_BIT(DUMP_FMT_QEMU);
 	} else if ((k = find(lc, n, "vmentry failure (reason")) != NOT_FOUND ||
 	           (k = find(lc, n, "failed vm entry (exit reason")) != NOT_FOUND) {
 		if (!xen_entry_verdict(m, lc, k, lc[k] == 'f', v))

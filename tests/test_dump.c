@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "helpers.h"
 #include "vmcs_ids.h"
 
 #define REAL "examples/dumps/real/"
@@ -450,6 +451,24 @@ Test(dump, hardware_error_zero_is_no_vm_instruction_error)
 	cr_expect_eq(p.d[1].format, DUMP_FMT_KVM);
 	cr_expect_eq(p.d[1].observed.kind, VERDICT_SUCCESS);
 	cr_expect_eq(p.d[1].observed.exit_reason, 0x30);
+	parsed_free(&p);
+}
+
+/* KVM stopped the guest itself (an instruction it could not emulate): no VM entry failed. */
+Test(dump, a_kvm_internal_error_is_no_vm_entry_outcome)
+{
+	struct parsed p = parse(FIX "qemu-kvm-internal-error.log");
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"diagnose", FIX "qemu-kvm-internal-error.log", NULL});
+
+	cr_assert_eq(p.n, 1);
+	cr_expect_eq(p.d[0].format, DUMP_FMT_QEMU);
+	cr_expect_eq(p.d[0].observed.kind, VERDICT_KVM_INTERNAL);
+	cr_expect_eq(p.d[0].observed.full_reason, 1);
+	cr_expect_eq(r.status, 0, "%s", r.out);
+	cr_expect(strstr(r.out, "suberror 1 (emulation failure): no VM entry failed"), "%s", r.out);
+	cr_expect(strstr(r.out, "cannot compare with the log"), "%s", r.out);
+	cli_result_free(&r);
 	parsed_free(&p);
 }
 
