@@ -284,16 +284,24 @@ enum rule_result rule_guest_seg_ss_dpl_rpl(struct check_ctx *c, uintptr_t arg)
  * (FRED has no compatibility mode at CPL 0).  Outside virtual-8086 mode, as every access-rights
  * check.
  */
-enum rule_result rule_guest_seg_ss_dpl_fred(struct check_ctx *c, uintptr_t arg)
+static enum rule_result fred_guest_ss(struct check_ctx *c, uint64_t *ss)
 {
-	uint64_t ss;
-
-	(void)arg;
 	NEED_V8086(c);
 	if (V8086(c))
 		return RULE_NA;
 	NEED(c, GUEST_SS_AR_BYTES);
-	ss = V(c, GUEST_SS_AR_BYTES);
+	*ss = V(c, GUEST_SS_AR_BYTES);
+	return RULE_PASS;
+}
+
+enum rule_result rule_guest_seg_ss_dpl_fred(struct check_ctx *c, uintptr_t arg)
+{
+	enum rule_result r;
+	uint64_t ss = 0;
+
+	(void)arg;
+	if ((r = fred_guest_ss(c, &ss)) != RULE_PASS)
+		return r;
 	if (AR_DPL(ss) == 0 || AR_DPL(ss) == 3)
 		return RULE_PASS;
 	check_hint(c,
@@ -308,14 +316,12 @@ enum rule_result rule_guest_seg_ss_dpl_fred(struct check_ctx *c, uintptr_t arg)
 
 enum rule_result rule_guest_seg_cs_l_fred(struct check_ctx *c, uintptr_t arg)
 {
-	uint64_t ss, cs;
+	enum rule_result r;
+	uint64_t ss = 0, cs;
 
 	(void)arg;
-	NEED_V8086(c);
-	if (V8086(c))
-		return RULE_NA;
-	NEED(c, GUEST_SS_AR_BYTES);
-	ss = V(c, GUEST_SS_AR_BYTES);
+	if ((r = fred_guest_ss(c, &ss)) != RULE_PASS)
+		return r;
 	if (AR_DPL(ss) != 0)
 		return RULE_NA;
 	NEED(c, GUEST_CS_AR_BYTES);
