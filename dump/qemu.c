@@ -73,6 +73,10 @@ static bool qemu_seg(struct dump *d, const struct msg *m, int seg, size_t after)
 	}
 	if (k > 0 && qemu_cut(d, m, at[k - 1], end[k - 1], width[k - 1], what[k - 1]))
 		k--;
+	else if (k == 3)
+		warn(d, m->line,
+		     "the line ends before the segment's flags: its access rights are "
+		     "unknown");
 	if (k < 3) {
 		warn(d, m->line,
 		     "cannot read the QEMU segment line (expected: selector base limit flags)");

@@ -345,6 +345,10 @@ Test(dump, a_value_cut_with_its_line_is_not_used)
 	expect_field(&q.d[0], VMCS_GUEST_GS_LIMIT, 0xffff, 10, 0);
 	cr_expect(!q.d[0].vmcs.known[VMCS_GUEST_GS_AR_BYTES]);
 	cr_expect(warned(&q.d[0], 10, "cut in the flags (3 of its 8 digits)"));
+	/* "FS =0000 00000000 ffffffff": the flags are missing */
+	expect_field(&q.d[1], VMCS_GUEST_FS_LIMIT, 0xffffffff, 20, 0);
+	cr_expect(!q.d[1].vmcs.known[VMCS_GUEST_FS_AR_BYTES]);
+	cr_expect(warned(&q.d[1], 20, "ends before the segment's flags"));
 	/* "GDT=     c3f2a000 0000": the limit is cut */
 	expect_field(&q.d[1], VMCS_GUEST_GDTR_BASE, 0xc3f2a000, 24, 0);
 	cr_expect(!q.d[1].vmcs.known[VMCS_GUEST_GDTR_LIMIT]);
