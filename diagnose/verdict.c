@@ -301,8 +301,7 @@ static void compare(struct diagnosis *g, const struct dump *d, const struct vmcs
 		snprintf(
 		    g->why, sizeof(g->why),
 		    "the log reports a KVM internal error (suberror %u), not a failed VM entry: "
-		    "KVM stopped the guest itself (suberror 1: an instruction it could not "
-		    "emulate), so the VM-entry checks do not explain it",
+		    "KVM stopped the guest itself, so the VM-entry checks do not explain it",
 		    v->full_reason);
 		return;
 	}
