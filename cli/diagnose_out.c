@@ -123,9 +123,9 @@ const char *decider_name(unsigned dec)
 
 const char *evidence_kind_name(unsigned kind)
 {
-	static const char *const names[] = {"dump", "log", "outcome"};
+	static const char *const names[] = {"dump", "log", "outcome", "architecture"};
 
-	return kind < 3 ? names[kind] : "?";
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
 size_t assumptions(const struct dump *d, struct assumption *out, size_t max)

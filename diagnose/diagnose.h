@@ -79,6 +79,7 @@ enum evidence_kind {
 	EV_DUMP,    /* what the dump shows */
 	EV_LOG,     /* other lines of the log */
 	EV_OUTCOME, /* what the outcome the log reports implies */
+	EV_ARCH,    /* what every processor that supports VMX has */
 };
 
 #define EV_MAX_ITEMS   48

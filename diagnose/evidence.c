@@ -273,6 +273,73 @@ static void host_items(const struct dump *d, struct evidence *ev)
 	}
 }
 
+/*
+ * The CR0 and CR4 bits every processor that supports VMX fixes to 1 in VMX operation: PE, NE
+ * and PG of CR0 and VMXE of CR4.  The SDM names them for the first VMX processors (Vol. 3C
+ * 24.8 "Restrictions on VMX Operation"), and every processor since reports the same
+ * IA32_VMX_CR0_FIXED0/CR4_FIXED0 (every capsdb entry does; a test keeps that true).  An
+ * unknown processor fixes them too; whether it fixes other bits stays unknown.
+ */
+#define ARCH_CR0_FIXED1S 0x80000021ull /* PG, NE, PE */
+#define ARCH_CR4_FIXED1S 0x2000ull     /* VMXE */
+
+/* Whether the dump shows "unrestricted guest" on (it exempts the guest's CR0.PE and PG). */
+static bool shows_unrestricted_guest(const struct dump *d)
+{
+	const uint64_t *v = d->vmcs.value;
+	const uint8_t *k = d->vmcs.known;
+
+	return k[VMCS_CPU_BASED_VM_EXEC_CONTROL] && k[VMCS_SECONDARY_VM_EXEC_CONTROL] &&
+	       (v[VMCS_CPU_BASED_VM_EXEC_CONTROL] & BITMASK(L_PROC, ACTIVATE_SECONDARY_CONTROLS)) &&
+	       (v[VMCS_SECONDARY_VM_EXEC_CONTROL] & BITMASK(L_PROC2, UNRESTRICTED_GUEST));
+}
+
+/*
+ * Only where the dump shows a CR field that clears one of those bits: there it decides a
+ * failure that an unknown processor would leave undecided (a value that sets them all still
+ * depends on the bits the processor may fix besides).
+ */
+static void arch_items(const struct dump *d, struct evidence *ev)
+{
+	static const struct {
+		int field;
+		uint64_t bits;
+	} crs[] = {{VMCS_GUEST_CR0, ARCH_CR0_FIXED1S},
+	           {VMCS_GUEST_CR4, ARCH_CR4_FIXED1S},
+	           {VMCS_HOST_CR0, ARCH_CR0_FIXED1S},
+	           {VMCS_HOST_CR4, ARCH_CR4_FIXED1S}};
+	struct evidence_item *it;
+	char names[80];
+	uint64_t clear;
+	int f;
+
+	for (size_t i = 0; i < sizeof(crs) / sizeof(crs[0]); i++) {
+		f = crs[i].field;
+		if (!d->shown[f] || !d->vmcs.known[f])
+			continue;
+		clear = ~d->vmcs.value[f] & crs[i].bits;
+		if (f == VMCS_GUEST_CR0 && shows_unrestricted_guest(d))
+			clear &= BITMASK(L_CR0, NE);
+		if (!clear)
+			continue;
+		it = ev_add(ev, EV_ARCH, d->field_line[f]);
+		if (!it)
+			return;
+		ev_msr(it, VMX_MSR_CR0_FIXED0, ARCH_CR0_FIXED1S, ARCH_CR0_FIXED1S);
+		ev_msr(it, VMX_MSR_CR4_FIXED0, ARCH_CR4_FIXED1S, ARCH_CR4_FIXED1S);
+		bit_names(vmcs_layout_by_id(crs[i].bits == ARCH_CR4_FIXED1S ? "L_CR4" : "L_CR0"),
+		          clear, names, sizeof(names));
+		snprintf(it->text, sizeof(it->text),
+		         "%s = 0x%llx clears %s: every processor that supports VMX fixes CR0.PE, "
+		         "CR0.NE, CR0.PG and CR4.VMXE to 1 in VMX operation (SDM \"Restrictions on "
+		         "VMX Operation\"; every capsdb entry reports it), \"unrestricted guest\" "
+		         "exempting the guest's PE and PG",
+		         vmcs_field_at((size_t)f)->name, (unsigned long long)d->vmcs.value[f],
+		         names);
+		return;
+	}
+}
+
 void evidence_from_dump(const struct dump *d, bool host_too, struct evidence *ev)
 {
 	if (d->format == DUMP_FMT_QEMU)
@@ -280,6 +347,7 @@ void evidence_from_dump(const struct dump *d, bool host_too, struct evidence *ev
 	existence_items(d, ev);
 	if (host_too)
 		host_items(d, ev);
+	arch_items(d, ev);
 }
 
 void evidence_from_log(const struct dump *d, const struct dump_facts *f,

@@ -14,8 +14,8 @@
 #define CLS(c)     (1u << (c))
 #define KIND(k)    (1u << (k))
 #define NOT_ITEM   (-1)
-#define ALL_KINDS  (KIND(EV_DUMP) | KIND(EV_LOG) | KIND(EV_OUTCOME))
-#define DUMP_KINDS (KIND(EV_DUMP) | KIND(EV_LOG))
+#define ALL_KINDS  (KIND(EV_DUMP) | KIND(EV_LOG) | KIND(EV_OUTCOME) | KIND(EV_ARCH))
+#define DUMP_KINDS (KIND(EV_DUMP) | KIND(EV_LOG) | KIND(EV_ARCH))
 
 void verdict_outcome(const struct dump_verdict *v, struct check_outcome *o)
 {

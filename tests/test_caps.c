@@ -16,7 +16,12 @@
 #include "harvest.h"
 #include "helpers.h"
 
-Test(caps, every_entry_loads_and_is_named_like_its_file)
+/* One capsdb entry as loaded (ok: whether it loaded), for each_entry(). */
+typedef void entry_fn(const char *path, const char *name, bool ok, const struct vmx_caps *caps,
+                      const struct caps_meta *meta);
+
+/* Calls fn on every entry of capsdb/cpus; returns how many there are. */
+static size_t each_entry(entry_fn *fn)
 {
 	DIR *d = opendir("capsdb/cpus");
 	struct dirent *e;
@@ -29,22 +34,65 @@ Test(caps, every_entry_loads_and_is_named_like_its_file)
 		struct caps_meta meta;
 		struct load_diags diags;
 		size_t l = strlen(e->d_name);
+		bool ok;
 
 		if (l < 6 || strcmp(e->d_name + l - 5, ".yaml") != 0)
 			continue;
 		snprintf(path, sizeof(path), "capsdb/cpus/%s", e->d_name);
 		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), e->d_name);
 		memset(&diags, 0, sizeof(diags));
-		cr_expect(caps_load_file(path, &caps, &meta, &diags), "%s: %s", path,
-		          diags.n ? diags.d[0].msg : "");
-		cr_expect_str_eq(caps.name, name);
-		cr_expect_eq(caps.msr_state[VMX_MSR_BASIC], VMX_MSR_PRESENT, "%s", name);
-		cr_expect(meta.kind && meta.source_kind && meta.completeness, "%s", name);
-		caps_meta_release(&meta);
+		ok = caps_load_file(path, &caps, &meta, &diags);
+		cr_expect(ok, "%s: %s", path, diags.n ? diags.d[0].msg : "");
+		fn(path, name, ok, &caps, &meta);
+		if (ok)
+			caps_meta_release(&meta);
 		n++;
 	}
 	closedir(d);
+	return n;
+}
+
+static void named_like_its_file(const char *path, const char *name, bool ok,
+                                const struct vmx_caps *caps, const struct caps_meta *meta)
+{
+	(void)path;
+	if (!ok)
+		return;
+	cr_expect_str_eq(caps->name, name);
+	cr_expect_eq(caps->msr_state[VMX_MSR_BASIC], VMX_MSR_PRESENT, "%s", name);
+	cr_expect(meta->kind && meta->source_kind && meta->completeness, "%s", name);
+}
+
+Test(caps, every_entry_loads_and_is_named_like_its_file)
+{
+	size_t n = each_entry(named_like_its_file);
+
 	cr_expect_geq(n, 250, "only %zu entries", n);
+}
+
+static void fixes_pe_ne_pg_vmxe(const char *path, const char *name, bool ok,
+                                const struct vmx_caps *caps, const struct caps_meta *meta)
+{
+	uint64_t cr0, cr4;
+
+	(void)name;
+	(void)meta;
+	if (!ok)
+		return;
+	cr_expect(vmx_caps_msr_bits(caps, VMX_MSR_CR0_FIXED0, 0x80000021ull, &cr0) &&
+	              cr0 == 0x80000021ull,
+	          "%s: IA32_VMX_CR0_FIXED0 does not fix PE, NE and PG", path);
+	cr_expect(vmx_caps_msr_bits(caps, VMX_MSR_CR4_FIXED0, 0x2000ull, &cr4) && cr4 == 0x2000ull,
+	          "%s: IA32_VMX_CR4_FIXED0 does not fix VMXE", path);
+}
+
+/*
+ * diagnose's architectural evidence (diagnose/evidence.c arch_items()) rests on this: every
+ * processor fixes CR0.PE, NE, PG and CR4.VMXE to 1 in VMX operation.
+ */
+Test(caps, every_entry_fixes_pe_ne_pg_and_vmxe)
+{
+	cr_expect_geq(each_entry(fixes_pe_ne_pg_vmxe), 250);
 }
 
 static struct vmx_caps load(const char *name)

@@ -15,6 +15,7 @@
 
 #define EX   "examples/dumps/"
 #define REAL "examples/dumps/real/"
+#define FIX  "tests/fixtures/dumps/"
 
 struct run {
 	struct dump *d; /* the first dump */
@@ -183,6 +184,49 @@ Test(evidence, a_host_state_failure_gives_no_host_evidence)
 	cr_expect_null(item_with(r.g, "every control check passed"),
 	               "error 8: the controls may not have been checked");
 	cr_expect_eq(r.g->agree, 1);
+	run_free(&r);
+}
+
+Test(evidence, every_vmx_processor_fixes_pe_ne_pg_and_vmxe)
+{
+	struct run r = diagnose_file(FIX "kvm-unknown-cpu-cr4-vmxe.log", NULL);
+	const struct evidence_item *it = item_with(r.g, "GUEST_CR4 = 0x3706e0 clears VMXE");
+	struct vmx_caps caps;
+	uint64_t v;
+
+	cr_expect_eq(r.proc.source, CAPS_SRC_UNKNOWN);
+	cr_assert_not_null(it);
+	cr_expect_eq(it->kind, EV_ARCH);
+	cr_expect_eq(it->line, 7);
+	cr_expect(decides(it, "GUEST-CR4-FIXED0"));
+	/* The four bits become known 1; the others stay unknown. */
+	memset(&caps, 0, sizeof(caps));
+	evidence_apply_item(it, &caps);
+	cr_expect(vmx_caps_msr_bits(&caps, VMX_MSR_CR4_FIXED0, 0x2000, &v) && v == 0x2000);
+	cr_expect(vmx_caps_msr_bits(&caps, VMX_MSR_CR0_FIXED0, 0x80000021, &v) && v == 0x80000021);
+	cr_expect(!vmx_caps_msr_bits(&caps, VMX_MSR_CR4_FIXED0, 0x1, &v));
+	cr_expect(!vmx_caps_msr_bits(&caps, VMX_MSR_CR0_FIXED0, 0x2, &v));
+	/* Decided, it explains the reported exit 33: an error, no longer undecided. */
+	cr_expect_eq(r.g->agree, 1);
+	cr_expect_eq(r.g->n_errors, 1);
+	cr_expect_str_eq(check_rule_at((size_t)r.g->rule)->id, "GUEST-CR4-FIXED0");
+	run_free(&r);
+
+	r = diagnose_file(FIX "kvm-unknown-cpu-cr0-ne.log", NULL);
+	it = item_with(r.g, "GUEST_CR0 = 0x80050013 clears NE");
+	cr_assert_not_null(it);
+	cr_expect(decides(it, "GUEST-CR0-FIXED0"));
+	cr_expect_eq(r.g->agree, 1);
+	cr_expect_str_eq(check_rule_at((size_t)r.g->rule)->id, "GUEST-CR0-FIXED0");
+	run_free(&r);
+}
+
+Test(evidence, cr_values_that_set_the_fixed_bits_prove_nothing_more)
+{
+	/* Guest and host CR0/CR4 set PE, NE, PG and VMXE: no architectural item. */
+	struct run r = diagnose_file(REAL "01-kvm-qemu-proxmox-smm-sti-shadow.log", NULL);
+
+	cr_expect_null(item_with(r.g, "every processor that supports VMX fixes"));
 	run_free(&r);
 }
 
