@@ -694,7 +694,8 @@ static int caps_decode(const struct cli_args *a)
 	decode_fixed(&e.caps, VMX_MSR_CR4_FIXED0, VMX_MSR_CR4_FIXED1, "CR4");
 	printf("\nVMCS enumeration (IA32_VMX_VMCS_ENUM");
 	if (e.caps.msr_state[VMX_MSR_VMCS_ENUM] == VMX_MSR_PRESENT)
-		printf(" = 0x%016llx)\n  highest field index: %llu\n",
+		printf(" = 0x%016llx)\n  highest field index: %llu (as reported: processors have "
+		       "fields beyond it, so vmcslint does not use it)\n",
 		       (unsigned long long)e.caps.msr[VMX_MSR_VMCS_ENUM],
 		       (unsigned long long)((e.caps.msr[VMX_MSR_VMCS_ENUM] >> 1) & 0x1ff));
 	else

@@ -86,8 +86,7 @@ void field_exists_text(uint16_t x, char *buf, size_t n)
 	}
 	if (kind == VMCS_X_KIND_UNENUMERATED) {
 		snprintf(buf, n,
-		         "the processor implements it; no VMX capability MSR reports whether, "
-		         "IA32_VMX_VMCS_ENUM can only rule it out");
+		         "the processor implements it; no VMX capability MSR reports whether");
 		return;
 	}
 	if (!l) {

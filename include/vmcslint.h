@@ -59,8 +59,8 @@ enum vmcs_exists_kind {
 	VMCS_X_KIND_EPTVPID, /* a bit of IA32_VMX_EPT_VPID_CAP */
 	VMCS_X_KIND_VMFUNC,  /* a bit of IA32_VMX_VMFUNC */
 	/*
-	 * No VMX capability MSR reports the field (the SEAM fields of Intel TDX): it may exist,
-	 * and only IA32_VMX_VMCS_ENUM (an index above the highest one) can rule it out.
+	 * No VMX capability MSR reports the field (the SEAM fields of Intel TDX): whether it
+	 * exists stays unknown (IA32_VMX_VMCS_ENUM does not rule it out: vmx_caps_field_exists()).
 	 */
 	VMCS_X_KIND_UNENUMERATED,
 	VMCS_X_KIND__COUNT
@@ -435,16 +435,10 @@ bool vmx_caps_set_cpuid_partial(struct vmx_caps *c, uint32_t leaf, uint32_t subl
 
 /*
  * Whether the field exists on this CPU (SDM: a field exists only if the processor supports
- * the 1-setting of the control that introduces it; IA32_VMX_VMCS_ENUM bits 9:1 bound the
- * index).  TRI_UNKNOWN when a needed MSR is unknown.
+ * the 1-setting of the control that introduces it).  TRI_UNKNOWN when a needed MSR is unknown:
+ * IA32_VMX_VMCS_ENUM's highest index does not settle it, real processors have fields beyond it.
  */
 enum tri vmx_caps_field_exists(const struct vmx_caps *c, const struct vmcs_field_info *f);
-/*
- * Whether the field's index (encoding bits 9:1) is above the highest index any VMCS encoding
- * uses on this processor (IA32_VMX_VMCS_ENUM bits 9:1, SDM A.9): then it does not exist.  False
- * when VMCS_ENUM is unknown.
- */
-bool vmx_caps_field_index_beyond(const struct vmx_caps *c, const struct vmcs_field_info *f);
 
 /* ---- Capabilities compiled once per processor ---- */
 
