@@ -102,6 +102,25 @@ struct adjust_cr_result {
 	                            * use unrestricted guest is */
 };
 
+/*
+ * Whether the undecided bits of an adjustment matter (adjust_settle()): each setting of the
+ * unknown capability bits they rest on is a processor that may exist, and when all of them
+ * give the same prediction, that is the prediction.
+ */
+#define ADJUST_SETTLE_MAX_BITS 8
+struct adjust_settled {
+	bool tried; /* the undecided bits rest on at most ADJUST_SETTLE_MAX_BITS capability bits */
+	bool settled; /* every setting gives the same prediction, in prediction */
+	uint8_t n_bits;
+	struct {
+		uint8_t msr; /* enum vmx_msr_id */
+		uint8_t bit; /* the bit of the MSR (allowed-0 in 31:0, allowed-1 in 63:32) */
+		uint8_t ctl; /* enum vmx_ctl */
+		uint8_t ctl_bit;
+	} bits[ADJUST_SETTLE_MAX_BITS];
+	struct vmcsl_prediction prediction;
+};
+
 struct adjust_result {
 	enum adjust_verdict verdict;
 	struct adjust_ctl_result ctl[VMX_CTL__COUNT];
@@ -113,6 +132,7 @@ struct adjust_result {
 	 */
 	uint8_t unwritten[VMCS_FIELD_CAPACITY];
 	size_t n_unwritten;
+	struct adjust_settled settled; /* adjust_settle(); adjust_apply() clears it */
 };
 
 /*
@@ -125,6 +145,18 @@ struct adjust_result {
  */
 void adjust_apply(const struct adjust_wants *w, const struct vmx_caps *caps,
                   struct vmcs_state *vmcs, struct adjust_result *r);
+
+/*
+ * After adjust_apply() left control bits undecided (r->verdict ADJUST_UNDECIDED): tries every
+ * setting of the unknown capability bits those bits rest on (at most ADJUST_SETTLE_MAX_BITS),
+ * each a processor that may exist, adjusting given (the configuration's VMCS, as for
+ * adjust_apply()) and checking it with env, and records in r->settled whether they all give
+ * one prediction.  The CR fixed bits and the required bits that may be refused are not tried:
+ * undecided there stays undecided.  Uses about 8 KiB of stack.
+ */
+void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
+                   const struct vmcs_state *given, const struct vmentry_env *env,
+                   struct adjust_result *r);
 
 /* Whether anything is given in the hypervisor's form. */
 bool adjust_wants_any(const struct adjust_wants *w);
@@ -166,5 +198,6 @@ enum vmx_msr_id adjust_cr_fixed0(enum adjust_cr cr);
 #define ADJUST_ID_REFUSED   "HV-REFUSED"
 #define ADJUST_ID_ADJUSTED  "HV-ADJUSTED"
 #define ADJUST_ID_UNDECIDED "HV-UNDECIDED"
+#define ADJUST_ID_SETTLED   "HV-SETTLED"
 
 #endif /* ADJUST_H */

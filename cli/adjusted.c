@@ -393,6 +393,37 @@ static void text_refusal(const struct adjusted *a, enum vmx_ctl c, unsigned bit,
 	        sdm, title);
 }
 
+/* The capability bits adjust_settle() tried, in words ("IA32_VMX_PROCBASED_CTLS3 bit 4"). */
+static void settled_bits(char *buf, size_t n, const struct adjust_settled *s)
+{
+	buf[0] = '\0';
+	for (unsigned i = 0; i < s->n_bits; i++) {
+		char name[64];
+
+		bit_names(name, sizeof(name), ctl_layout((enum vmx_ctl)s->bits[i].ctl),
+		          1ull << s->bits[i].ctl_bit);
+		append(buf, n, "%s%s bit %u (%s of %s)", i ? ", " : "",
+		       vmx_msr_name((enum vmx_msr_id)s->bits[i].msr), s->bits[i].bit, name,
+		       field_name(adjust_ctl_field((enum vmx_ctl)s->bits[i].ctl)));
+	}
+}
+
+void adjusted_settled_text(char *buf, size_t n, const struct adjusted *a)
+{
+	const struct adjust_settled *s = &a->r->settled;
+	char bits[600];
+
+	buf[0] = '\0';
+	if (!s->settled)
+		return;
+	settled_bits(bits, sizeof(bits), s);
+	snprintf(buf, n,
+	         "the undecided bits rest on %u capability bit%s unknown for %s: %s; each of the "
+	         "%u settings, a processor that may exist, gives the same prediction, so the "
+	         "prediction holds whatever they are",
+	         s->n_bits, s->n_bits == 1 ? "" : "s", a->caps_name, bits, 1u << s->n_bits);
+}
+
 /* Calls fn for every note of the adjustment: each adjusted field, what is undecided, each field
  * left unwritten -- in that order, at the line of the field. */
 static void for_each_note(const struct adjusted *a,
@@ -419,6 +450,10 @@ static void for_each_note(const struct adjusted *a,
 		fn(a->r->cr[c].undecided ? ADJUST_ID_UNDECIDED : ADJUST_ID_ADJUSTED, msg,
 		   field_at(a, adjust_cr_field((enum adjust_cr)c)), ctx);
 	}
+	adjusted_settled_text(msg, sizeof(msg), a);
+	if (msg[0])
+		fn(ADJUST_ID_SETTLED, msg,
+		   field_at(a, adjust_ctl_field((enum vmx_ctl)a->r->settled.bits[0].ctl)), ctx);
 	for (size_t i = 0; i < vmcs_field_count(); i++) {
 		if (!a->r->unwritten[i] || adjust_ctl_of_field(i) >= 0)
 			continue;
@@ -556,6 +591,15 @@ void adjusted_json(FILE *out, const struct adjusted *a)
 		fprintf(out, ",\n   \"adjusted_undecided\": ");
 		json_string(out, why);
 	}
+	if (a->r->settled.settled) {
+		char bits[600];
+
+		settled_bits(bits, sizeof(bits), &a->r->settled);
+		fprintf(out, ",\n   \"adjusted_settled\": {\"settings\": %u, \"bits\": ",
+		        1u << a->r->settled.n_bits);
+		json_string(out, bits);
+		fprintf(out, "}");
+	}
 }
 
 bool adjusted_json_prediction(FILE *out, const struct adjusted *a)
@@ -621,6 +665,12 @@ static const struct {
      "A capability MSR the processor's entry does not give decides bits of the adjusted value "
      "or whether a required control is allowed: the field is unknown to the checks, which "
      "cannot be decided (Intel SDM Vol. 3D Appendix A).",
+     "note"},
+    {ADJUST_ID_SETTLED, "Every setting of the unknown capabilities gives the same prediction",
+     "The undecided bits of an adjusted field rest on a few capability bits the processor's "
+     "entry does not give: each of their settings is a processor that may exist, and each was "
+     "adjusted and checked; all gave the same prediction, which therefore holds (Intel SDM "
+     "Vol. 3D Appendix A).",
      "note"},
 };
 

@@ -27,6 +27,8 @@ struct adjusted {
  * required control the processor lacks, each at its line in the configuration.
  */
 void adjusted_text(FILE *out, const struct adjusted *a);
+/* When adjust_settle() settled the prediction: why, in words (else an empty string). */
+void adjusted_settled_text(char *buf, size_t n, const struct adjusted *a);
 /* The prediction line of a refusal: "FILE: prediction: refused: ..." (false when not refused). */
 bool adjusted_text_prediction(FILE *out, const struct adjusted *a);
 /* Why the adjustment leaves the entry undecided, in words ("" when it does not). */

@@ -8,6 +8,18 @@
 #include "checked.h"
 #include "cli.h"
 
+void settle(const struct vmcs_config *cfg, const struct vmx_caps *caps, struct adjust_result *adj,
+            struct check_report *rep)
+{
+	if (adj->verdict != ADJUST_UNDECIDED || rep->prediction.kind != OUTCOME_UNDECIDED)
+		return;
+	adjust_settle(&cfg->wants, caps, &cfg->vmcs, &cfg->env, adj);
+	if (adj->settled.settled) {
+		rep->prediction = adj->settled.prediction.outcome;
+		rep->deciding_rule = adj->settled.prediction.rule;
+	}
+}
+
 bool checked_run(struct checked *c, struct check_report *report, const char *path,
                  const char *caps_override, char *err, size_t errlen)
 {
@@ -52,6 +64,7 @@ bool checked_run(struct checked *c, struct check_report *report, const char *pat
 		return true;
 	}
 	check_run(&in, c->report);
+	settle(&c->cfg, &c->caps, &c->adjust, c->report);
 	/* A hypervisor that may refuse to run here does not surely enter. */
 	if (c->adjust.verdict == ADJUST_MAY_REFUSE &&
 	    c->report->prediction.kind == OUTCOME_SUCCESS) {

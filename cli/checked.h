@@ -40,6 +40,14 @@ struct checked {
  * when the file could not be loaded (diags say why) or the caps could not be found (err).
  * Release with checked_release().
  */
+/*
+ * When the adjusted controls left the prediction undecided: adjust_settle() over the
+ * configuration, and its prediction into rep when every setting of the unknown capability bits
+ * gives the same one (the findings stay those of the undecided run).
+ */
+void settle(const struct vmcs_config *cfg, const struct vmx_caps *caps, struct adjust_result *adj,
+            struct check_report *rep);
+
 bool checked_run(struct checked *c, struct check_report *report, const char *path,
                  const char *caps_override, char *err, size_t errlen);
 void checked_release(struct checked *c);

@@ -67,6 +67,7 @@ static void judge_cell(struct matrix_file *f, const struct vmx_caps *caps, struc
 		return;
 	}
 	check_run(&in, rep);
+	settle(&f->cfg, caps, &cell->adjust, rep);
 	/* a hypervisor that may refuse to run here does not surely enter */
 	if (cell->adjust.verdict == ADJUST_MAY_REFUSE && rep->prediction.kind == OUTCOME_SUCCESS) {
 		rep->prediction.kind = OUTCOME_UNDECIDED;
