@@ -112,11 +112,11 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 		}
 	}
 	if (first >= 0) {
+		/* One hint for every failing VMWRITE: it names no field (each message does). */
 		check_hint(c,
 		           "remove the VMWRITE, or choose a CPU whose capability MSRs allow the "
-		           "control that introduces the field ('vmcslint fields %s'); the VM entry "
-		           "itself does not read it",
-		           vmcs_field_at((size_t)first)->name);
+		           "control that introduces the field ('vmcslint fields' with the field's "
+		           "name shows it); the VM entry itself does not read it");
 		return check_fail(c, first,
 		                  "%d written field%s do%s not exist on this processor: %s%s",
 		                  missing, missing == 1 ? "" : "s", missing == 1 ? "es" : "", names,

@@ -1,7 +1,8 @@
 /*
  * test_usability.c -- the rough edges a new user met: a tab in YAML is named as such, notes
  * point at the field they are about, the EFER hints agree with each other, `caps decode`
- * gives IA32_VMX_MISC and IA32_VMX_BASIC numbers in their units.
+ * gives IA32_VMX_MISC and IA32_VMX_BASIC numbers in their units, the hint under each failing
+ * VMWRITE is about that VMWRITE.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -57,5 +58,20 @@ Test(usability, caps_decode_gives_units)
 	                        "entries per MSR list (recommended)"),
 	          "%s", r.out);
 	cr_expect(strstr(r.out, "PREEMPTION_TIMER_RATE"), "%s", r.out);
+	cli_result_free(&r);
+}
+
+/* The hint under each failing VMWRITE named the first failing field, whatever the VMWRITE. */
+Test(usability, each_failing_vmwrite_has_a_hint_about_itself)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"check",
+	                                   "tests/fixtures/config/vmwrite-two-missing.yaml", NULL});
+	const char *tsc = strstr(r.out, "VMWRITE of TSC_MULTIPLIER (0x2032) fails");
+
+	cr_assert_not_null(tsc, "%s", r.out);
+	cr_expect(strstr(tsc, "hint: remove the VMWRITE"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "'vmcslint fields VIRTUAL_PROCESSOR_ID'"), "%s", r.out);
+	cr_expect_eq(count_substr(r.out, "hint: remove the VMWRITE"), 6, "%s", r.out);
 	cli_result_free(&r);
 }
