@@ -109,7 +109,6 @@ struct adjust_cr_result {
  */
 #define ADJUST_SETTLE_MAX_BITS 8
 struct adjust_settled {
-	bool tried; /* the undecided bits rest on at most ADJUST_SETTLE_MAX_BITS capability bits */
 	bool settled; /* every setting gives the same prediction, in prediction */
 	uint8_t n_bits;
 	struct {

@@ -10,35 +10,10 @@
  */
 #include "adjust.h"
 
-/* The MSRs that report allowed-1 settings alone, bit for bit (SDM A.3.4, A.4.2). */
-static bool allowed1_only(enum vmx_msr_id msr)
+/* The controls whose MSR reports allowed-1 settings alone, bit for bit (SDM A.3.4, A.4.2). */
+static bool allowed1_only(enum vmx_ctl ctl)
 {
-	return msr == VMX_MSR_PROCBASED_CTLS3 || msr == VMX_MSR_EXIT_CTLS2;
-}
-
-/* The TRUE MSR of an ordinary one, or the ordinary one of a TRUE MSR; VMX_MSR__COUNT if none. */
-static enum vmx_msr_id sibling(enum vmx_msr_id msr)
-{
-	switch (msr) {
-	case VMX_MSR_PINBASED_CTLS:
-		return VMX_MSR_TRUE_PINBASED_CTLS;
-	case VMX_MSR_PROCBASED_CTLS:
-		return VMX_MSR_TRUE_PROCBASED_CTLS;
-	case VMX_MSR_EXIT_CTLS:
-		return VMX_MSR_TRUE_EXIT_CTLS;
-	case VMX_MSR_ENTRY_CTLS:
-		return VMX_MSR_TRUE_ENTRY_CTLS;
-	case VMX_MSR_TRUE_PINBASED_CTLS:
-		return VMX_MSR_PINBASED_CTLS;
-	case VMX_MSR_TRUE_PROCBASED_CTLS:
-		return VMX_MSR_PROCBASED_CTLS;
-	case VMX_MSR_TRUE_EXIT_CTLS:
-		return VMX_MSR_EXIT_CTLS;
-	case VMX_MSR_TRUE_ENTRY_CTLS:
-		return VMX_MSR_ENTRY_CTLS;
-	default:
-		return VMX_MSR__COUNT;
-	}
+	return ctl == VMX_CTL_PROC3 || ctl == VMX_CTL_EXIT2;
 }
 
 /*
@@ -63,12 +38,12 @@ static bool collect(const struct adjust_result *r, struct adjust_settled *s)
 
 			if (!((own >> b) & 1u))
 				continue;
-			if (s->n_bits == ADJUST_SETTLE_MAX_BITS || (must && allowed1_only(x->msr)))
+			if (s->n_bits == ADJUST_SETTLE_MAX_BITS ||
+			    (must && allowed1_only((enum vmx_ctl)k)))
 				return false;
 			s->bits[s->n_bits].msr = (uint8_t)x->msr;
-			s->bits[s->n_bits].bit = (uint8_t)(allowed1_only(x->msr) ? b
-			                                   : must                ? b
-			                                                         : b + 32);
+			s->bits[s->n_bits].bit =
+			    (uint8_t)(allowed1_only((enum vmx_ctl)k) || must ? b : b + 32);
 			s->bits[s->n_bits].ctl = (uint8_t)k;
 			s->bits[s->n_bits].ctl_bit = (uint8_t)b;
 			s->n_bits++;
@@ -84,27 +59,17 @@ static bool collect(const struct adjust_result *r, struct adjust_settled *s)
 static void learn(struct vmx_caps *caps, const struct adjust_settled *s, unsigned set)
 {
 	for (unsigned i = 0; i < s->n_bits; i++) {
-		enum vmx_msr_id msr = (enum vmx_msr_id)s->bits[i].msr, sib = sibling(msr);
+		enum vmx_ctl ctl = (enum vmx_ctl)s->bits[i].ctl;
+		enum vmx_msr_id msr = (enum vmx_msr_id)s->bits[i].msr, plain, true_msr;
 		unsigned bit = s->bits[i].bit;
 		uint64_t m = 1ull << bit, v = ((set >> i) & 1u) ? m : 0;
 
 		vmx_caps_learn_msr(caps, msr, m, v);
-		if (bit >= 32 && sib != VMX_MSR__COUNT)
-			vmx_caps_learn_msr(caps, sib, m, v);
-		if (bit < 32 && v && !allowed1_only(msr))
+		if (bit >= 32 && vmx_ctl_msrs(ctl, &plain, &true_msr))
+			vmx_caps_learn_msr(caps, msr == plain ? true_msr : plain, m, v);
+		if (bit < 32 && v && !allowed1_only(ctl))
 			vmx_caps_learn_msr(caps, msr, m << 32, m << 32);
 	}
-}
-
-static bool same_outcome(const struct check_outcome *a, const struct check_outcome *b)
-{
-	return a->kind == b->kind && a->vm_instruction_error == b->vm_instruction_error &&
-	       a->error_alt == b->error_alt && a->exit_reason == b->exit_reason &&
-	       a->exit_qualification == b->exit_qualification &&
-	       a->qualification_varies == b->qualification_varies &&
-	       a->otherwise_kind == b->otherwise_kind &&
-	       a->otherwise_exit_reason == b->otherwise_exit_reason &&
-	       a->otherwise_qualification == b->otherwise_qualification;
 }
 
 void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
@@ -122,7 +87,6 @@ void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
 	r->settled = s;
 	if (r->verdict != ADJUST_UNDECIDED || !collect(r, &s))
 		return;
-	s.tried = true;
 	for (unsigned set = 0; set < (1u << s.n_bits); set++) {
 		vc = *caps;
 		learn(&vc, &s, set);
@@ -138,7 +102,7 @@ void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
 		if (set == 0) {
 			s.prediction = res.prediction;
 		} else if (res.prediction.rule != s.prediction.rule ||
-		           !same_outcome(&res.prediction.outcome, &s.prediction.outcome)) {
+		           !check_outcome_same(&res.prediction.outcome, &s.prediction.outcome)) {
 			break;
 		}
 		if (set + 1 == (1u << s.n_bits))

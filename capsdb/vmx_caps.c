@@ -183,34 +183,45 @@ static struct vmx_allowed gated(const struct vmx_caps *c, struct vmx_allowed a, 
 	return a;
 }
 
+/*
+ * The control fields with TRUE capability MSRs: the ordinary MSR, the TRUE one, and the
+ * default1 class (SDM A.2).
+ */
+static const struct {
+	enum vmx_msr_id plain, true_msr;
+	uint64_t default1;
+} true_ctls[] = {
+    [VMX_CTL_PIN] = {VMX_MSR_PINBASED_CTLS, VMX_MSR_TRUE_PINBASED_CTLS, 0x16},
+    [VMX_CTL_PROC] = {VMX_MSR_PROCBASED_CTLS, VMX_MSR_TRUE_PROCBASED_CTLS, 0x0401e172},
+    [VMX_CTL_EXIT] = {VMX_MSR_EXIT_CTLS, VMX_MSR_TRUE_EXIT_CTLS, 0x00036dff},
+    [VMX_CTL_ENTRY] = {VMX_MSR_ENTRY_CTLS, VMX_MSR_TRUE_ENTRY_CTLS, 0x000011ff},
+};
+
+bool vmx_ctl_msrs(enum vmx_ctl ctl, enum vmx_msr_id *plain, enum vmx_msr_id *true_msr)
+{
+	if (ctl != VMX_CTL_PIN && ctl != VMX_CTL_PROC && ctl != VMX_CTL_EXIT &&
+	    ctl != VMX_CTL_ENTRY)
+		return false;
+	*plain = true_ctls[ctl].plain;
+	*true_msr = true_ctls[ctl].true_msr;
+	return true;
+}
+
 struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 {
-	enum tri true_ctls = vmx_caps_msr_bit(c, VMX_MSR_BASIC, BASIC_TRUE_CTLS);
+	enum tri true_ctls_on = vmx_caps_msr_bit(c, VMX_MSR_BASIC, BASIC_TRUE_CTLS);
 	struct vmx_allowed a = {0, 0, 0, 0, false, VMX_MSR_BASIC};
 	enum vmx_msr_id plain, truemsr;
 	uint64_t default1;
 
-	/* The default1 class of each control field (SDM A.2). */
 	switch (ctl) {
 	case VMX_CTL_PIN:
-		plain = VMX_MSR_PINBASED_CTLS;
-		truemsr = VMX_MSR_TRUE_PINBASED_CTLS;
-		default1 = 0x16;
-		break;
 	case VMX_CTL_PROC:
-		plain = VMX_MSR_PROCBASED_CTLS;
-		truemsr = VMX_MSR_TRUE_PROCBASED_CTLS;
-		default1 = 0x0401e172;
-		break;
 	case VMX_CTL_EXIT:
-		plain = VMX_MSR_EXIT_CTLS;
-		truemsr = VMX_MSR_TRUE_EXIT_CTLS;
-		default1 = 0x00036dff;
-		break;
 	case VMX_CTL_ENTRY:
-		plain = VMX_MSR_ENTRY_CTLS;
-		truemsr = VMX_MSR_TRUE_ENTRY_CTLS;
-		default1 = 0x000011ff;
+		plain = true_ctls[ctl].plain;
+		truemsr = true_ctls[ctl].true_msr;
+		default1 = true_ctls[ctl].default1;
 		break;
 	case VMX_CTL_PROC2:
 		/* Bits 31:0 of IA32_VMX_PROCBASED_CTLS2 are 0: every secondary control may be 0. */
@@ -227,11 +238,12 @@ struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl)
 		return a;
 	}
 	/* A TRUE MSR with a value exists: IA32_VMX_BASIC[55] is 1 when BASIC itself is unknown. */
-	if (true_ctls == TRI_YES || (true_ctls == TRI_UNKNOWN && vmx_caps_msr_known(c, truemsr))) {
+	if (true_ctls_on == TRI_YES ||
+	    (true_ctls_on == TRI_UNKNOWN && vmx_caps_msr_known(c, truemsr))) {
 		a = split_msr(c, truemsr);
 		if (a.known)
 			return a;
-	} else if (true_ctls == TRI_NO) {
+	} else if (true_ctls_on == TRI_NO) {
 		return split_msr(c, plain);
 	}
 	a = split_msr(c, plain);

@@ -158,6 +158,17 @@ const char *check_outcome_name(unsigned kind)
 	return kind < OUTCOME__COUNT ? names[kind] : "?";
 }
 
+bool check_outcome_same(const struct check_outcome *a, const struct check_outcome *b)
+{
+	return a->kind == b->kind && a->vm_instruction_error == b->vm_instruction_error &&
+	       a->error_alt == b->error_alt && a->exit_reason == b->exit_reason &&
+	       a->exit_qualification == b->exit_qualification &&
+	       a->qualification_varies == b->qualification_varies &&
+	       a->otherwise_kind == b->otherwise_kind &&
+	       a->otherwise_exit_reason == b->otherwise_exit_reason &&
+	       a->otherwise_qualification == b->otherwise_qualification;
+}
+
 /* ---- what rules report ---- */
 
 static enum rule_result record(struct check_ctx *c, enum rule_result result, int field,

@@ -357,6 +357,11 @@ struct vmx_allowed {
 	enum vmx_msr_id msr; /* the MSR the settings came from */
 };
 struct vmx_allowed vmx_caps_allowed(const struct vmx_caps *c, enum vmx_ctl ctl);
+/*
+ * The ordinary and the TRUE capability MSR of a control field that has both (pin-based,
+ * primary processor-based, VM-exit, VM-entry); false for the others.
+ */
+bool vmx_ctl_msrs(enum vmx_ctl ctl, enum vmx_msr_id *plain, enum vmx_msr_id *true_msr);
 /* Whether a control bit may be 1: TRI_UNKNOWN when its allowed 1-setting is unknown. */
 enum tri vmx_allowed_may_be_1(const struct vmx_allowed *a, unsigned bit);
 
@@ -794,5 +799,7 @@ void check_predict(struct check_report *rep);
  * "processor_dependent".
  */
 const char *check_outcome_name(unsigned kind);
+/* Whether two outcomes say the same in every member. */
+bool check_outcome_same(const struct check_outcome *a, const struct check_outcome *b);
 
 #endif /* VMCSLINT_H */

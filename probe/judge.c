@@ -122,14 +122,7 @@ bool probe_ring0_agrees(const struct probe_result *r, const struct check_report 
 		snprintf(why, n, "no ring-0 prediction");
 		return false;
 	}
-	if (h->kind == g->kind && h->vm_instruction_error == g->vm_instruction_error &&
-	    h->error_alt == g->error_alt && h->exit_reason == g->exit_reason &&
-	    h->exit_qualification == g->exit_qualification &&
-	    h->qualification_varies == g->qualification_varies &&
-	    h->otherwise_kind == g->otherwise_kind &&
-	    h->otherwise_exit_reason == g->otherwise_exit_reason &&
-	    h->otherwise_qualification == g->otherwise_qualification &&
-	    strcmp(rule, r->ring0_rule) == 0)
+	if (check_outcome_same(h, g) && strcmp(rule, r->ring0_rule) == 0)
 		return true;
 	outcome_text(hs, sizeof(hs), h);
 	outcome_text(gs, sizeof(gs), g);
