@@ -113,7 +113,13 @@ $(O)/gen/builtin_caps.c: $(DEFAULT_CAPS) scripts/embed.sh
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $<')
-	$(Q)$(CC) $(CPPFLAGS) $(CPUID_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CPUID_CFLAGS) $(CFLAGS) $(CORE_OPT_FLAGS) -c $< -o $@
+
+# The core runs once per VM entry a hypervisor checks: at -O3 GCC vectorises its bitset loops
+# and lays out the generated row scans better, about 15% off a full check (`make bench`).
+# CORE_OPT= keeps the core at CFLAGS' level.
+CORE_OPT ?= -O3
+$(call objs,$(O),$(CORE_SRCS)): CORE_OPT_FLAGS := $(CORE_OPT)
 
 $(LIB): $(call objs,$(O),$(CORE_SRCS))
 	@rm -f $@

@@ -76,7 +76,7 @@ enum rule_result rule_guest_rip_high(struct check_ctx *c, uintptr_t arg)
 {
 	const char *name = vmcs_field_at(arg)->name;
 	enum rule_result r;
-	bool is64;
+	bool is64 = false;
 	uint64_t v;
 
 	NEED_ID(c, arg);
@@ -111,7 +111,7 @@ enum rule_result rule_guest_rip_canonical(struct check_ctx *c, uintptr_t arg)
 	const char *name = vmcs_field_at(arg)->name;
 	enum rule_result r;
 	unsigned n;
-	bool is64;
+	bool is64 = false;
 	uint64_t v;
 
 	NEED_ID(c, arg);
