@@ -156,6 +156,13 @@ void adjust_apply(const struct adjust_wants *w, const struct vmx_caps *caps,
 void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
                    const struct vmcs_state *given, const struct vmentry_env *env,
                    struct adjust_result *r);
+/*
+ * Setting `set` (bit i: the value of s->bits[i]) of the bits adjust_settle() tried: caps with
+ * those bits learnt into *vc, and given adjusted to it into *vs and *vr.
+ */
+void adjust_setting(const struct adjust_wants *w, const struct vmx_caps *caps,
+                    const struct vmcs_state *given, const struct adjust_settled *s, unsigned set,
+                    struct vmx_caps *vc, struct vmcs_state *vs, struct adjust_result *vr);
 
 /* Whether anything is given in the hypervisor's form. */
 bool adjust_wants_any(const struct adjust_wants *w);

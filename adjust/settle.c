@@ -72,6 +72,16 @@ static void learn(struct vmx_caps *caps, const struct adjust_settled *s, unsigne
 	}
 }
 
+void adjust_setting(const struct adjust_wants *w, const struct vmx_caps *caps,
+                    const struct vmcs_state *given, const struct adjust_settled *s, unsigned set,
+                    struct vmx_caps *vc, struct vmcs_state *vs, struct adjust_result *vr)
+{
+	*vc = *caps;
+	learn(vc, s, set);
+	*vs = *given;
+	adjust_apply(w, vc, vs, vr);
+}
+
 void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
                    const struct vmcs_state *given, const struct vmentry_env *env,
                    struct adjust_result *r)
@@ -88,10 +98,7 @@ void adjust_settle(const struct adjust_wants *w, const struct vmx_caps *caps,
 	if (r->verdict != ADJUST_UNDECIDED || !collect(r, &s))
 		return;
 	for (unsigned set = 0; set < (1u << s.n_bits); set++) {
-		vc = *caps;
-		learn(&vc, &s, set);
-		vs = *given;
-		adjust_apply(w, &vc, &vs, &vr);
+		adjust_setting(w, caps, given, &s, set, &vc, &vs, &vr);
 		/* This setting is a processor the hypervisor refuses: not one prediction. */
 		if (vr.verdict == ADJUST_REFUSED || vr.verdict == ADJUST_MAY_REFUSE)
 			break;

@@ -393,8 +393,7 @@ static void text_refusal(const struct adjusted *a, enum vmx_ctl c, unsigned bit,
 	        sdm, title);
 }
 
-/* The capability bits adjust_settle() tried, in words ("IA32_VMX_PROCBASED_CTLS3 bit 4"). */
-static void settled_bits(char *buf, size_t n, const struct adjust_settled *s)
+void adjusted_settled_bits(char *buf, size_t n, const struct adjust_settled *s)
 {
 	buf[0] = '\0';
 	for (unsigned i = 0; i < s->n_bits; i++) {
@@ -416,7 +415,7 @@ void adjusted_settled_text(char *buf, size_t n, const struct adjusted *a)
 	buf[0] = '\0';
 	if (!s->settled)
 		return;
-	settled_bits(bits, sizeof(bits), s);
+	adjusted_settled_bits(bits, sizeof(bits), s);
 	snprintf(buf, n,
 	         "the undecided bits rest on %u capability bit%s unknown for %s: %s; each of the "
 	         "%u settings, a processor that may exist, gives the same prediction, so the "
@@ -594,7 +593,7 @@ void adjusted_json(FILE *out, const struct adjusted *a)
 	if (a->r->settled.settled) {
 		char bits[600];
 
-		settled_bits(bits, sizeof(bits), &a->r->settled);
+		adjusted_settled_bits(bits, sizeof(bits), &a->r->settled);
 		fprintf(out, ",\n   \"adjusted_settled\": {\"settings\": %u, \"bits\": ",
 		        1u << a->r->settled.n_bits);
 		json_string(out, bits);

@@ -29,6 +29,8 @@ struct adjusted {
 void adjusted_text(FILE *out, const struct adjusted *a);
 /* When adjust_settle() settled the prediction: why, in words (else an empty string). */
 void adjusted_settled_text(char *buf, size_t n, const struct adjusted *a);
+/* The capability bits adjust_settle() tried, in words ("IA32_VMX_PROCBASED_CTLS3 bit 4 ..."). */
+void adjusted_settled_bits(char *buf, size_t n, const struct adjust_settled *s);
 /* The prediction line of a refusal: "FILE: prediction: refused: ..." (false when not refused). */
 bool adjusted_text_prediction(FILE *out, const struct adjusted *a);
 /* Why the adjustment leaves the entry undecided, in words ("" when it does not). */

@@ -20,6 +20,38 @@ void settle(const struct vmcs_config *cfg, const struct vmx_caps *caps, struct a
 	}
 }
 
+/*
+ * A settled prediction's report: the checks of every setting adjust_settle() tried, merged
+ * (check_report_merge()), so that what it lists holds on every processor the entry may be --
+ * not the "cannot decide" of the run with the bits unknown.
+ */
+static void settled_report(const struct vmcs_config *cfg, const struct vmx_caps *caps,
+                           const struct adjust_result *adj, struct check_report *rep)
+{
+	static struct check_report *other;
+	const struct adjust_settled *s = &adj->settled;
+	struct check_outcome prediction = rep->prediction;
+	int16_t deciding = rep->deciding_rule;
+	struct vmx_caps vc;
+	struct vmcs_state vs;
+	struct adjust_result vr;
+	struct check_input in = {&vs, &vc, &cfg->env};
+	char bits[600], why[700];
+
+	if (!other && !(other = malloc(sizeof(*other))))
+		return; /* the report of the run with the bits unknown stands */
+	adjusted_settled_bits(bits, sizeof(bits), s);
+	snprintf(why, sizeof(why), "the result differs between the settings of %s", bits);
+	for (unsigned set = 0; set < (1u << s->n_bits); set++) {
+		adjust_setting(&cfg->wants, caps, &cfg->vmcs, s, set, &vc, &vs, &vr);
+		check_run(&in, set ? other : rep);
+		if (set)
+			check_report_merge(rep, other, why);
+	}
+	rep->prediction = prediction;
+	rep->deciding_rule = deciding;
+}
+
 bool checked_run(struct checked *c, struct check_report *report, const char *path,
                  const char *caps_override, char *err, size_t errlen)
 {
@@ -64,7 +96,17 @@ bool checked_run(struct checked *c, struct check_report *report, const char *pat
 		return true;
 	}
 	check_run(&in, c->report);
-	settle(&c->cfg, &c->caps, &c->adjust, c->report);
+	/*
+	 * Settled also where an earlier failure decides anyway: the findings after it are then
+	 * those of real processors, not "cannot decide" (matrix wants the prediction alone).
+	 */
+	if (c->adjust.verdict == ADJUST_UNDECIDED &&
+	    c->report->prediction.kind != OUTCOME_UNDECIDED)
+		adjust_settle(&c->cfg.wants, &c->caps, &c->cfg.vmcs, &c->cfg.env, &c->adjust);
+	else
+		settle(&c->cfg, &c->caps, &c->adjust, c->report);
+	if (c->adjust.settled.settled)
+		settled_report(&c->cfg, &c->caps, &c->adjust, c->report);
 	/* A hypervisor that may refuse to run here does not surely enter. */
 	if (c->adjust.verdict == ADJUST_MAY_REFUSE &&
 	    c->report->prediction.kind == OUTCOME_SUCCESS) {
@@ -172,6 +214,18 @@ struct src_pos finding_pos(const struct checked *c, const struct check_finding *
 		return c->cfg.msr_load_pos[f->msr_index];
 	if (f->field >= 0 && c->cfg.field_pos[f->field].file)
 		return c->cfg.field_pos[f->field];
+	/* The checks of the instruction read the `entry:` keys: the one it is about, if given. */
+	if (check_rule_at(f->rule)->cls == CHECK_CLASS_INSTR) {
+		const struct src_pos *e = c->cfg.entry_pos;
+		bool mov_ss = !strcmp(check_rule_at(f->rule)->id, "INSTR-MOV-SS-BLOCKING");
+
+		if (mov_ss && e[CONFIG_ENTRY_MOV_SS_BLOCKING].file)
+			return e[CONFIG_ENTRY_MOV_SS_BLOCKING];
+		if (!mov_ss && e[CONFIG_ENTRY_LAUNCH_STATE].file)
+			return e[CONFIG_ENTRY_LAUNCH_STATE];
+		if (!mov_ss && e[CONFIG_ENTRY_INSTRUCTION].file)
+			return e[CONFIG_ENTRY_INSTRUCTION];
+	}
 	/*
 	 * A finding about no one field (an unknown capability, say): the first field the check
 	 * reads that the configuration gives, rather than the vmcs: line.

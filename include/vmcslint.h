@@ -793,6 +793,14 @@ enum rule_result check_report_result(const struct check_report *rep, size_t rule
  * prediction that follows.
  */
 void check_predict(struct check_report *rep);
+/*
+ * Merges other, the report of the same VMCS on another processor that may be this one, into
+ * into: a rule with one result in both keeps it; passing in one and not applying in the other
+ * is passing; any other difference is undecided, its finding's message starting "cannot
+ * decide: " why.  The VMWRITE list and the counts follow; the prediction is left to the caller.
+ */
+void check_report_merge(struct check_report *into, const struct check_report *other,
+                        const char *why);
 
 /*
  * "success", "vmfail_invalid", "vmfail_valid", "entry_failure", "undecided",

@@ -34,6 +34,7 @@ struct file_seen {
 
 static const char *const top_keys[] = {"version", "caps",    "entry", "vmcs",
                                        "memory",  "extends", NULL};
+/* in the order of enum config_entry_key */
 static const char *const entry_keys[] = {"instruction", "launch_state", "mov_ss_blocking",
                                          "processor_mode", NULL};
 static const char *const memory_keys[] = {"vm_entry_msr_load", "guest_pdptes", "vmcs_link",
@@ -599,6 +600,12 @@ static void load_entry(struct loader *L, const char *file, const struct ynode *m
 	if (!yrequire_map(map, "entry", file, L->diags) ||
 	    !ycheck_keys(map, entry_keys, "entry", file, L->diags))
 		return;
+	for (int e = 0; e < CONFIG_ENTRY__COUNT; e++) {
+		struct ynode *k;
+
+		if (ynode_get(map, entry_keys[e], &k))
+			L->cfg->entry_pos[e] = pos_of(file, k);
+	}
 	if ((n = ynode_get(map, "instruction", NULL)) &&
 	    yparse_str(n, &s, "instruction", file, L->diags)) {
 		if (strcmp(s, "vmlaunch") == 0)

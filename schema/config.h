@@ -45,6 +45,15 @@ struct load_diags {
 typedef bool (*caps_resolver)(const char *name, struct vmx_caps *out, char *err, size_t errlen,
                               void *ctx);
 
+/* The keys of `entry:`, in the order of config.c's entry_keys[]. */
+enum config_entry_key {
+	CONFIG_ENTRY_INSTRUCTION,
+	CONFIG_ENTRY_LAUNCH_STATE,
+	CONFIG_ENTRY_MOV_SS_BLOCKING,
+	CONFIG_ENTRY_PROCESSOR_MODE,
+	CONFIG_ENTRY__COUNT
+};
+
 struct vmcs_config {
 	char *path;   /* the file given */
 	char **files; /* every file read (path, then what it extends) */
@@ -56,6 +65,7 @@ struct vmcs_config {
 	struct vmx_msr_entry *msr_load;
 	struct src_pos *msr_load_pos;
 	struct src_pos pdptes_pos, link_pos;
+	struct src_pos entry_pos[CONFIG_ENTRY__COUNT]; /* the keys of `entry:` given */
 	/*
 	 * Control fields given as the bits a hypervisor wants and CR fields with `fixed: apply`
 	 * (schema/README.md): adjust_apply() makes them values for one processor.  vmcs holds
