@@ -219,6 +219,14 @@ void check_clear_hint(struct check_ctx *c)
 		c->out->hint[0] = '\0';
 }
 
+enum rule_result check_pass_anyway(struct check_ctx *c)
+{
+	if (c->out && c->out->message_len)
+		c->out->message[0] = '\0';
+	check_clear_hint(c);
+	return RULE_PASS;
+}
+
 enum rule_result check_unknown_field(struct check_ctx *c, int field)
 {
 	c->field = field;
@@ -445,14 +453,104 @@ static bool has_bit(const uint64_t *set, size_t i)
 	return (set[i / 64] >> (i % 64)) & 1u;
 }
 
+/* The check of rule i, its conditions holding. */
+static enum rule_result check_of(struct check_ctx *c, size_t i)
+{
+	return rule_fn[i] ? rule_fn[i](c, rule_arg[i]) : row_check(c, &rule_row[i]);
+}
+
+/*
+ * Function rules whose check reads none of the fields its conditions read (tests/fieldreads.c
+ * verifies it on every input): the check alone may then be run with a condition unknown.  The
+ * others rely on their conditions for what they read (GUEST-LINK-PHYS-WIDTH reads the link
+ * pointer its condition made sure is known).
+ */
+static const check_fn reads_no_condition[] = {
+    rule_guest_seg_base_v8086,   rule_guest_seg_cs_type,      rule_guest_seg_ss_rpl,
+    rule_guest_seg_ss_dpl_rpl,   rule_guest_seg_ss_dpl_fred,  rule_guest_seg_cs_l_fred,
+    rule_guest_seg_data_dpl_rpl, rule_guest_activity_hlt_dpl, rule_guest_activity_event,
+    rule_guest_intr_vnmi,
+};
+
+/* Whether field f is one of the control fields (a C_CTL condition may rest on any of them). */
+static bool control_field(int f)
+{
+	for (unsigned k = 0; k <= VMX_CTL__COUNT; k++)
+		if (ctl_field(k) == f)
+			return true;
+	return false;
+}
+
+/* Whether the check of data row w reads the value condition d reads. */
+static bool row_reads_condition(const struct row *w, const struct cond *d)
+{
+	if (w->op == OP_ALLOWED && d->src == C_CTL)
+		return true;
+	for (int k = 0; k < ROW_FIELDS && w->field[k] != NOF; k++)
+		if (d->src == C_FIELD ? w->field[k] == d->id : control_field(w->field[k]))
+			return true;
+	return false;
+}
+
+/* Whether the check of rule i may run while a condition of it is unknown (see below). */
+static bool checkable_without_conditions(const struct check_ctx *c, size_t i)
+{
+	const struct row *w = &rule_row[i];
+
+	if (rule_fn[i]) {
+		for (size_t k = 0; k < sizeof(reads_no_condition) / sizeof(reads_no_condition[0]);
+		     k++)
+			if (reads_no_condition[k] == rule_fn[i])
+				return true;
+		return false;
+	}
+	for (int k = 0; k < ROW_CONDS && w->gate[k].src != C_NONE; k++)
+		if (!cond_known(c, &w->gate[k]) && row_reads_condition(w, &w->gate[k]))
+			return false;
+	return true;
+}
+
+/*
+ * Whether rule i, a condition of which is unknown, passes wherever its conditions hold: then
+ * it cannot fail (where they do not, it does not apply).  A dump that shows SS.DPL = SS.RPL
+ * passes "unless unrestricted guest, SS.DPL = SS.RPL" whatever the control it does not show.
+ * Only for a check that does not read what its unknown condition reads (its value is then
+ * unknown, and the check would take it for known).  Nothing is rendered; what the check read
+ * counts only when it passes.
+ */
+static bool passes_where_it_applies(struct check_ctx *c, size_t i)
+{
+	struct check_text *out = c->out;
+	int field = c->field;
+	uint64_t qualification = c->qualification;
+	struct vmx_caps_reads rd = c->rd;
+	enum rule_result r;
+
+	if (!checkable_without_conditions(c, i))
+		return false;
+	c->out = NULL;
+	r = check_of(c, i);
+	c->out = out;
+	c->field = field;
+	c->qualification = qualification;
+	if (r == RULE_PASS) {
+		(void)check_pass_anyway(c);
+		return true;
+	}
+	c->rd = rd;
+	return false;
+}
+
 /* The conditions of rule i (those of a function row too), then its check. */
 static enum rule_result evaluate(struct check_ctx *c, size_t i)
 {
 	enum rule_result r = row_gates(c, &rule_row[i]);
 
+	if (r == RULE_UNDECIDED && passes_where_it_applies(c, i))
+		return RULE_PASS;
 	if (r != RULE_PASS)
 		return r;
-	return rule_fn[i] ? rule_fn[i](c, rule_arg[i]) : row_check(c, &rule_row[i]);
+	return check_of(c, i);
 }
 
 /* Records result r of rule i (not RULE_PASS, which leaves the sets as they are). */
@@ -716,6 +814,27 @@ void check_trace_ctl(const struct check_ctx *c, unsigned ctl)
 		check_trace_read(c, ctl_field(ctl));
 		return;
 	}
+}
+
+bool vmcsl_rule_body_reads(const struct vmcsl_input *in, size_t rule,
+                           uint64_t body[VMCSL_FIELD_WORDS], uint64_t conds[VMCSL_FIELD_WORDS],
+                           bool *checkable)
+{
+	struct check_ctx c;
+
+	for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
+		body[w] = conds[w] = 0;
+	ctx_init(&c, in);
+	c.field = -1;
+	c.qualification = 0;
+	c.reads = conds;
+	*checkable = rule < N_RULES && rule_fn[rule] && checkable_without_conditions(&c, rule);
+	if (rule < FIRST_INSTR || rule >= N_RULES || !rule_fn[rule] ||
+	    row_gates(&c, &rule_row[rule]) != RULE_PASS)
+		return false;
+	c.reads = body;
+	(void)check_of(&c, rule);
+	return true;
 }
 
 void vmcsl_rule_reads(const struct vmcsl_input *in, const struct vmcsl_result *res, size_t rule,

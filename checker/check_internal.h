@@ -143,6 +143,11 @@ void check_hint(struct check_ctx *c, const char *fmt, ...) __attribute__((format
 /* Takes back a hint given before (the rule reports something else after all). */
 void check_clear_hint(struct check_ctx *c);
 /* Records that the rule cannot be decided because a field's value is unknown. */
+/*
+ * RULE_PASS for a rule that passes whatever the unknown values it met say (their "cannot
+ * decide" message, if rendered, is cleared).
+ */
+enum rule_result check_pass_anyway(struct check_ctx *c);
 enum rule_result check_unknown_field(struct check_ctx *c, int field);
 /* Records that the rule cannot be decided for another reason (an unknown capability). */
 enum rule_result check_undecided(struct check_ctx *c, const char *fmt, ...)

@@ -721,10 +721,3 @@ enum rule_result row_check(struct check_ctx *c, const struct row *w)
 		return eval_fixed(c, w);
 	}
 }
-
-enum rule_result row_eval(struct check_ctx *c, const struct row *w)
-{
-	enum rule_result r = row_gates(c, w);
-
-	return r == RULE_PASS ? row_check(c, w) : r;
-}

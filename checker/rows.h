@@ -84,9 +84,7 @@ struct row {
 	const char *msg, *hint;
 };
 
-/* Evaluates row w for the current rule of c (fast pass or render mode). */
-enum rule_result row_eval(struct check_ctx *c, const struct row *w);
-/* row_eval() once row_gates() passed. */
+/* Evaluates row w, its conditions holding (row_gates()), for the current rule of c. */
 enum rule_result row_check(struct check_ctx *c, const struct row *w);
 
 /* RULE_PASS when condition d holds, RULE_NA when not, RULE_UNDECIDED (recorded) when unknown. */

@@ -294,13 +294,26 @@ static enum rule_result fred_guest_ss(struct check_ctx *c, uint64_t *ss)
 	return RULE_PASS;
 }
 
+/* SS's DPL where known: an unknown virtual-8086 mode does not matter to what it settles. */
+static bool ss_dpl_known(struct check_ctx *c, unsigned *dpl)
+{
+	if (!KNOWN(c, GUEST_SS_AR_BYTES))
+		return false;
+	*dpl = AR_DPL(V(c, GUEST_SS_AR_BYTES));
+	return true;
+}
+
 enum rule_result rule_guest_seg_ss_dpl_fred(struct check_ctx *c, uintptr_t arg)
 {
 	enum rule_result r;
 	uint64_t ss = 0;
+	unsigned dpl;
 
 	(void)arg;
-	if ((r = fred_guest_ss(c, &ss)) != RULE_PASS)
+	if ((r = fred_guest_ss(c, &ss)) == RULE_UNDECIDED && ss_dpl_known(c, &dpl) &&
+	    (dpl == 0 || dpl == 3))
+		return check_pass_anyway(c);
+	if (r != RULE_PASS)
 		return r;
 	if (AR_DPL(ss) == 0 || AR_DPL(ss) == 3)
 		return RULE_PASS;
@@ -318,9 +331,17 @@ enum rule_result rule_guest_seg_cs_l_fred(struct check_ctx *c, uintptr_t arg)
 {
 	enum rule_result r;
 	uint64_t ss = 0, cs;
+	unsigned dpl;
 
 	(void)arg;
-	if ((r = fred_guest_ss(c, &ss)) != RULE_PASS)
+	if ((r = fred_guest_ss(c, &ss)) == RULE_UNDECIDED && ss_dpl_known(c, &dpl)) {
+		/* SS.DPL not 0, or CS.L 1: settled whether virtual-8086 mode applies or not */
+		if (dpl != 0)
+			return check_pass_anyway(c);
+		if (KNOWN(c, GUEST_CS_AR_BYTES) && AR_L(V(c, GUEST_CS_AR_BYTES)))
+			return check_pass_anyway(c);
+	}
+	if (r != RULE_PASS)
 		return r;
 	if (AR_DPL(ss) != 0)
 		return RULE_NA;
@@ -342,12 +363,11 @@ enum rule_result rule_guest_seg_cs_l_fred(struct check_ctx *c, uintptr_t arg)
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode, the SS DPL must be 0
  * when the CS type is 3 or when CR0.PE is 0 in the guest CR0 field (both possible only under
  * "unrestricted guest"). */
-enum rule_result rule_guest_seg_ss_dpl_zero(struct check_ctx *c, uintptr_t arg)
+static enum rule_result ss_dpl_zero(struct check_ctx *c)
 {
 	uint64_t ss;
 	bool cs3, real;
 
-	(void)arg;
 	NEED_V8086(c);
 	if (V8086(c))
 		return RULE_NA;
@@ -372,6 +392,18 @@ enum rule_result rule_guest_seg_ss_dpl_zero(struct check_ctx *c, uintptr_t arg)
 		    real ? "CR0.PE = 0 in GUEST_CR0" : "the CS type is 3");
 	}
 	return RULE_PASS;
+}
+
+enum rule_result rule_guest_seg_ss_dpl_zero(struct check_ctx *c, uintptr_t arg)
+{
+	enum rule_result r = ss_dpl_zero(c);
+	unsigned dpl;
+
+	(void)arg;
+	/* SS.DPL 0 passes whatever virtual-8086 mode, the CS type and CR0.PE, unknown, say. */
+	if (r == RULE_UNDECIDED && ss_dpl_known(c, &dpl) && dpl == 0)
+		return check_pass_anyway(c);
+	return r;
 }
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode and with

@@ -692,6 +692,14 @@ uint32_t vmcsl_rule_msr_entry(const struct vmcsl_result *res, size_t rule);
 /* Test builds only: the fields rule reads on in (a bitset by field index). */
 void vmcsl_rule_reads(const struct vmcsl_input *in, const struct vmcsl_result *res, size_t rule,
                       uint64_t reads[VMCSL_FIELD_WORDS]);
+/*
+ * Test builds only, for a function rule: false when its conditions do not all hold on in;
+ * else the fields its conditions read (conds) and its check then reads (body), and whether the
+ * core runs the check alone when a condition is unknown (checkable).
+ */
+bool vmcsl_rule_body_reads(const struct vmcsl_input *in, size_t rule,
+                           uint64_t body[VMCSL_FIELD_WORDS], uint64_t conds[VMCSL_FIELD_WORDS],
+                           bool *checkable);
 #endif
 
 /*

@@ -23,6 +23,13 @@
 #define N_WORDS VMCSL_FIELD_WORDS
 
 static uint64_t seen[VMCSL_MAX_RULES][N_WORDS];
+/*
+ * Function rules the core runs without their conditions when one is unknown (checkable): the
+ * fields their conditions read that their check read too, on an input where the conditions
+ * hold.  It must stay empty: such a check takes a value for known that may not be.
+ */
+static bool checkable[VMCSL_MAX_RULES], body_seen[VMCSL_MAX_RULES];
+static uint64_t shared[VMCSL_MAX_RULES][N_WORDS];
 
 static void run(const struct vmcs_config *cfg, const struct vmx_caps *caps)
 {
@@ -33,11 +40,16 @@ static void run(const struct vmcs_config *cfg, const struct vmx_caps *caps)
 	vmcsl_caps_compile(caps, &k);
 	vmcsl_check(&in, &res);
 	for (size_t i = 0; i < check_rule_count(); i++) {
-		uint64_t r[N_WORDS];
+		uint64_t r[N_WORDS], body[N_WORDS], conds[N_WORDS];
 
 		vmcsl_rule_reads(&in, &res, i, r);
 		for (int w = 0; w < N_WORDS; w++)
 			seen[i][w] |= r[w];
+		if (!vmcsl_rule_body_reads(&in, i, body, conds, &checkable[i]))
+			continue;
+		body_seen[i] = true;
+		for (int w = 0; w < N_WORDS; w++)
+			shared[i][w] |= body[w] & conds[w];
 	}
 }
 
@@ -161,5 +173,35 @@ int main(void)
 	capsdb_names_free(names, ncaps);
 	printf("fieldreads: %zu of %zu checks read exactly the fields they declare\n",
 	       check_rule_count() - bad, check_rule_count());
-	return bad ? 1 : 0;
+	size_t n_checkable = 0, unsound = 0;
+
+	for (size_t i = 0; i < check_rule_count(); i++) {
+		const struct check_rule *r = check_rule_at(i);
+		bool any = false;
+
+		if (!checkable[i])
+			continue;
+		n_checkable++;
+		for (int w = 0; w < N_WORDS; w++)
+			any |= shared[i][w] != 0;
+		if (any)
+			print_set("runs without its conditions but its check reads theirs:", r,
+			          shared[i]);
+		if (!body_seen[i])
+			printf("%s: runs without its conditions; no input made them hold\n", r->id);
+		unsound += any || !body_seen[i];
+	}
+	printf("fieldreads: %zu of %zu checks run without their conditions read none of theirs\n",
+	       n_checkable - unsound, n_checkable);
+	if (getenv("FIELDREADS_SUGGEST"))
+		for (size_t i = 0; i < check_rule_count(); i++) {
+			bool any = false;
+
+			for (int w = 0; w < N_WORDS; w++)
+				any |= shared[i][w] != 0;
+			if (!checkable[i] && body_seen[i] && !any)
+				printf("could run without its conditions: %s\n",
+				       check_rule_at(i)->id);
+		}
+	return bad || unsound ? 1 : 0;
 }

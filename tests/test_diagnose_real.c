@@ -160,6 +160,12 @@ static const struct real reals[] = {
     {REAL "24-kvm-edk2-rflags-extint-quoted-lines.log", 0,
      "{\"outcome\": \"undecided\", \"check\": \"CTL-PIN-RESERVED\"}", "null",
      "GUEST-RFLAGS-IF-EXTINT", NULL},
+    /* QEMU's registers cut at GS: nothing explains the failure; no conclusion in the thread. */
+    {REAL "25-qemu-xqemu-cromwell-pentium3-partial.log", 0, "{\"outcome\": \"undecided\"}", "null",
+     "", "\"unexplained\": true"},
+    /* QEMU's side of 24's failure: RFLAGS.IF = 0 shown, the injected interrupt not. */
+    {REAL "26-qemu-edk2-smm-blank-lines-partial.log", 0, "{\"outcome\": \"undecided\"}", "null", "",
+     "\"GUEST-RFLAGS-IF-EXTINT\""},
 };
 
 Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)
@@ -187,6 +193,32 @@ Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)
 		free(res);
 		cli_result_free(&r);
 	}
+}
+
+/*
+ * A check whose condition the dump does not show but whose value it does, satisfying it, cannot
+ * fail: "unless unrestricted guest, SS.DPL = SS.RPL" with both 0 passes whatever the control.
+ * Such checks are no candidate for the failure.  Every segment QEMU shows here has DPL 0 and RPL
+ * 0; GS, cut off, stays a candidate.
+ */
+Test(diagnose_real, checks_the_shown_values_satisfy_are_no_candidates)
+{
+	static const char *const satisfied[] = {
+	    "\"GUEST-SS-DPL-ZERO\"", "\"GUEST-ACTIVITY-HLT-SS-DPL\"", "\"GUEST-SS-RPL-CS-RPL\"",
+	    "\"GUEST-SS-DPL-RPL\"",  "\"GUEST-SS-DPL-FRED\"",         "\"GUEST-DS-DPL-RPL\"",
+	    "\"GUEST-ES-DPL-RPL\"",  "\"GUEST-FS-DPL-RPL\""};
+	struct cli_result r = json_of(REAL "25-qemu-xqemu-cromwell-pentium3-partial.log");
+	const char *c = strstr(r.out, "\"could_explain\": [");
+	const char *end = c ? strchr(c, ']') : NULL;
+
+	cr_assert(c && end, "%s", r.out);
+	for (size_t i = 0; i < sizeof(satisfied) / sizeof(satisfied[0]); i++) {
+		const char *at = strstr(c, satisfied[i]);
+
+		cr_expect(!at || at > end, "%s listed as a candidate", satisfied[i]);
+	}
+	cr_expect(strstr(c, "\"GUEST-GS-DPL-RPL\"") < end, "GS is not shown: %.300s", c);
+	cli_result_free(&r);
 }
 
 /* Lines a mail client re-wrapped: no value on them is lost (--emit-config shows what was read). */
