@@ -90,7 +90,8 @@ static void on_dump(const struct dump *d, void *ctx)
 	    (x->g->agree == -1 &&
 	     (x->g->n_errors > 0 ||
 	      (d->observed.kind != VERDICT_NONE && d->observed.kind != VERDICT_NO_ERROR &&
-	       d->observed.kind != VERDICT_NOT_VMX && d->observed.kind != VERDICT_KVM_INTERNAL))))
+	       d->observed.kind != VERDICT_NOT_VMX && d->observed.kind != VERDICT_KVM_INTERNAL &&
+	       d->observed.kind != VERDICT_REGS_REJECTED))))
 		x->status = CLI_EXIT_FINDINGS;
 	fflush(stdout);
 }

@@ -90,6 +90,8 @@ static const char *observed_name(unsigned verdict, unsigned outcome)
 		return "not_vmx";
 	case VERDICT_KVM_INTERNAL:
 		return "kvm_internal_error";
+	case VERDICT_REGS_REJECTED:
+		return "registers_rejected";
 	default:
 		return check_outcome_name(outcome);
 	}

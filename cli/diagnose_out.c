@@ -54,6 +54,9 @@ void verdict_text(char *buf, size_t n, const struct dump_verdict *v)
 		snprintf(buf, n, "a KVM internal error, suberror %u (%s): no VM entry failed",
 		         v->full_reason, kvm_suberror_name(v->full_reason));
 		break;
+	case VERDICT_REGS_REJECTED:
+		snprintf(buf, n, "KVM refused the registers QEMU gave it: no VM entry was made");
+		break;
 	case VERDICT_NOT_VMX:
 		snprintf(buf, n, "a failure reason 0x%x that no VMX entry gives%s", v->full_reason,
 		         v->full_reason == 0xffffffffu ? " (AMD SVM's VMEXIT_INVALID)" : "");

@@ -305,6 +305,14 @@ static void compare(struct diagnosis *g, const struct dump *d, const struct vmcs
 		    v->full_reason);
 		return;
 	}
+	if (v->kind == VERDICT_REGS_REJECTED) {
+		snprintf(
+		    g->why, sizeof(g->why),
+		    "the log reports that KVM refused the vCPU registers QEMU set (\"Failed to "
+		    "put registers\"): no VM entry was made, so the VM-entry checks do not "
+		    "explain it");
+		return;
+	}
 	if (v->kind == VERDICT_NOT_VMX) {
 		snprintf(
 		    g->why, sizeof(g->why),

@@ -44,6 +44,7 @@ enum dump_verdict_kind {
 	VERDICT_NO_ERROR,       /* KVM says the entry failed, but with "hardware error 0x0" */
 	VERDICT_NOT_VMX,        /* "hardware error" with no VMX meaning: AMD SVM's 0xffffffff */
 	VERDICT_KVM_INTERNAL,   /* QEMU's "KVM internal error. Suberror: N" (full_reason = N) */
+	VERDICT_REGS_REJECTED,  /* QEMU's "Failed to put registers after init": KVM refused them */
 };
 
 /* Where a verdict comes from: the dump's VM-exit reason field is weaker than a message. */

@@ -107,6 +107,13 @@ bool detect_verdict(const struct msg *m, const char *lc, struct dump_verdict *v,
 		v->kind = VERDICT_KVM_INTERNAL;
 		v->full_reason = (uint32_t)x;
 		*formats = FMT_BIT(DUMP_FMT_QEMU);
+	} else if (find(lc, n, "failed to put registers after ") != NOT_FOUND) {
+		/*
+		 * QEMU could not give KVM the vCPU's registers (a KVM_SET_* ioctl failed: KVM
+		 * checks the state it is given) and prints the vCPU next: no VM entry was made.
+		 */
+		v->kind = VERDICT_REGS_REJECTED;
+		*formats = FMT_BIT(DUMP_FMT_QEMU);
 	} else if ((k = find(lc, n, "vmentry failure (reason")) != NOT_FOUND ||
 	           (k = find(lc, n, "failed vm entry (exit reason")) != NOT_FOUND) {
 		if (!xen_entry_verdict(m, lc, k, lc[k] == 'f', v))

@@ -166,6 +166,10 @@ static const struct real reals[] = {
     /* QEMU's side of 24's failure: RFLAGS.IF = 0 shown, the injected interrupt not. */
     {REAL "26-qemu-edk2-smm-blank-lines-partial.log", 0, "{\"outcome\": \"undecided\"}", "null", "",
      "\"GUEST-RFLAGS-IF-EXTINT\""},
+    /* KVM refused QEMU's registers (an AMD host): no VM entry was made, nothing to compare. */
+    {REAL "27-qemu-amd-put-registers-einval.log", 0, "{\"outcome\": \"undecided\"", "null", "",
+     "\"observed\": {\"outcome\": \"registers_rejected\", \"source\": \"message\", "
+     "\"line\": 15"},
 };
 
 Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)

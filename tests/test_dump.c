@@ -476,6 +476,25 @@ Test(dump, a_kvm_internal_error_is_no_vm_entry_outcome)
 	parsed_free(&p);
 }
 
+/* KVM refused the registers QEMU set (a KVM_SET_* ioctl failed): no VM entry was made. */
+Test(dump, registers_kvm_refused_are_no_vm_entry_outcome)
+{
+	const char *log = "examples/dumps/real/27-qemu-amd-put-registers-einval.log";
+	struct parsed p = parse(log);
+	struct cli_result r = run_cli(NULL, (const char *[]){"diagnose", log, NULL});
+
+	cr_assert_eq(p.n, 1);
+	cr_expect_eq(p.d[0].format, DUMP_FMT_QEMU);
+	cr_expect_eq(p.d[0].observed.kind, VERDICT_REGS_REJECTED);
+	cr_expect_eq(r.status, 0, "%s", r.out);
+	cr_expect(
+	    strstr(r.out, "log: KVM refused the registers QEMU gave it: no VM entry was made"),
+	    "%s", r.out);
+	cr_expect(strstr(r.out, "cannot compare with the log"), "%s", r.out);
+	cli_result_free(&r);
+	parsed_free(&p);
+}
+
 Test(dump, qemu_64bit_layout_is_read)
 {
 	struct parsed p = parse(FIX "qemu-64bit.log");
