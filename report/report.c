@@ -11,7 +11,15 @@
 /* The VMWRITE list of the report: error 12 fields, then error 13 fields, in field order. */
 static void list_vmwrites(struct check_report *rep, const struct vmcsl_result *res)
 {
+	uint64_t some = 0;
+
 	rep->n_vmwrite = 0;
+	/* most VMCSs have none: one pass over the sets, no list */
+	for (int e = 0; e < 2; e++)
+		for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
+			some |= res->vmwrite_fail[e][w] | res->vmwrite_undecided[e][w];
+	if (!some)
+		return;
 	for (int e = 0; e < 2; e++) {
 		for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
 			uint64_t fail = res->vmwrite_fail[e][w];
@@ -75,15 +83,25 @@ static void prediction_depends(struct check_report *rep)
 	rep->depends.cpuid = cpuid;
 }
 
-/* Set bits (a portable popcount: no call to libgcc where the target lacks the instruction). */
-static size_t popcount(uint64_t x)
+/* Each byte of x replaced by its number of set bits (a portable popcount's first steps). */
+static uint64_t byte_counts(uint64_t x)
 {
-	if (!x)
-		return 0;
 	x -= (x >> 1) & 0x5555555555555555ull;
 	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (size_t)((x * 0x0101010101010101ull) >> 56);
+	return (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+}
+
+/* The sum of the bytes of x (each at most 255 / 8 words' worth of counts). */
+static size_t byte_sum(uint64_t x)
+{
+	x = (x & 0x00ff00ff00ff00ffull) + ((x >> 8) & 0x00ff00ff00ff00ffull);
+	return (size_t)((x * 0x0001000100010001ull) >> 48);
+}
+
+/* Set bits (portable: no call to libgcc where the target lacks the instruction). */
+static size_t popcount(uint64_t x)
+{
+	return x ? byte_sum(byte_counts(x)) : 0;
 }
 
 enum rule_result check_report_result(const struct check_report *rep, size_t rule)
@@ -117,12 +135,19 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 	vmcsl_check(&ci, &rep->core);
 	rep->n_findings = 0;
 	rep->truncated = false;
-	/* counted in locals: no chain of read-modify-writes through the report */
+	/*
+	 * Counted in locals: no chain of read-modify-writes through the report.  The not
+	 * applicable ones by bytes summed over all words (at most 8 per byte and word), added up
+	 * once.
+	 */
+	uint64_t na_bytes = 0;
+
+	_Static_assert(VMCSL_RULE_WORDS * 8 <= 255, "per-byte counts of na fit a byte");
 	for (size_t w = 0; w * 64 < nr; w++) {
 		uint64_t fail = res->fail[w], und = res->undecided[w], may = res->mayfail[w];
 		uint64_t any = fail | und | may;
 
-		na_count += popcount(res->na[w]);
+		na_bytes += byte_counts(res->na[w]);
 		if (!any)
 			continue;
 		failed += popcount(fail);
@@ -139,6 +164,7 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 			       &rep->findings[rep->n_findings++]);
 		}
 	}
+	na_count = byte_sum(na_bytes);
 	rep->n_failed = failed;
 	rep->n_undecided = undecided;
 	rep->n_mayfail = mayfail;
