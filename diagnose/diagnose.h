@@ -100,7 +100,7 @@ struct evidence_item {
 	unsigned line;
 	char text[320];
 	size_t n_msr, n_cpuid;
-	struct ev_msr msr[4];
+	struct ev_msr msr[6];
 	struct ev_cpuid cpuid[3];
 	uint8_t passed; /* classes (bit per enum check_class) the outcome shows passed */
 	/* The checks it decided (that the capabilities and the items before it left undecided). */

@@ -350,10 +350,38 @@ void evidence_from_dump(const struct dump *d, bool host_too, struct evidence *ev
 	arch_items(d, ev);
 }
 
+/*
+ * cpuinfo's "vmx flags": the allowed 1-settings its names prove.  Under a hypervisor too: the
+ * list is what the hypervisor offers that kernel, whose VM entries it checks against it.
+ */
+static void vmx_flags_item(const struct dump_vmx_flags *x, struct evidence *ev)
+{
+	struct evidence_item *it;
+	char msrs[200] = "";
+
+	if (!x->line || !x->n || !(it = ev_add(ev, EV_LOG, x->line)))
+		return;
+	for (unsigned m = 0; m < VMX_MSR__COUNT; m++) {
+		size_t used = strlen(msrs);
+
+		if (!x->allowed1[m])
+			continue;
+		ev_msr(it, (enum vmx_msr_id)m, x->allowed1[m], x->allowed1[m]);
+		snprintf(msrs + used, sizeof(msrs) - used, "%s%s", used ? ", " : "",
+		         vmx_msr_name((enum vmx_msr_id)m));
+	}
+	snprintf(it->text, sizeof(it->text),
+	         "cpuinfo's \"vmx flags\" lists %u VMX feature%s (%s%s): Linux lists a feature "
+	         "when its capability bits allow 1, so those bits of %s allow 1",
+	         x->n, x->n == 1 ? "" : "s", x->shown, x->n > 6 ? ", ..." : "", msrs);
+}
+
 void evidence_from_log(const struct dump *d, const struct dump_facts *f,
                        const struct processor *proc, struct evidence *ev)
 {
 	struct evidence_item *it;
+
+	vmx_flags_item(&f->vmx_flags, ev);
 
 	/* cpuinfo is the kernel's view; a virtual CPU's widths are the host's choice. */
 	if (!f->virt_bits || f->virt_bits_conflict || proc->under_hv || d->format == DUMP_FMT_XEN)

@@ -129,6 +129,14 @@ struct dump_hv {
 	char text[120];
 };
 
+/* cpuinfo's "vmx flags" line: the allowed 1-settings its names prove (vmx_flags.c). */
+struct dump_vmx_flags {
+	unsigned line; /* 0: no such line */
+	unsigned n;    /* names known */
+	uint64_t allowed1[VMX_MSR__COUNT];
+	char shown[96]; /* the first names */
+};
+
 struct dump_facts {
 	size_t n_ids, ids_dropped;
 	struct dump_cpu_id ids[DUMP_MAX_IDS]; /* one per origin and signature, in log order */
@@ -137,6 +145,7 @@ struct dump_facts {
 	/* cpuinfo "address sizes : 46 bits physical, 57 bits virtual" (0: not seen) */
 	unsigned virt_bits, virt_bits_line;
 	bool virt_bits_conflict;
+	struct dump_vmx_flags vmx_flags; /* the first "vmx flags" line */
 };
 
 /* Called for every completed dump, in log order; d is valid only during the call. */

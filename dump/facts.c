@@ -12,7 +12,8 @@
  *   "Hypervisor detected: KVM", "Booting paravirtualized kernel on KVM", the "hypervisor"
  *   CPUID flag in cpuinfo or lscpu, lscpu's "Hypervisor vendor:", a DMI line naming a virtual
  *   platform, and Xen's "(XEN) Running on ...".
- * cpuinfo's "address sizes : ..., 57 bits virtual" gives the linear-address width.
+ * cpuinfo's "address sizes : ..., 57 bits virtual" gives the linear-address width, its "vmx
+ * flags" (vmx_flags.c) allowed settings of the VMX controls.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,7 @@ static bool key_value(const struct msg *m, char *key, size_t kcap, const char **
 static const char *const fact_keys[] = {
     "processor",  "vendor_id", "cpu family",        "model",     "model name",   "stepping",
     "microcode",  "flags",     "address sizes",     "Vendor ID", "CPU family",   "Model",
-    "Model name", "Stepping",  "Hypervisor vendor", "Flags",     "Architecture",
+    "Model name", "Stepping",  "Hypervisor vendor", "Flags",     "Architecture", "vmx flags",
 };
 
 bool facts_line_start(const char *s, size_t n)
@@ -348,6 +349,9 @@ static bool table_line(struct dump_parser *p, const struct msg *m)
 				p->facts.virt_bits_line = m->line;
 			}
 		}
+	} else if (strcmp(key, "vmx flags") == 0) {
+		if (!p->facts.vmx_flags.line)
+			vmx_flags_parse(v, vn, m->line, &p->facts.vmx_flags);
 	} else if (strcmp(key, "processor") != 0 && strcmp(key, "Architecture") != 0) {
 		return false;
 	}

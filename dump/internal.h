@@ -31,6 +31,8 @@ void quote(char *dst, size_t cap, const char *s, size_t n);
 bool key_eq(const char *a, const char *b);
 /* Whether the line (after its log prefix) is a cpuinfo, lscpu or boot line of dump/facts.c. */
 bool facts_line_start(const char *s, size_t n);
+/* The names of a "vmx flags" value (v, vn) from line into *out (vmx_flags.c). */
+void vmx_flags_parse(const char *v, size_t vn, unsigned line, struct dump_vmx_flags *out);
 
 /* ---- one log line without its prefixes (dump/prefix.c) ---- */
 

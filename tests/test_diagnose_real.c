@@ -277,6 +277,38 @@ Test(diagnose_real, a_cpuinfo_pasted_beside_a_xen_log_identifies_its_processor)
 	free(cpuinfo);
 }
 
+/*
+ * A nested guest's cpuinfo "vmx flags" (what its hypervisor offers it): each name proves its
+ * capability bits allowed, older kernels' names too, unknown names are skipped; ept_ad decides
+ * the EPT pointer's accessed/dirty check the unknown processor left open.
+ */
+Test(diagnose_real, cpuinfo_vmx_flags_prove_allowed_settings)
+{
+	struct cli_result r = json_of("tests/fixtures/dumps/kvm-nested-vmx-flags.log");
+	struct cli_result o = json_of(EX "kvm-nested-cloud-extint-if0.log");
+
+	cr_expect(strstr(r.out,
+	                 "\"kind\": \"log\", \"line\": 66, \"text\": \"cpuinfo's \\\"vmx "
+	                 "flags\\\" lists 20 VMX features (vnmi, preemption_timer, posted_intr, "
+	                 "invvpid, ept_x_only, ept_ad, ...)"),
+	          "%.3000s", r.out);
+	cr_expect(strstr(r.out,
+	                 "IA32_VMX_PROCBASED_CTLS2, IA32_VMX_EPT_VPID_CAP, "
+	                 "IA32_VMX_TRUE_PINBASED_CTLS, IA32_VMX_TRUE_PROCBASED_CTLS allow 1\", "
+	                 "\"decides\": [\"CTL-EPTP-ACCESSED-DIRTY\"]"),
+	          "%.3000s", r.out);
+	/* it passes outright: no diagnostic names it */
+	cr_expect(!strstr(r.out, "{\"check\": \"CTL-EPTP-ACCESSED-DIRTY\", \"severity\""), "%s",
+	          r.out);
+	/* without the line the same dump leaves that check to the log's outcome */
+	cr_expect(strstr(o.out, "{\"check\": \"CTL-EPTP-ACCESSED-DIRTY\", \"severity\": \"note\", "
+	                        "\"status\": \"passed (the log's outcome)\""),
+	          "%s", o.out);
+	cr_expect(!strstr(o.out, "vmx flags"), "%s", o.out);
+	cli_result_free(&r);
+	cli_result_free(&o);
+}
+
 /* ---- how the processor is chosen: the written examples ---- */
 
 /* What an emulator's capabilities made fail on these hosts: decided (and passing) here. */
