@@ -469,7 +469,7 @@ static const check_fn reads_no_condition[] = {
     rule_guest_seg_base_v8086,   rule_guest_seg_cs_type,      rule_guest_seg_ss_rpl,
     rule_guest_seg_ss_dpl_rpl,   rule_guest_seg_ss_dpl_fred,  rule_guest_seg_cs_l_fred,
     rule_guest_seg_data_dpl_rpl, rule_guest_activity_hlt_dpl, rule_guest_activity_event,
-    rule_guest_intr_vnmi,
+    rule_guest_intr_vnmi,        rule_guest_ssp_width,
 };
 
 /* Whether field f is one of the control fields (a C_CTL condition may rest on any of them). */

@@ -486,8 +486,25 @@ int hex_words(const char *s, size_t n, size_t at, uint64_t *w, size_t *where, in
  * cut only where a key is missing after the last one it shows: one missing before a key that
  * follows it (a patched kernel's "__va::CR3=" instead of "CR3=") leaves the line whole.
  */
-static void check_complete(struct dump *d, unsigned sec, struct kvline *L, unsigned line)
+/*
+ * Whether L, one value and nothing after it (no ", " that would lead to the next key), is the
+ * CET patches' layout (v1 to v14, 2019-2021): S_CET, SSP and SSP TABLE one per line, not cut.
+ */
+static bool cet_line_per_value(const struct kvline *L, const struct msg *m)
 {
+	size_t i = L->kv[0].at;
+
+	if (L->n != 1 || !key_eq(L->kv[0].key, "S_CET") || i >= m->n)
+		return false;
+	while (i < m->n && m->s[i] != ',')
+		i++;
+	return i == m->n;
+}
+
+static void check_complete(struct dump *d, unsigned sec, struct kvline *L, const struct msg *m)
+{
+	unsigned line = m->last;
+
 	for (size_t i = 0; i < sizeof(linesets) / sizeof(linesets[0]); i++) {
 		const struct lineset *ls = &linesets[i];
 		const char *missing = NULL;
@@ -508,7 +525,7 @@ static void check_complete(struct dump *d, unsigned sec, struct kvline *L, unsig
 			else if (!missing)
 				missing = ls->keys[k];
 		}
-		if (missing) {
+		if (missing && !cet_line_per_value(L, m)) {
 			warn(
 			    d, line,
 			    "the line is cut (no %s=): the last value on it (%s) may be incomplete "
@@ -783,7 +800,7 @@ bool kx_line(struct dump_parser *p, struct dump *d, const struct msg *m)
 			return false;
 		st->section = sec;
 		st->list = LIST_NONE;
-		check_complete(d, sec, &L, m->last);
+		check_complete(d, sec, &L, m);
 		check_last_width(d, &L, m);
 		if (sec == SEC_CTRL)
 			st->ctrl_lines = true;

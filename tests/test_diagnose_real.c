@@ -170,6 +170,11 @@ static const struct real reals[] = {
     {REAL "27-qemu-amd-put-registers-einval.log", 0, "{\"outcome\": \"undecided\"", "null", "",
      "\"observed\": {\"outcome\": \"registers_rejected\", \"source\": \"message\", "
      "\"line\": 15"},
+    /* A CET test kernel's dump (S_CET, SSP, SSP TABLE one per line): a reset vCPU entered with
+     * a 64-bit SSP left over.  The SDM's SSP checks (bits 1:0, bits 63:N identical) pass, so
+     * nothing the SDM checks explains the failure of that pre-production processor. */
+    {REAL "28-kvm-cet-guest-ssp-reboot-wrapped.log", 0, "{\"outcome\": \"undecided\"", "null", "",
+     "\"unexplained\": true"},
 };
 
 Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)
@@ -197,6 +202,19 @@ Test(diagnose_real, every_real_log_ends_as_its_thread_concluded)
 		free(res);
 		cli_result_free(&r);
 	}
+}
+
+/* The CET patches printed S_CET, SSP and SSP TABLE one per line: a line, not a cut one. */
+Test(diagnose_real, cet_values_one_per_line_are_read)
+{
+	struct cli_result r =
+	    run_cli(NULL, (const char *[]){"diagnose", "--emit-config",
+	                                   REAL "28-kvm-cet-guest-ssp-reboot-wrapped.log", NULL});
+
+	cr_expect(strstr(r.out, "GUEST_S_CET: 0x0  # line 36"), "%s", r.out);
+	cr_expect(strstr(r.out, "GUEST_SSP: 0x7fc1727fdfd0  # line 37"), "%s", r.out);
+	cr_expect(!strstr(r.err, "cut"), "%s", r.err);
+	cli_result_free(&r);
 }
 
 /*

@@ -148,6 +148,7 @@ static bool parse_spec(struct deviation *d, char *err, size_t errlen)
 		snprintf(d->extra, sizeof(d->extra), "%s", spec + 6);
 		if (strcmp(d->extra, "tsc-multiplier-zero") != 0 &&
 		    strcmp(d->extra, "cs-rpl-dpl") != 0 &&
+		    strcmp(d->extra, "cet-first-draft") != 0 &&
 		    sscanf(d->extra, "msr-absent=%x", &d->msr) != 1) {
 			snprintf(err, errlen, "line %u: unknown extra check '%s'", d->line,
 			         d->extra);
@@ -306,6 +307,24 @@ static bool extra_fails(const struct deviation *d, const struct diff_case *c,
 			return false;
 		return ((type == 9 || type == 11) && rpl != dpl) ||
 		       ((type == 13 || type == 15) && rpl < dpl);
+	}
+	if (strcmp(d->extra, "cet-first-draft") == 0) {
+		/* With "load CET state": the guest IA32_S_CET and SSP fields canonical (48-bit),
+		 * and bits 63:32 of both 0 unless "IA-32e mode guest". */
+		bool ia32e = v[VMCS_VM_ENTRY_CONTROLS] & BITMASK(L_ENTRY, IA32E_MODE_GUEST);
+		const int fields[2] = {VMCS_GUEST_S_CET, VMCS_GUEST_SSP};
+
+		o->kind = OUTCOME_ENTRY_FAILURE;
+		o->exit_reason = 33;
+		if (!(v[VMCS_VM_ENTRY_CONTROLS] & BITMASK(L_ENTRY, LOAD_CET_STATE)))
+			return false;
+		for (int k = 0; k < 2; k++) {
+			uint64_t x = v[fields[k]], top = x >> 47;
+
+			if ((top != 0 && top != 0x1ffff) || (!ia32e && (x >> 32)))
+				return true;
+		}
+		return false;
 	}
 	/* msr-absent: the first MSR-load entry naming that MSR faults. */
 	for (size_t k = 0;
