@@ -255,12 +255,12 @@ enum rule_result rule_ctls_vmfunc_reserved(struct check_ctx *c, uintptr_t arg)
 }
 
 /*
- * Names the layout table does not have yet (FRED specification, "VMX interactions"): bit 13 of
- * the VM-entry interruption-information field marks a nested exception, and IA32_VMX_BASIC[58]
- * reports that VM entry accepts it.
+ * FRED specification, "VMX interactions": bit 13 of the VM-entry interruption-information field
+ * marks a nested exception, which VM entry accepts where IA32_VMX_BASIC[58] says so.  Bit 13
+ * stays out of the shared interruption-information layout, whose other users (VM-exit and
+ * IDT-vectoring information) give it no meaning here.
  */
 #define INTR_INFO_NESTED_EXCEPTION BIT(13)
-#define BASIC_NESTED_EXCEPTION     58
 
 /* Exceptions that push an error code (#DF, #TS, #NP, #SS, #GP, #PF, #AC): SDM 27.2.1.3. */
 #define VEC_DF 8
@@ -608,7 +608,7 @@ enum rule_result rule_ctls_evt_nested(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	/* Only a hardware exception may be marked nested, whatever IA32_VMX_BASIC[58] says. */
 	if (e.type == L_INTR_INFO__V_HARDWARE_EXCEPTION) {
-		r = caps_bit(c, VMX_MSR_BASIC, BASIC_NESTED_EXCEPTION, &ok);
+		r = caps_bit(c, VMX_MSR_BASIC, L_MSR_BASIC__NESTED_EXCEPTION, &ok);
 		if (r != RULE_PASS)
 			return r;
 	} else {

@@ -370,10 +370,13 @@ static void vmx_flags_item(const struct dump_vmx_flags *x, struct evidence *ev)
 		snprintf(msrs + used, sizeof(msrs) - used, "%s%s", used ? ", " : "",
 		         vmx_msr_name((enum vmx_msr_id)m));
 	}
-	snprintf(it->text, sizeof(it->text),
-	         "cpuinfo's \"vmx flags\" lists %u VMX feature%s (%s%s): Linux lists a feature "
-	         "when its capability bits allow 1, so those bits of %s allow 1",
-	         x->n, x->n == 1 ? "" : "s", x->shown, x->n > 6 ? ", ..." : "", msrs);
+	/* cut like any evidence text when the names run long */
+	if (snprintf(it->text, sizeof(it->text),
+	             "cpuinfo's \"vmx flags\" lists %u VMX feature%s (%s%s): Linux lists a feature "
+	             "when its capability bits allow 1, so those bits of %s allow 1",
+	             x->n, x->n == 1 ? "" : "s", x->shown, x->n > 6 ? ", ..." : "",
+	             msrs) >= (int)sizeof(it->text))
+		memcpy(it->text + sizeof(it->text) - 4, "...", 4);
 }
 
 void evidence_from_log(const struct dump *d, const struct dump_facts *f,
