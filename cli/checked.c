@@ -28,7 +28,7 @@ void settle(const struct vmcs_config *cfg, const struct vmx_caps *caps, struct a
 static void settled_report(const struct vmcs_config *cfg, const struct vmx_caps *caps,
                            const struct adjust_result *adj, struct check_report *rep)
 {
-	static struct check_report *other;
+	struct check_report *other;
 	const struct adjust_settled *s = &adj->settled;
 	struct check_outcome prediction = rep->prediction;
 	int16_t deciding = rep->deciding_rule;
@@ -38,7 +38,7 @@ static void settled_report(const struct vmcs_config *cfg, const struct vmx_caps 
 	struct check_input in = {&vs, &vc, &cfg->env};
 	char bits[600], why[700];
 
-	if (!other && !(other = malloc(sizeof(*other))))
+	if (!(other = malloc(sizeof(*other))))
 		return; /* the report of the run with the bits unknown stands */
 	adjusted_settled_bits(bits, sizeof(bits), s);
 	snprintf(why, sizeof(why), "the result differs between the settings of %s", bits);
@@ -48,6 +48,7 @@ static void settled_report(const struct vmcs_config *cfg, const struct vmx_caps 
 		if (set)
 			check_report_merge(rep, other, why);
 	}
+	free(other);
 	rep->prediction = prediction;
 	rep->deciding_rule = deciding;
 }
@@ -175,16 +176,15 @@ void print_load_diags(FILE *out, const struct load_diags *d, const char *fallbac
  * each time cost more than the rest of the finding's output.  Per rule, -1 ends the list.
  */
 #define RULE_FIELDS_MAX 16
-static int16_t (*rule_fields)[RULE_FIELDS_MAX];
+static int16_t rule_fields[VMCSL_MAX_RULES][RULE_FIELDS_MAX];
+static bool rule_fields_built;
 
 static const int16_t *fields_of_rule(size_t rule)
 {
-	if (!rule_fields) {
+	if (!rule_fields_built) {
 		size_t n = check_rule_count();
 
-		rule_fields = malloc(n * sizeof(*rule_fields));
-		if (!rule_fields)
-			abort();
+		rule_fields_built = true;
 		for (size_t r = 0; r < n; r++) {
 			size_t k = 0;
 
