@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "vmcs_ids.h"
 
 /* An allowed 1-setting a name proves: control bit b of a control MSR, or bit b of another. */
 struct flag_bit {
@@ -19,114 +20,116 @@ struct flag_bit {
 	uint8_t bit;
 };
 
+/* Unused slots are {0, 0}: no name stands for a bit of IA32_VMX_BASIC. */
 struct vmx_flag {
 	const char *name;
 	struct flag_bit bits[4];
 };
+_Static_assert(VMX_MSR_BASIC == 0, "an empty flag_bit slot reads as IA32_VMX_BASIC bit 0");
 
-/* The 32/32 control MSRs hold the allowed 1-settings in bits 63:32. */
-#define PIN(b)                                                                                     \
+/* The 32/32 control MSRs hold the allowed 1-settings in bits 63:32; bits by their layout names. */
+#define PIN(n)                                                                                     \
 	{                                                                                          \
-		VMX_MSR_TRUE_PINBASED_CTLS, 32 + (b)                                               \
+		VMX_MSR_TRUE_PINBASED_CTLS, 32 + L_PIN__##n                                        \
 	}
-#define PROC(b)                                                                                    \
+#define PROC(n)                                                                                    \
 	{                                                                                          \
-		VMX_MSR_TRUE_PROCBASED_CTLS, 32 + (b)                                              \
+		VMX_MSR_TRUE_PROCBASED_CTLS, 32 + L_PROC__##n                                      \
 	}
-#define PROC2(b) {VMX_MSR_PROCBASED_CTLS2, 32 + (b)}, PROC(31) /* activate secondary */
-#define PROC3(b) {VMX_MSR_PROCBASED_CTLS3, (b)}, PROC(17)      /* activate tertiary */
-#define EPT(b)                                                                                     \
+#define PROC2(n) {VMX_MSR_PROCBASED_CTLS2, 32 + L_PROC2__##n}, PROC(ACTIVATE_SECONDARY_CONTROLS)
+#define PROC3(n) {VMX_MSR_PROCBASED_CTLS3, L_PROC3__##n}, PROC(ACTIVATE_TERTIARY_CONTROLS)
+#define EPT(n)                                                                                     \
 	{                                                                                          \
-		VMX_MSR_EPT_VPID_CAP, (b)                                                          \
+		VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__##n                                      \
 	}
-#define VMFUNC(b) {VMX_MSR_VMFUNC, (b)}, PROC2(13)
+#define VMFUNC(n) {VMX_MSR_VMFUNC, L_VMFUNC__##n}, PROC2(ENABLE_VM_FUNCTIONS)
 
 /* clang-format off */
 static const struct vmx_flag flags[] = {
 	/* pin-based controls */
-	{"intr_exiting", {PIN(0)}},
-	{"nmi_exiting", {PIN(3)}},
-	{"vnmi", {PIN(5)}},
-	{"virtual_nmis", {PIN(5)}},
-	{"preemption_timer", {PIN(6)}},
-	{"posted_intr", {PIN(7)}},
+	{"intr_exiting", {PIN(EXTERNAL_INTERRUPT_EXITING)}},
+	{"nmi_exiting", {PIN(NMI_EXITING)}},
+	{"vnmi", {PIN(VIRTUAL_NMIS)}},
+	{"virtual_nmis", {PIN(VIRTUAL_NMIS)}},
+	{"preemption_timer", {PIN(ACTIVATE_VMX_PREEMPTION_TIMER)}},
+	{"posted_intr", {PIN(PROCESS_POSTED_INTERRUPTS)}},
 	/* IA32_VMX_EPT_VPID_CAP */
-	{"invvpid", {EPT(32)}},
-	{"ept_x_only", {EPT(0)}},
-	{"ept_execute_only", {EPT(0)}},
-	{"ept_5level", {EPT(7)}},
-	{"ept_1gb", {EPT(17)}},
-	{"ept_ad", {EPT(21)}},
+	{"invvpid", {EPT(INVVPID)}},
+	{"ept_x_only", {EPT(EXECUTE_ONLY)}},
+	{"ept_execute_only", {EPT(EXECUTE_ONLY)}},
+	{"ept_5level", {EPT(PAGE_WALK_5)}},
+	{"ept_1gb", {EPT(PDPTE_1G)}},
+	{"ept_ad", {EPT(ACCESSED_DIRTY)}},
 	/* aggregates: "use TPR shadow" with "virtualize APIC accesses"; with APIC-register
 	 * virtualization, virtual-interrupt delivery and posted interrupts */
-	{"flexpriority", {PROC(21), PROC2(0)}},
-	{"apicv", {PROC(21), PROC2(8)}},
-	{"apicv", {PROC2(9), PIN(7)}},
+	{"flexpriority", {PROC(USE_TPR_SHADOW), PROC2(VIRTUALIZE_APIC_ACCESSES)}},
+	{"apicv", {PROC(USE_TPR_SHADOW), PROC2(APIC_REGISTER_VIRTUALIZATION)}},
+	{"apicv", {PROC2(VIRTUAL_INTERRUPT_DELIVERY), PIN(PROCESS_POSTED_INTERRUPTS)}},
 	/* VM functions */
-	{"eptp_switching", {VMFUNC(0)}},
+	{"eptp_switching", {VMFUNC(EPTP_SWITCHING)}},
 	/* primary processor-based controls */
-	{"intr_window_exiting", {PROC(2)}},
-	{"tsc_offset", {PROC(3)}},
-	{"use_tsc_offsetting", {PROC(3)}},
-	{"hlt_exiting", {PROC(7)}},
-	{"invlpg_exiting", {PROC(9)}},
-	{"mwait_exiting", {PROC(10)}},
-	{"rdpmc_exiting", {PROC(11)}},
-	{"rdtsc_exiting", {PROC(12)}},
-	{"cr3_load_exiting", {PROC(15)}},
-	{"cr3_store_exiting", {PROC(16)}},
-	{"tertiary_controls", {PROC(17)}},
-	{"cr8_load_exiting", {PROC(19)}},
-	{"cr8_store_exiting", {PROC(20)}},
-	{"vtpr", {PROC(21)}},
-	{"virtual_tpr", {PROC(21)}},
-	{"nmi_window_exiting", {PROC(22)}},
-	{"mov_dr_exiting", {PROC(23)}},
-	{"uncond_io_exiting", {PROC(24)}},
-	{"use_io_bitmaps", {PROC(25)}},
-	{"mtf", {PROC(27)}},
-	{"monitor_trap_flag", {PROC(27)}},
-	{"use_msr_bitmaps", {PROC(28)}},
-	{"monitor_exiting", {PROC(29)}},
-	{"pause_exiting", {PROC(30)}},
-	{"sec_controls", {PROC(31)}},
+	{"intr_window_exiting", {PROC(INTERRUPT_WINDOW_EXITING)}},
+	{"tsc_offset", {PROC(USE_TSC_OFFSETTING)}},
+	{"use_tsc_offsetting", {PROC(USE_TSC_OFFSETTING)}},
+	{"hlt_exiting", {PROC(HLT_EXITING)}},
+	{"invlpg_exiting", {PROC(INVLPG_EXITING)}},
+	{"mwait_exiting", {PROC(MWAIT_EXITING)}},
+	{"rdpmc_exiting", {PROC(RDPMC_EXITING)}},
+	{"rdtsc_exiting", {PROC(RDTSC_EXITING)}},
+	{"cr3_load_exiting", {PROC(CR3_LOAD_EXITING)}},
+	{"cr3_store_exiting", {PROC(CR3_STORE_EXITING)}},
+	{"tertiary_controls", {PROC(ACTIVATE_TERTIARY_CONTROLS)}},
+	{"cr8_load_exiting", {PROC(CR8_LOAD_EXITING)}},
+	{"cr8_store_exiting", {PROC(CR8_STORE_EXITING)}},
+	{"vtpr", {PROC(USE_TPR_SHADOW)}},
+	{"virtual_tpr", {PROC(USE_TPR_SHADOW)}},
+	{"nmi_window_exiting", {PROC(NMI_WINDOW_EXITING)}},
+	{"mov_dr_exiting", {PROC(MOV_DR_EXITING)}},
+	{"uncond_io_exiting", {PROC(UNCONDITIONAL_IO_EXITING)}},
+	{"use_io_bitmaps", {PROC(USE_IO_BITMAPS)}},
+	{"mtf", {PROC(MONITOR_TRAP_FLAG)}},
+	{"monitor_trap_flag", {PROC(MONITOR_TRAP_FLAG)}},
+	{"use_msr_bitmaps", {PROC(USE_MSR_BITMAPS)}},
+	{"monitor_exiting", {PROC(MONITOR_EXITING)}},
+	{"pause_exiting", {PROC(PAUSE_EXITING)}},
+	{"sec_controls", {PROC(ACTIVATE_SECONDARY_CONTROLS)}},
 	/* secondary processor-based controls */
-	{"vapic", {PROC2(0)}},
-	{"virt_apic_accesses", {PROC2(0)}},
-	{"ept", {PROC2(1)}},
-	{"desc_exiting", {PROC2(2)}},
-	{"rdtscp", {PROC2(3)}},
-	{"virtual_x2apic", {PROC2(4)}},
-	{"vpid", {PROC2(5)}},
-	{"wbinvd_exiting", {PROC2(6)}},
-	{"unrestricted_guest", {PROC2(7)}},
-	{"vapic_reg", {PROC2(8)}},
-	{"apic_register_virt", {PROC2(8)}},
-	{"vid", {PROC2(9)}},
-	{"virt_intr_delivery", {PROC2(9)}},
-	{"ple", {PROC2(10)}},
-	{"pause_loop_exiting", {PROC2(10)}},
-	{"rdrand_exiting", {PROC2(11)}},
-	{"invpcid", {PROC2(12)}},
-	{"vmfunc", {PROC2(13)}},
-	{"shadow_vmcs", {PROC2(14)}},
-	{"encls_exiting", {PROC2(15)}},
-	{"rdseed_exiting", {PROC2(16)}},
-	{"pml", {PROC2(17)}},
-	{"page_mod_logging", {PROC2(17)}},
-	{"ept_violation_ve", {PROC2(18)}},
-	{"pt_conceal_vmx", {PROC2(19)}},
-	{"xsaves", {PROC2(20)}},
-	{"ept_mode_based_exec", {PROC2(22)}},
-	{"mode_based_ept_exec", {PROC2(22)}},
-	{"pt_use_gpa", {PROC2(24)}},
-	{"tsc_scaling", {PROC2(25)}},
-	{"usr_wait_pause", {PROC2(26)}},
-	{"enclv_exiting", {PROC2(28)}},
-	{"bus_lock_detection", {PROC2(30)}},
-	{"notify_vm_exiting", {PROC2(31)}},
+	{"vapic", {PROC2(VIRTUALIZE_APIC_ACCESSES)}},
+	{"virt_apic_accesses", {PROC2(VIRTUALIZE_APIC_ACCESSES)}},
+	{"ept", {PROC2(ENABLE_EPT)}},
+	{"desc_exiting", {PROC2(DESCRIPTOR_TABLE_EXITING)}},
+	{"rdtscp", {PROC2(ENABLE_RDTSCP)}},
+	{"virtual_x2apic", {PROC2(VIRTUALIZE_X2APIC_MODE)}},
+	{"vpid", {PROC2(ENABLE_VPID)}},
+	{"wbinvd_exiting", {PROC2(WBINVD_EXITING)}},
+	{"unrestricted_guest", {PROC2(UNRESTRICTED_GUEST)}},
+	{"vapic_reg", {PROC2(APIC_REGISTER_VIRTUALIZATION)}},
+	{"apic_register_virt", {PROC2(APIC_REGISTER_VIRTUALIZATION)}},
+	{"vid", {PROC2(VIRTUAL_INTERRUPT_DELIVERY)}},
+	{"virt_intr_delivery", {PROC2(VIRTUAL_INTERRUPT_DELIVERY)}},
+	{"ple", {PROC2(PAUSE_LOOP_EXITING)}},
+	{"pause_loop_exiting", {PROC2(PAUSE_LOOP_EXITING)}},
+	{"rdrand_exiting", {PROC2(RDRAND_EXITING)}},
+	{"invpcid", {PROC2(ENABLE_INVPCID)}},
+	{"vmfunc", {PROC2(ENABLE_VM_FUNCTIONS)}},
+	{"shadow_vmcs", {PROC2(VMCS_SHADOWING)}},
+	{"encls_exiting", {PROC2(ENABLE_ENCLS_EXITING)}},
+	{"rdseed_exiting", {PROC2(RDSEED_EXITING)}},
+	{"pml", {PROC2(ENABLE_PML)}},
+	{"page_mod_logging", {PROC2(ENABLE_PML)}},
+	{"ept_violation_ve", {PROC2(EPT_VIOLATION_VE)}},
+	{"pt_conceal_vmx", {PROC2(CONCEAL_VMX_FROM_PT)}},
+	{"xsaves", {PROC2(ENABLE_XSAVES_XRSTORS)}},
+	{"ept_mode_based_exec", {PROC2(MODE_BASED_EXECUTE_CONTROL_FOR_EPT)}},
+	{"mode_based_ept_exec", {PROC2(MODE_BASED_EXECUTE_CONTROL_FOR_EPT)}},
+	{"pt_use_gpa", {PROC2(INTEL_PT_USES_GUEST_PHYSICAL_ADDRESSES)}},
+	{"tsc_scaling", {PROC2(USE_TSC_SCALING)}},
+	{"usr_wait_pause", {PROC2(ENABLE_USER_WAIT_AND_PAUSE)}},
+	{"enclv_exiting", {PROC2(ENABLE_ENCLV_EXITING)}},
+	{"bus_lock_detection", {PROC2(VMM_BUS_LOCK_DETECTION)}},
+	{"notify_vm_exiting", {PROC2(INSTRUCTION_TIMEOUT)}},
 	/* tertiary processor-based controls */
-	{"ipi_virt", {PROC3(4)}},
+	{"ipi_virt", {PROC3(IPI_VIRTUALIZATION)}},
 };
 /* clang-format on */
 
