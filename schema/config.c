@@ -37,6 +37,8 @@ static const char *const top_keys[] = {"version", "caps",    "entry", "vmcs",
 /* in the order of enum config_entry_key */
 static const char *const entry_keys[] = {"instruction", "launch_state", "mov_ss_blocking",
                                          "processor_mode", NULL};
+_Static_assert(sizeof(entry_keys) / sizeof(entry_keys[0]) == CONFIG_ENTRY__COUNT + 1,
+               "one entry key per enum config_entry_key");
 static const char *const memory_keys[] = {"vm_entry_msr_load", "guest_pdptes", "vmcs_link",
                                           "virtual_apic", NULL};
 static const char *const caps_keys[] = {"extends", "maxphyaddr", "cpuid", NULL};
