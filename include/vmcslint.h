@@ -791,6 +791,8 @@ void check_run(const struct check_input *in, struct check_report *report);
  */
 void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *compiled,
                         struct check_report *report);
+/* Sets rep's counts (n_failed ... n_passed) from its result sets (rep->core). */
+void check_report_count(struct check_report *rep);
 /* The result of rule `rule` in rep (enum rule_result; RULE_NA beyond the table). */
 enum rule_result check_report_result(const struct check_report *rep, size_t rule);
 

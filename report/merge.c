@@ -45,12 +45,13 @@ static void make_undecided(struct check_finding *f, const char *why)
 	f->result = RULE_UNDECIDED;
 }
 
-static struct check_vmwrite *vmwrite_of(struct check_report *rep, int field, unsigned error)
+/* The index in rep's VMWRITE list of field's VMWRITE failing with error, or -1. */
+static int vmwrite_at(const struct check_report *rep, int field, unsigned error)
 {
 	for (size_t i = 0; i < rep->n_vmwrite; i++)
 		if (rep->vmwrite[i].field == field && rep->vmwrite[i].error == error)
-			return &rep->vmwrite[i];
-	return NULL;
+			return (int)i;
+	return -1;
 }
 
 static int vmwrite_order(const void *a, const void *b)
@@ -68,16 +69,15 @@ static void merge_vmwrites(struct check_report *into, const struct check_report 
 
 	for (size_t i = 0; i < into->n_vmwrite; i++) {
 		struct check_vmwrite *x = &into->vmwrite[i];
-		const struct check_vmwrite *y =
-		    vmwrite_of((struct check_report *)other, x->field, x->error);
+		int k = vmwrite_at(other, x->field, x->error);
 
-		if (!y || y->result != x->result)
+		if (k < 0 || other->vmwrite[k].result != x->result)
 			x->result = RULE_UNDECIDED;
 	}
 	for (size_t i = 0; i < other->n_vmwrite; i++) {
 		const struct check_vmwrite *y = &other->vmwrite[i];
 
-		if (vmwrite_of(into, y->field, y->error) || into->n_vmwrite >= cap)
+		if (vmwrite_at(into, y->field, y->error) >= 0 || into->n_vmwrite >= cap)
 			continue;
 		into->vmwrite[into->n_vmwrite] = *y;
 		into->vmwrite[into->n_vmwrite++].result = RULE_UNDECIDED;
@@ -133,27 +133,7 @@ void check_report_merge(struct check_report *into, const struct check_report *ot
 	}
 	qsort(into->findings, into->n_findings, sizeof(into->findings[0]), by_rule);
 	merge_vmwrites(into, other);
-	into->n_failed = into->n_undecided = into->n_mayfail = into->n_not_applicable = 0;
-	for (size_t rule = 0; rule < nr; rule++) {
-		switch (check_report_result(into, rule)) {
-		case RULE_FAIL:
-			into->n_failed++;
-			break;
-		case RULE_UNDECIDED:
-			into->n_undecided++;
-			break;
-		case RULE_MAYFAIL:
-			into->n_mayfail++;
-			break;
-		case RULE_NA:
-			into->n_not_applicable++;
-			break;
-		default:
-			break;
-		}
-	}
-	into->n_passed =
-	    nr - into->n_failed - into->n_undecided - into->n_mayfail - into->n_not_applicable;
+	check_report_count(into);
 	into->depends.msr |= other->depends.msr;
 	into->depends.cpuid |= other->depends.cpuid;
 }

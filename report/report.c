@@ -104,6 +104,30 @@ static size_t popcount(uint64_t x)
 	return x ? byte_sum(byte_counts(x)) : 0;
 }
 
+void check_report_count(struct check_report *rep)
+{
+	const struct vmcsl_result *res = &rep->core;
+	size_t nr = check_rule_count(), failed = 0, undecided = 0, mayfail = 0;
+	/* The not applicable ones by bytes summed over all words (at most 8 per byte and word),
+	 * added up once; counted in locals, not through the report. */
+	uint64_t na_bytes = 0;
+
+	_Static_assert(VMCSL_RULE_WORDS * 8 <= 255, "per-byte counts of na fit a byte");
+	for (size_t w = 0; w * 64 < nr; w++) {
+		na_bytes += byte_counts(res->na[w]);
+		if (!(res->fail[w] | res->undecided[w] | res->mayfail[w]))
+			continue;
+		failed += popcount(res->fail[w]);
+		undecided += popcount(res->undecided[w]);
+		mayfail += popcount(res->mayfail[w]);
+	}
+	rep->n_failed = failed;
+	rep->n_undecided = undecided;
+	rep->n_mayfail = mayfail;
+	rep->n_not_applicable = byte_sum(na_bytes);
+	rep->n_passed = nr - failed - undecided - mayfail - rep->n_not_applicable;
+}
+
 enum rule_result check_report_result(const struct check_report *rep, size_t rule)
 {
 	return vmcsl_rule_result(&rep->core, rule);
@@ -130,29 +154,12 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 	const struct vmcsl_result *res = &rep->core;
 	size_t nr = check_rule_count();
 
-	size_t failed = 0, undecided = 0, mayfail = 0, na_count = 0;
-
 	vmcsl_check(&ci, &rep->core);
 	rep->n_findings = 0;
 	rep->truncated = false;
-	/*
-	 * Counted in locals: no chain of read-modify-writes through the report.  The not
-	 * applicable ones by bytes summed over all words (at most 8 per byte and word), added up
-	 * once.
-	 */
-	uint64_t na_bytes = 0;
-
-	_Static_assert(VMCSL_RULE_WORDS * 8 <= 255, "per-byte counts of na fit a byte");
 	for (size_t w = 0; w * 64 < nr; w++) {
-		uint64_t fail = res->fail[w], und = res->undecided[w], may = res->mayfail[w];
-		uint64_t any = fail | und | may;
+		uint64_t any = res->fail[w] | res->undecided[w] | res->mayfail[w];
 
-		na_bytes += byte_counts(res->na[w]);
-		if (!any)
-			continue;
-		failed += popcount(fail);
-		undecided += popcount(und);
-		mayfail += popcount(may);
 		for (; any; any &= any - 1) {
 			size_t i = w * 64 + (size_t)__builtin_ctzll(any);
 
@@ -164,12 +171,7 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 			       &rep->findings[rep->n_findings++]);
 		}
 	}
-	na_count = byte_sum(na_bytes);
-	rep->n_failed = failed;
-	rep->n_undecided = undecided;
-	rep->n_mayfail = mayfail;
-	rep->n_not_applicable = na_count;
-	rep->n_passed = nr - failed - undecided - mayfail - na_count;
+	check_report_count(rep);
 	list_vmwrites(rep, res);
 	rep->prediction = res->prediction.outcome;
 	rep->deciding_rule = res->prediction.rule;
