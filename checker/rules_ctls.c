@@ -90,17 +90,46 @@ enum rule_result rule_ctls_tpr_threshold_vtpr(struct check_ctx *c, uintptr_t arg
 	                  (unsigned long long)thr, vtpr_hi, c->env->vtpr);
 }
 
+static COLD enum rule_result ept_caps_unknown(struct check_ctx *c)
+{
+	return check_undecided(c, "cannot decide: IA32_VMX_EPT_VPID_CAP is unknown for these "
+	                          "capabilities");
+}
+
 /* An IA32_VMX_EPT_VPID_CAP bit, or RULE_UNDECIDED (recorded) when the MSR is unknown. */
 static enum rule_result ept_cap(struct check_ctx *c, unsigned bit, bool *set)
 {
 	enum tri t = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, bit);
 
 	if (t == TRI_UNKNOWN)
-		return check_undecided(c,
-		                       "cannot decide: IA32_VMX_EPT_VPID_CAP is unknown for these "
-		                       "capabilities");
+		return ept_caps_unknown(c);
 	*set = t == TRI_YES;
 	return RULE_PASS;
+}
+
+/* rule_ctls_eptp_memtype() once the memory type is not one the CPU reports. */
+static COLD enum rule_result eptp_memtype_unsupported(struct check_ctx *c, uint64_t eptp,
+                                                      uint64_t type)
+{
+	bool uc, wb;
+
+	/* For the hint: what this CPU reports, where known. */
+	uc = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) == TRI_YES;
+	wb = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) == TRI_YES;
+	check_hint(c,
+	           "set EPT_POINTER bits 2:0 to %s, the memory type this CPU reports for EPT "
+	           "paging structures",
+	           wb   ? "6 (WB)"
+	           : uc ? "0 (UC)"
+	                : "a type IA32_VMX_EPT_VPID_CAP reports");
+	return check_fail(c, VMCS_EPT_POINTER,
+	                  "EPT_POINTER = 0x%llx selects memory type %llu; IA32_VMX_EPT_VPID_CAP "
+	                  "allows %s%s%s",
+	                  (unsigned long long)eptp, (unsigned long long)type, uc ? "UC (0)" : "",
+	                  uc && wb ? " and " : "",
+	                  wb   ? "WB (6)"
+	                  : uc ? ""
+	                       : "no type");
 }
 
 /*
@@ -128,23 +157,28 @@ enum rule_result rule_ctls_eptp_memtype(struct check_ctx *c, uintptr_t arg)
 		if (uc || wb)
 			return RULE_PASS;
 	}
-	/* For the hint: what this CPU reports, where known. */
-	uc = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_UC) == TRI_YES;
-	wb = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__MEMTYPE_WB) == TRI_YES;
-	check_hint(c,
-	           "set EPT_POINTER bits 2:0 to %s, the memory type this CPU reports for EPT "
-	           "paging structures",
-	           wb   ? "6 (WB)"
-	           : uc ? "0 (UC)"
-	                : "a type IA32_VMX_EPT_VPID_CAP reports");
+	return eptp_memtype_unsupported(c, eptp, type);
+}
+
+/* rule_ctls_eptp_walk() once the page-walk length is not one the CPU reports. */
+static COLD enum rule_result eptp_walk_unsupported(struct check_ctx *c, uint64_t eptp, uint64_t len)
+{
+	bool four, five;
+
+	four = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
+	five = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
+	check_hint(c, "EPTP bits 5:3 hold the page-walk length minus 1: write %s",
+	           four   ? "3 (0x18) for 4-level EPT"
+	           : five ? "4 (0x20) for 5-level EPT"
+	                  : "a length the CPU reports");
 	return check_fail(c, VMCS_EPT_POINTER,
-	                  "EPT_POINTER = 0x%llx selects memory type %llu; IA32_VMX_EPT_VPID_CAP "
-	                  "allows %s%s%s",
-	                  (unsigned long long)eptp, (unsigned long long)type, uc ? "UC (0)" : "",
-	                  uc && wb ? " and " : "",
-	                  wb   ? "WB (6)"
-	                  : uc ? ""
-	                       : "no type");
+	                  "EPT_POINTER = 0x%llx gives a page-walk length of %llu levels; "
+	                  "IA32_VMX_EPT_VPID_CAP reports %s%s%s",
+	                  (unsigned long long)eptp, (unsigned long long)(len + 1), four ? "4" : "",
+	                  four && five ? " and " : "",
+	                  five   ? "5"
+	                  : four ? ""
+	                         : "none");
 }
 
 /*
@@ -173,41 +207,19 @@ enum rule_result rule_ctls_eptp_walk(struct check_ctx *c, uintptr_t arg)
 		if (four || five)
 			return RULE_PASS;
 	}
-	four = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_4) == TRI_YES;
-	five = check_msr_bit(c, VMX_MSR_EPT_VPID_CAP, L_MSR_EPT_VPID_CAP__PAGE_WALK_5) == TRI_YES;
-	check_hint(c, "EPTP bits 5:3 hold the page-walk length minus 1: write %s",
-	           four   ? "3 (0x18) for 4-level EPT"
-	           : five ? "4 (0x20) for 5-level EPT"
-	                  : "a length the CPU reports");
-	return check_fail(c, VMCS_EPT_POINTER,
-	                  "EPT_POINTER = 0x%llx gives a page-walk length of %llu levels; "
-	                  "IA32_VMX_EPT_VPID_CAP reports %s%s%s",
-	                  (unsigned long long)eptp, (unsigned long long)(len + 1), four ? "4" : "",
-	                  four && five ? " and " : "",
-	                  five   ? "5"
-	                  : four ? ""
-	                         : "none");
+	return eptp_walk_unsupported(c, eptp, len);
 }
 
-/*
- * SDM 27.2.1.1: with "enable EPT" 1, EPTP bit 6 (accessed and dirty flags) must be 0 when
- * IA32_VMX_EPT_VPID_CAP[21] is 0, and bit 7 (supervisor shadow-stack control) when
- * IA32_VMX_EPT_VPID_CAP[23] is 0.  arg: the EPTP bit.
- */
-enum rule_result rule_ctls_eptp_cap(struct check_ctx *c, uintptr_t arg)
+/* rule_ctls_eptp_cap() once EPT_POINTER sets bit arg: whether the CPU reports its feature. */
+static COLD enum rule_result eptp_sets_feature(struct check_ctx *c, uintptr_t arg)
 {
 	bool ad = arg == L_EPTP__ENABLE_ACCESSED_DIRTY;
 	unsigned cap =
 	    ad ? L_MSR_EPT_VPID_CAP__ACCESSED_DIRTY : L_MSR_EPT_VPID_CAP__SUPERVISOR_SHADOW_STACK;
 	const char *what = ad ? "EPT accessed/dirty flags" : "EPT supervisor shadow-stack control";
 	enum rule_result r;
-	uint64_t eptp;
 	bool ok = false;
 
-	NEED(c, EPT_POINTER); /* "enable EPT": the condition of its row */
-	eptp = V(c, EPT_POINTER);
-	if (!(eptp & BIT(arg)))
-		return RULE_PASS;
 	r = ept_cap(c, cap, &ok);
 	if (r != RULE_PASS || ok)
 		return r;
@@ -217,9 +229,22 @@ enum rule_result rule_ctls_eptp_cap(struct check_ctx *c, uintptr_t arg)
 	return check_fail(c, VMCS_EPT_POINTER,
 	                  "EPT_POINTER = 0x%llx enables %s (bit %u), which IA32_VMX_EPT_VPID_CAP "
 	                  "does not report",
-	                  (unsigned long long)eptp,
+	                  (unsigned long long)V(c, EPT_POINTER),
 	                  ad ? "EPT accessed/dirty flags" : "supervisor shadow-stack control",
 	                  (unsigned)arg);
+}
+
+/*
+ * SDM 27.2.1.1: with "enable EPT" 1, EPTP bit 6 (accessed and dirty flags) must be 0 when
+ * IA32_VMX_EPT_VPID_CAP[21] is 0, and bit 7 (supervisor shadow-stack control) when
+ * IA32_VMX_EPT_VPID_CAP[23] is 0.  arg: the EPTP bit.
+ */
+enum rule_result rule_ctls_eptp_cap(struct check_ctx *c, uintptr_t arg)
+{
+	NEED(c, EPT_POINTER); /* "enable EPT": the condition of its row */
+	if (!(V(c, EPT_POINTER) & BIT(arg)))
+		return RULE_PASS;
+	return eptp_sets_feature(c, arg);
 }
 
 /*

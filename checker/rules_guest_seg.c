@@ -61,7 +61,9 @@ static const char *fname(int id)
 #define AR_G(ar)        ((unsigned)BITS_GET(ar, L_AR, G))
 #define AR_UNUSABLE(ar) (BITS_GET(ar, L_AR, UNUSABLE) != 0)
 #define SEL_RPL(sel)    ((unsigned)((sel)&3u))
-#define SEL_TI          0x4u
+/* Access rights ar with DPL (bits 6:5) dpl, for the hints. */
+#define AR_WITH_DPL(ar, dpl) (((ar) & ~0x60ull) | ((uint64_t)(dpl) << 5))
+#define SEL_TI               0x4u
 
 /* CPUID.80000001H:EDX bit 29: Intel 64 architecture (long mode) is supported. */
 #define CPUID_80000001_EDX_LM 29
@@ -76,6 +78,18 @@ static const char *fname(int id)
 
 /* ---- 27.3.1.2: selector fields ---- */
 
+static COLD enum rule_result ss_rpl_not_cs_rpl(struct check_ctx *c, unsigned ss, unsigned cs)
+{
+	check_hint(c,
+	           "give GUEST_SS_SELECTOR the RPL of GUEST_CS_SELECTOR (%u, the CPL): e.g. "
+	           "0x%04x; a null SS in 64-bit mode still needs RPL = CPL",
+	           SEL_RPL(cs), (ss & ~3u) | SEL_RPL(cs));
+	return check_fail(c, VMCS_GUEST_SS_SELECTOR,
+	                  "SS.RPL = %u (GUEST_SS_SELECTOR = 0x%04x) differs from CS.RPL = %u "
+	                  "(GUEST_CS_SELECTOR = 0x%04x)",
+	                  SEL_RPL(ss), ss, SEL_RPL(cs), cs);
+}
+
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": unless the guest will be virtual-8086 or
  * "unrestricted guest" is 1, the RPL of the SS selector must equal the RPL of the CS selector
  * (whether or not SS is usable). */
@@ -88,18 +102,8 @@ enum rule_result rule_guest_seg_ss_rpl(struct check_ctx *c, uintptr_t arg)
 	NEED(c, GUEST_CS_SELECTOR);
 	ss = SEL16(V(c, GUEST_SS_SELECTOR));
 	cs = SEL16(V(c, GUEST_CS_SELECTOR));
-	if (SEL_RPL(ss) != SEL_RPL(cs)) {
-		check_hint(
-		    c,
-		    "give GUEST_SS_SELECTOR the RPL of GUEST_CS_SELECTOR (%u, the CPL): e.g. "
-		    "0x%04x; a null SS in 64-bit mode still needs RPL = CPL",
-		    SEL_RPL(cs), (ss & ~3u) | SEL_RPL(cs));
-		return check_fail(
-		    c, VMCS_GUEST_SS_SELECTOR,
-		    "SS.RPL = %u (GUEST_SS_SELECTOR = 0x%04x) differs from CS.RPL = %u "
-		    "(GUEST_CS_SELECTOR = 0x%04x)",
-		    SEL_RPL(ss), ss, SEL_RPL(cs), cs);
-	}
+	if (SEL_RPL(ss) != SEL_RPL(cs))
+		return ss_rpl_not_cs_rpl(c, ss, cs);
 	return RULE_PASS;
 }
 
@@ -202,7 +206,7 @@ enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
 	ar = V(c, GUEST_CS_AR_BYTES); /* type 3: the row's condition */
 	if (AR_DPL(ar) != 0) {
 		check_hint(c, "clear the DPL (bits 6:5) of GUEST_CS_AR_BYTES: 0x%llx",
-		           (unsigned long long)(ar & ~0x60ull));
+		           (unsigned long long)AR_WITH_DPL(ar, 0));
 		return check_fail(
 		    c, VMCS_GUEST_CS_AR_BYTES,
 		    "GUEST_CS_AR_BYTES = 0x%llx: CS has type 3 (data) with DPL %u, but "
@@ -210,6 +214,30 @@ enum rule_result rule_guest_seg_cs_dpl_type3(struct check_ctx *c, uintptr_t arg)
 		    (unsigned long long)ar, AR_DPL(ar));
 	}
 	return RULE_PASS;
+}
+
+static COLD enum rule_result cs_dpl_mismatch(struct check_ctx *c, bool conforming, uint64_t cs,
+                                             uint64_t ss)
+{
+	unsigned long long fixed = AR_WITH_DPL(cs, AR_DPL(ss));
+
+	if (conforming)
+		check_hint(c,
+		           "lower the DPL (bits 6:5) of GUEST_CS_AR_BYTES to at most SS.DPL = %u "
+		           "(e.g. 0x%llx)",
+		           AR_DPL(ss), fixed);
+	else
+		check_hint(
+		    c,
+		    "make CS.DPL and SS.DPL equal (both the guest's CPL): set the DPL (bits "
+		    "6:5) of GUEST_CS_AR_BYTES to %u (0x%llx) or that of GUEST_SS_AR_BYTES to %u",
+		    AR_DPL(ss), fixed, AR_DPL(cs));
+	return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
+	                  "%s CS (type %u) has DPL %u, %s SS.DPL = %u (GUEST_CS_AR_BYTES = 0x%llx, "
+	                  "GUEST_SS_AR_BYTES = 0x%llx)",
+	                  conforming ? "conforming" : "non-conforming", AR_TYPE(cs), AR_DPL(cs),
+	                  conforming ? "greater than" : "but", AR_DPL(ss), (unsigned long long)cs,
+	                  (unsigned long long)ss);
 }
 
 /*
@@ -227,24 +255,20 @@ enum rule_result rule_guest_seg_cs_dpl(struct check_ctx *c, uintptr_t arg)
 	ss = V(c, GUEST_SS_AR_BYTES);
 	if (conforming ? AR_DPL(cs) <= AR_DPL(ss) : AR_DPL(cs) == AR_DPL(ss))
 		return RULE_PASS;
-	if (conforming)
-		check_hint(c,
-		           "lower the DPL (bits 6:5) of GUEST_CS_AR_BYTES to at most SS.DPL = %u "
-		           "(e.g. 0x%llx)",
-		           AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)));
-	else
-		check_hint(
-		    c,
-		    "make CS.DPL and SS.DPL equal (both the guest's CPL): set the DPL (bits "
-		    "6:5) of GUEST_CS_AR_BYTES to %u (0x%llx) or that of GUEST_SS_AR_BYTES to %u",
-		    AR_DPL(ss), (unsigned long long)((cs & ~0x60ull) | (AR_DPL(ss) << 5)),
-		    AR_DPL(cs));
-	return check_fail(c, VMCS_GUEST_CS_AR_BYTES,
-	                  "%s CS (type %u) has DPL %u, %s SS.DPL = %u (GUEST_CS_AR_BYTES = 0x%llx, "
-	                  "GUEST_SS_AR_BYTES = 0x%llx)",
-	                  conforming ? "conforming" : "non-conforming", AR_TYPE(cs), AR_DPL(cs),
-	                  conforming ? "greater than" : "but", AR_DPL(ss), (unsigned long long)cs,
-	                  (unsigned long long)ss);
+	return cs_dpl_mismatch(c, conforming, cs, ss);
+}
+
+static COLD enum rule_result ss_dpl_not_rpl(struct check_ctx *c, uint64_t ar, unsigned sel)
+{
+	check_hint(c,
+	           "make SS.DPL equal SS.RPL: set the DPL (bits 6:5) of GUEST_SS_AR_BYTES to %u "
+	           "(0x%llx), or the RPL of GUEST_SS_SELECTOR to %u; SS.DPL is the guest's CPL "
+	           "even when SS is unusable",
+	           SEL_RPL(sel), (unsigned long long)AR_WITH_DPL(ar, SEL_RPL(sel)), AR_DPL(ar));
+	return check_fail(c, VMCS_GUEST_SS_AR_BYTES,
+	                  "SS.DPL = %u (GUEST_SS_AR_BYTES = 0x%llx) differs from SS.RPL = %u "
+	                  "(GUEST_SS_SELECTOR = 0x%04x)",
+	                  AR_DPL(ar), (unsigned long long)ar, SEL_RPL(sel), sel);
 }
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode and with
@@ -260,20 +284,8 @@ enum rule_result rule_guest_seg_ss_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 	NEED(c, GUEST_SS_SELECTOR);
 	ar = V(c, GUEST_SS_AR_BYTES);
 	sel = SEL16(V(c, GUEST_SS_SELECTOR));
-	if (AR_DPL(ar) != SEL_RPL(sel)) {
-		check_hint(
-		    c,
-		    "make SS.DPL equal SS.RPL: set the DPL (bits 6:5) of GUEST_SS_AR_BYTES to %u "
-		    "(0x%llx), or the RPL of GUEST_SS_SELECTOR to %u; SS.DPL is the guest's CPL "
-		    "even when SS is unusable",
-		    SEL_RPL(sel), (unsigned long long)((ar & ~0x60ull) | (SEL_RPL(sel) << 5)),
-		    AR_DPL(ar));
-		return check_fail(
-		    c, VMCS_GUEST_SS_AR_BYTES,
-		    "SS.DPL = %u (GUEST_SS_AR_BYTES = 0x%llx) differs from SS.RPL = %u "
-		    "(GUEST_SS_SELECTOR = 0x%04x)",
-		    AR_DPL(ar), (unsigned long long)ar, SEL_RPL(sel), sel);
-	}
+	if (AR_DPL(ar) != SEL_RPL(sel))
+		return ss_dpl_not_rpl(c, ar, sel);
 	return RULE_PASS;
 }
 
@@ -320,7 +332,7 @@ enum rule_result rule_guest_seg_ss_dpl_fred(struct check_ctx *c, uintptr_t arg)
 	check_hint(c,
 	           "FRED runs only at CPL 0 or 3: give the DPL (bits 6:5) of GUEST_SS_AR_BYTES "
 	           "the guest's CPL, 0 or 3 (e.g. 0x%llx), with matching CS and SS selectors",
-	           (unsigned long long)(ss & ~0x60ull));
+	           (unsigned long long)AR_WITH_DPL(ss, 0));
 	return check_fail(c, VMCS_GUEST_SS_AR_BYTES,
 	                  "SS.DPL = %u (GUEST_SS_AR_BYTES = 0x%llx) for a guest that will use "
 	                  "FRED transitions (IA-32e mode guest, CR4.FRED = 1): it must be 0 or 3",
@@ -383,7 +395,7 @@ static enum rule_result ss_dpl_zero(struct check_ctx *c)
 		check_hint(c,
 		           "clear the DPL (bits 6:5) of GUEST_SS_AR_BYTES (0x%llx): %s runs at "
 		           "CPL 0",
-		           (unsigned long long)(ss & ~0x60ull),
+		           (unsigned long long)AR_WITH_DPL(ss, 0),
 		           real ? "a real-mode guest (CR0.PE = 0)" : "a guest with a data-type CS");
 		return check_fail(
 		    c, VMCS_GUEST_SS_AR_BYTES,
@@ -409,6 +421,19 @@ enum rule_result rule_guest_seg_ss_dpl_zero(struct check_ctx *c, uintptr_t arg)
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": outside virtual-8086 mode and with
  * "unrestricted guest" 0, a usable DS, ES, FS or GS of type 0-11 (data or non-conforming code) must
  * not have a DPL below its selector's RPL. */
+static __attribute__((noinline, cold)) enum rule_result
+data_dpl_below_rpl(struct check_ctx *c, const struct seg *s, uint64_t ar, unsigned sel)
+{
+	check_hint(c,
+	           "lower the RPL of %s to at most %u (0x%04x), or raise the DPL (bits 6:5) of "
+	           "%s to %u",
+	           fname(s->sel), AR_DPL(ar), (sel & ~3u) | AR_DPL(ar), fname(s->ar), SEL_RPL(sel));
+	return check_fail(c, s->ar,
+	                  "%s.DPL = %u (%s = 0x%llx) is less than %s.RPL = %u (%s = 0x%04x)",
+	                  s->name, AR_DPL(ar), fname(s->ar), (unsigned long long)ar, s->name,
+	                  SEL_RPL(sel), fname(s->sel), sel);
+}
+
 enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 {
 	const struct seg *s = seg_of(arg);
@@ -421,19 +446,38 @@ enum rule_result rule_guest_seg_data_dpl_rpl(struct check_ctx *c, uintptr_t arg)
 		return RULE_NA;
 	NEED_ID(c, s->sel);
 	sel = SEL16(VAL(c, s->sel));
-	if (AR_DPL(ar) < SEL_RPL(sel)) {
-		check_hint(
-		    c,
-		    "lower the RPL of %s to at most %u (0x%04x), or raise the DPL (bits 6:5) of "
-		    "%s to %u",
-		    fname(s->sel), AR_DPL(ar), (sel & ~3u) | AR_DPL(ar), fname(s->ar),
-		    SEL_RPL(sel));
-		return check_fail(
-		    c, s->ar, "%s.DPL = %u (%s = 0x%llx) is less than %s.RPL = %u (%s = 0x%04x)",
-		    s->name, AR_DPL(ar), fname(s->ar), (unsigned long long)ar, s->name,
-		    SEL_RPL(sel), fname(s->sel), sel);
-	}
+	if (AR_DPL(ar) < SEL_RPL(sel))
+		return data_dpl_below_rpl(c, s, ar, sel);
 	return RULE_PASS;
+}
+
+static __attribute__((noinline, cold)) enum rule_result
+granular_limit_low_bits(struct check_ctx *c, const struct seg *s, uint64_t ar, uint64_t lim)
+{
+	check_hint(c,
+	           "the limit field holds the byte-granular limit: with G = 1 its bits 11:0 "
+	           "are all 1 (e.g. 0x%llx for 4-KByte pages); or clear G (bit 15) of %s if "
+	           "the limit is byte-granular (it must then be below 1 MByte)",
+	           (unsigned long long)(lim | 0xfff), fname(s->ar));
+	return check_fail(c, s->limit,
+	                  "%s has G = 1 but %s = 0x%llx has a 0 in bits 11:0 "
+	                  "(%s = 0x%llx)",
+	                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
+	                  (unsigned long long)ar);
+}
+
+static __attribute__((noinline, cold)) enum rule_result
+byte_limit_high_bits(struct check_ctx *c, const struct seg *s, uint64_t ar, uint64_t lim)
+{
+	check_hint(c,
+	           "set G (bit 15) of %s (0x%llx): a limit of 1 MByte or more needs 4-KByte "
+	           "granularity, with bits 11:0 of %s all 1",
+	           fname(s->ar), (unsigned long long)(ar | BITMASK(L_AR, G)), fname(s->limit));
+	return check_fail(c, s->ar,
+	                  "%s has G = 0 but %s = 0x%llx has a 1 in bits 31:20 "
+	                  "(%s = 0x%llx)",
+	                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
+	                  (unsigned long long)ar);
 }
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": wherever the access-rights checks apply (CS;
@@ -444,44 +488,33 @@ enum rule_result rule_guest_seg_limit_granularity(struct check_ctx *c, uintptr_t
 	const struct seg *s = seg_of(arg);
 	uint64_t ar, lim;
 
-	/*
-	 * The rows' conditions: not virtual-8086 for CS, SS, DS, ES, FS and GS, whose access
-	 * rights must then be 000000F3H instead; usable for SS, DS, ES, FS, GS and LDTR ("if the
-	 * register is CS or if the register is usable"); TR always.
-	 */
 	NEED_ID(c, s->ar);
 	NEED_ID(c, s->limit);
 	ar = VAL(c, s->ar);
 	lim = LIM32(VAL(c, s->limit));
-	if (AR_G(ar) && (lim & 0xfff) != 0xfff) {
-		check_hint(
-		    c,
-		    "the limit field holds the byte-granular limit: with G = 1 its bits 11:0 "
-		    "are all 1 (e.g. 0x%llx for 4-KByte pages); or clear G (bit 15) of %s if "
-		    "the limit is byte-granular (it must then be below 1 MByte)",
-		    (unsigned long long)(lim | 0xfff), fname(s->ar));
-		return check_fail(c, s->limit,
-		                  "%s has G = 1 but %s = 0x%llx has a 0 in bits 11:0 "
-		                  "(%s = 0x%llx)",
-		                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
-		                  (unsigned long long)ar);
-	}
-	if (!AR_G(ar) && (lim >> 20) != 0) {
-		check_hint(
-		    c,
-		    "set G (bit 15) of %s (0x%llx): a limit of 1 MByte or more needs 4-KByte "
-		    "granularity, with bits 11:0 of %s all 1",
-		    fname(s->ar), (unsigned long long)(ar | BITMASK(L_AR, G)), fname(s->limit));
-		return check_fail(c, s->ar,
-		                  "%s has G = 0 but %s = 0x%llx has a 1 in bits 31:20 "
-		                  "(%s = 0x%llx)",
-		                  s->name, fname(s->limit), (unsigned long long)lim, fname(s->ar),
-		                  (unsigned long long)ar);
-	}
+	if (AR_G(ar) && (lim & 0xfff) != 0xfff)
+		return granular_limit_low_bits(c, s, ar, lim);
+	if (!AR_G(ar) && (lim >> 20) != 0)
+		return byte_limit_high_bits(c, s, ar, lim);
 	return RULE_PASS;
 }
 
 /* ---- 27.3.1.2: access rights of TR and LDTR ---- */
+
+static COLD enum rule_result tr_type_wrong(struct check_ctx *c, uint64_t ar, unsigned type)
+{
+	check_hint(c, "set the type (bits 3:0) of GUEST_TR_AR_BYTES to 11, a busy TSS (0x%llx)%s",
+	           (unsigned long long)((ar & ~0xfull) | 11u),
+	           type == 9 || type == 1
+	               ? ": TR always holds a busy TSS, even when the descriptor "
+	                 "in the GDT is marked available"
+	               : "");
+	return check_fail(c, VMCS_GUEST_TR_AR_BYTES,
+	                  "GUEST_TR_AR_BYTES = 0x%llx: TR type %u is not %s",
+	                  (unsigned long long)ar, type,
+	                  IA32E(c) ? "11 (busy 64-bit TSS), the only type in an IA-32e mode guest"
+	                           : "3 or 11 (busy 16-bit or 32-bit TSS)");
+}
 
 /* SDM 27.3.1.2 "Checks on Guest Segment Registers": the TR type must be 11 (busy 32-bit or 64-bit
  * TSS); type 3 (busy 16-bit TSS) is allowed too when the guest will not be IA-32e mode. */
@@ -499,17 +532,7 @@ enum rule_result rule_guest_seg_tr_type(struct check_ctx *c, uintptr_t arg)
 	NEED(c, VM_ENTRY_CONTROLS);
 	if (type == 3 && !IA32E(c))
 		return RULE_PASS;
-	check_hint(c, "set the type (bits 3:0) of GUEST_TR_AR_BYTES to 11, a busy TSS (0x%llx)%s",
-	           (unsigned long long)((ar & ~0xfull) | 11u),
-	           type == 9 || type == 1
-	               ? ": TR always holds a busy TSS, even when the descriptor "
-	                 "in the GDT is marked available"
-	               : "");
-	return check_fail(c, VMCS_GUEST_TR_AR_BYTES,
-	                  "GUEST_TR_AR_BYTES = 0x%llx: TR type %u is not %s",
-	                  (unsigned long long)ar, type,
-	                  IA32E(c) ? "11 (busy 64-bit TSS), the only type in an IA-32e mode guest"
-	                           : "3 or 11 (busy 16-bit or 32-bit TSS)");
+	return tr_type_wrong(c, ar, type);
 }
 
 /* ---- 27.3.1.3: GDTR and IDTR ---- */

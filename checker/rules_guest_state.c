@@ -68,22 +68,13 @@ static enum rule_result guest_64bit(struct check_ctx *c, bool *is64)
 	return RULE_PASS;
 }
 
-/*
- * SDM 27.3.1.4 (Intel 64 processors): RIP bits 63:32 must be 0 when "IA-32e mode guest" is 0
- * or CS.L is 0.  arg is the field.
- */
-enum rule_result rule_guest_rip_high(struct check_ctx *c, uintptr_t arg)
+/* rule_guest_rip_high() once the value sets bits 63:32: right only in 64-bit mode. */
+static COLD enum rule_result rip_high_bits(struct check_ctx *c, uintptr_t arg, uint64_t v)
 {
 	const char *name = vmcs_field_at(arg)->name;
 	enum rule_result r;
 	bool is64 = false;
-	uint64_t v;
 
-	NEED_ID(c, arg);
-	v = VAL(c, arg);
-	/* A value below 4 GBytes passes in every mode and on every processor. */
-	if (!(v >> 32))
-		return RULE_PASS;
 	NEED_INTEL64(c);
 	if ((r = guest_64bit(c, &is64)) != RULE_PASS)
 		return r;
@@ -99,6 +90,22 @@ enum rule_result rule_guest_rip_high(struct check_ctx *c, uintptr_t arg)
 	                  name, (unsigned long long)v, ENTRY(c, IA32E_MODE_GUEST),
 	                  ENTRY(c, IA32E_MODE_GUEST) &&
 	                      (V(c, GUEST_CS_AR_BYTES) & BITMASK(L_AR, L)) != 0);
+}
+
+/*
+ * SDM 27.3.1.4 (Intel 64 processors): RIP bits 63:32 must be 0 when "IA-32e mode guest" is 0
+ * or CS.L is 0.  arg is the field.
+ */
+enum rule_result rule_guest_rip_high(struct check_ctx *c, uintptr_t arg)
+{
+	uint64_t v;
+
+	NEED_ID(c, arg);
+	v = VAL(c, arg);
+	/* A value below 4 GBytes passes in every mode and on every processor. */
+	if (!(v >> 32))
+		return RULE_PASS;
+	return rip_high_bits(c, arg, v);
 }
 
 /*

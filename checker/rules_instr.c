@@ -68,24 +68,14 @@ static void written_set(const struct check_ctx *c, uint64_t set[VMCSL_FIELD_WORD
 #endif
 }
 
-/*
- * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
- * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
- * the control (or capability) that introduces it.  Each such VMWRITE fails by itself and the
- * VMCS stays without the field: the list goes to the report (every field, in table order) and
- * the VM entry is judged on what is left.
- */
-enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
+/* rule_vmwrite_field_exists() once a written field may not exist (written: the set). */
+static COLD enum rule_result fields_may_be_missing(struct check_ctx *c, const uint64_t *written)
 {
 	int first = -1, missing = 0, unknown = -1;
-	uint64_t written[VMCSL_FIELD_WORDS];
 	char names[200];
 	size_t len = 0;
 
-	(void)arg;
 	names[0] = '\0';
-	written_set(c, written);
-	caps_reads_add(&c->rd, &c->k->exists_reads);
 	for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
 		/* Only the written fields that do not surely exist need a look. */
 		uint64_t todo = written[w] & ~c->k->field_exists[w];
@@ -131,20 +121,32 @@ enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 }
 
 /*
- * SDM 31.3 (VMWRITE): once the field is known to exist, a VMWRITE to a read-only field (the
- * VM-exit information fields) fails with VM-instruction error 13, unless IA32_VMX_MISC[29] says
- * VMWRITE may write any supported field (SDM A.6).  VM entry does not read those fields.
+ * SDM 31.3 (VMWRITE): a VMWRITE to a component the processor does not support fails with
+ * VM-instruction error 12; a field exists only where the processor supports the 1-setting of
+ * the control (or capability) that introduces it.  Each such VMWRITE fails by itself and the
+ * VMCS stays without the field: the list goes to the report (every field, in table order) and
+ * the VM entry is judged on what is left.
  */
-enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
+enum rule_result rule_vmwrite_field_exists(struct check_ctx *c, uintptr_t arg)
 {
-	enum tri any = check_msr_bit(c, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
-	int first = -1, n = 0;
-
-	uint64_t written[VMCSL_FIELD_WORDS];
+	uint64_t written[VMCSL_FIELD_WORDS], todo = 0;
 
 	(void)arg;
-	if (any == TRI_YES)
+	written_set(c, written);
+	caps_reads_add(&c->rd, &c->k->exists_reads);
+	for (int w = 0; w < VMCSL_FIELD_WORDS; w++)
+		todo |= written[w] & ~c->k->field_exists[w];
+	if (!todo)
 		return RULE_PASS;
+	return fields_may_be_missing(c, written);
+}
+
+/* rule_vmwrite_read_only() on a CPU that may not VMWRITE read-only fields (any: whether it may). */
+static COLD enum rule_result read_only_written(struct check_ctx *c, enum tri any)
+{
+	int first = -1, n = 0;
+	uint64_t written[VMCSL_FIELD_WORDS];
+
 	written_set(c, written);
 	for (int w = 0; w < VMCSL_FIELD_WORDS; w++) {
 		for (uint64_t todo = written[w]; todo; todo &= todo - 1) {
@@ -171,6 +173,21 @@ enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
 	return check_fail(c, first, "%d written field%s %s read-only (%s%s)", n, n == 1 ? "" : "s",
 	                  n == 1 ? "is" : "are", vmcs_field_at((size_t)first)->name,
 	                  n > 1 ? ", ..." : "");
+}
+
+/*
+ * SDM 31.3 (VMWRITE): once the field is known to exist, a VMWRITE to a read-only field (the
+ * VM-exit information fields) fails with VM-instruction error 13, unless IA32_VMX_MISC[29] says
+ * VMWRITE may write any supported field (SDM A.6).  VM entry does not read those fields.
+ */
+enum rule_result rule_vmwrite_read_only(struct check_ctx *c, uintptr_t arg)
+{
+	enum tri any = check_msr_bit(c, VMX_MSR_MISC, L_MSR_MISC__VMWRITE_ANY_FIELD);
+
+	(void)arg;
+	if (any == TRI_YES)
+		return RULE_PASS;
+	return read_only_written(c, any);
 }
 
 /*

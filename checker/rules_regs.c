@@ -14,24 +14,13 @@
 
 /* ---- CR3 ---- */
 
-/*
- * SDM 27.2.2 (host) and 27.3.1.1 (guest): on processors that support Intel 64, bits 63:52 of
- * the CR3 field and the bits of 51:32 at or above the physical-address width are 0.  With
- * linear-address masking (CPUID.(EAX=07H,ECX=1):EAX.LAM[26]), bits 62:61 (LAM_U57, LAM_U48)
- * are not reserved.  arg: the field.
- */
-enum rule_result rule_cr3_reserved(struct check_ctx *c, uintptr_t arg)
+/* rule_cr3_reserved() of a value v with bits above 31 set, MAXPHYADDR m (0: unknown). */
+static COLD enum rule_result cr3_high_bits(struct check_ctx *c, int f, uint64_t v, unsigned m)
 {
 	const uint64_t lam = 3ull << 61;
-	int f = (int)arg;
-	unsigned m = check_maxphyaddr(c);
-	uint64_t v, bad, unknown;
+	uint64_t bad, unknown;
 	enum tri t;
 
-	NEED_ID(c, f);
-	v = VAL(c, f);
-	if (!(v >> 32))
-		return RULE_PASS;
 	NEED_INTEL64(c);
 	bad = v & (~0ull << (m ? m : 52));
 	unknown = m ? 0 : v & 0x000fffff00000000ull;
@@ -71,6 +60,25 @@ enum rule_result rule_cr3_reserved(struct check_ctx *c, uintptr_t arg)
 		                       "this CPU",
 		                       check_field_name(f), (unsigned long long)v);
 	return RULE_PASS;
+}
+
+/*
+ * SDM 27.2.2 (host) and 27.3.1.1 (guest): on processors that support Intel 64, bits 63:52 of
+ * the CR3 field and the bits of 51:32 at or above the physical-address width are 0.  With
+ * linear-address masking (CPUID.(EAX=07H,ECX=1):EAX.LAM[26]), bits 62:61 (LAM_U57, LAM_U48)
+ * are not reserved.  arg: the field.
+ */
+enum rule_result rule_cr3_reserved(struct check_ctx *c, uintptr_t arg)
+{
+	int f = (int)arg;
+	unsigned m = check_maxphyaddr(c);
+	uint64_t v;
+
+	NEED_ID(c, f);
+	v = VAL(c, f);
+	if (!(v >> 32))
+		return RULE_PASS;
+	return cr3_high_bits(c, f, v, m);
 }
 
 /* ---- MSRs loaded on VM entry (guest) or VM exit (host) ---- */
@@ -163,6 +171,43 @@ uint64_t efer_reserved(struct check_ctx *c, uint64_t v, uint64_t lm, uint64_t *u
 	return bad;
 }
 
+static COLD enum rule_result efer_sets_reserved(struct check_ctx *c, int f, uint64_t v,
+                                                uint64_t bad)
+{
+	char bits[160];
+
+	bits[0] = '\0';
+	if (bad & ~EFER_DEFINED)
+		check_hint(c,
+		           "IA32_EFER defines only SCE (bit 0), LME (8), LMA (10) and NXE (11): "
+		           "write 0x%llx",
+		           (unsigned long long)(v & EFER_DEFINED & ~bad));
+	else if (bad & EFER_NXE)
+		check_hint(c,
+		           "this CPU does not report execute-disable (CPUID.80000001H:EDX.NX = 0, "
+		           "e.g. XD disabled in firmware): clear NXE (bit 11) of %s",
+		           check_field_name(f));
+	else
+		check_hint(c,
+		           "this CPU does not support Intel 64 architecture: clear LME and LMA "
+		           "of %s",
+		           check_field_name(f));
+	if (check_rendering(c))
+		check_bit_list(bits, sizeof(bits), f, bad, NULL);
+	return check_fail(c, f, "%s = 0x%llx sets reserved bit(s) 0x%llx: %s", check_field_name(f),
+	                  (unsigned long long)v, (unsigned long long)bad, bits);
+}
+
+static COLD enum rule_result efer_may_set_reserved(struct check_ctx *c, int f, uint64_t v,
+                                                   uint64_t unknown)
+{
+	return check_undecided(
+	    c, "%s = 0x%llx sets %s; whether the processor supports %s is unknown",
+	    check_field_name(f), (unsigned long long)v, (unknown & EFER_NXE) ? "NXE" : "LME/LMA",
+	    (unknown & EFER_NXE) ? "execute disable (CPUID.80000001H:EDX[20])"
+	                         : "Intel 64 architecture");
+}
+
 /*
  * SDM 27.2.2 / 27.3.1.1: with "load IA32_EFER" 1, the field sets no bit reserved in IA32_EFER.
  * IA32_EFER defines bit 0 (SCE), 8 (LME), 10 (LMA) and 11 (NXE); NXE exists only with
@@ -172,45 +217,30 @@ enum rule_result rule_efer_reserved(struct check_ctx *c, uintptr_t arg)
 {
 	int f = (int)arg;
 	uint64_t v, bad, unknown;
-	char bits[160];
 
 	NEED_ID(c, f); /* its load control: the condition of its row */
 	v = VAL(c, f);
 	bad = efer_reserved(c, v, EFER_LME | EFER_LMA, &unknown);
-	if (bad) {
-		bits[0] = '\0';
-		if (bad & ~EFER_DEFINED)
-			check_hint(
-			    c,
-			    "IA32_EFER defines only SCE (bit 0), LME (8), LMA (10) and NXE (11): "
-			    "write 0x%llx",
-			    (unsigned long long)(v & EFER_DEFINED & ~bad));
-		else if (bad & EFER_NXE)
-			check_hint(
-			    c,
-			    "this CPU does not report execute-disable (CPUID.80000001H:EDX.NX = 0, "
-			    "e.g. XD disabled in firmware): clear NXE (bit 11) of %s",
-			    check_field_name(f));
-		else
-			check_hint(
-			    c,
-			    "this CPU does not support Intel 64 architecture: clear LME and LMA "
-			    "of %s",
-			    check_field_name(f));
-		if (check_rendering(c))
-			check_bit_list(bits, sizeof(bits), f, bad, NULL);
-		return check_fail(c, f, "%s = 0x%llx sets reserved bit(s) 0x%llx: %s",
-		                  check_field_name(f), (unsigned long long)v,
-		                  (unsigned long long)bad, bits);
-	}
+	if (bad)
+		return efer_sets_reserved(c, f, v, bad);
 	if (unknown)
-		return check_undecided(
-		    c, "%s = 0x%llx sets %s; whether the processor supports %s is unknown",
-		    check_field_name(f), (unsigned long long)v,
-		    (unknown & EFER_NXE) ? "NXE" : "LME/LMA",
-		    (unknown & EFER_NXE) ? "execute disable (CPUID.80000001H:EDX[20])"
-		                         : "Intel 64 architecture");
+		return efer_may_set_reserved(c, f, v, unknown);
 	return RULE_PASS;
+}
+
+static COLD enum rule_result host_efer_lm_mismatch(struct check_ctx *c, uintptr_t arg, uint64_t v,
+                                                   bool want, bool have)
+{
+	check_hint(
+	    c,
+	    "a %d-bit host (\"host address-space size\" %d) needs LME and LMA %s in "
+	    "HOST_IA32_EFER: write 0x%llx",
+	    want ? 64 : 32, want, want ? "set" : "clear",
+	    (unsigned long long)(want ? v | EFER_LME | EFER_LMA : v & ~(EFER_LME | EFER_LMA)));
+	return check_fail(
+	    c, VMCS_HOST_IA32_EFER,
+	    "HOST_IA32_EFER = 0x%llx has %s = %d but \"host address-space size\" is %d",
+	    (unsigned long long)v, arg == L_EFER__LMA ? "LMA" : "LME", have, want);
 }
 
 /*
@@ -228,16 +258,7 @@ enum rule_result rule_host_efer_lm(struct check_ctx *c, uintptr_t arg)
 	have = (v & bit) != 0;
 	if (have == want)
 		return RULE_PASS;
-	check_hint(
-	    c,
-	    "a %d-bit host (\"host address-space size\" %d) needs LME and LMA %s in "
-	    "HOST_IA32_EFER: write 0x%llx",
-	    want ? 64 : 32, want, want ? "set" : "clear",
-	    (unsigned long long)(want ? v | EFER_LME | EFER_LMA : v & ~(EFER_LME | EFER_LMA)));
-	return check_fail(
-	    c, VMCS_HOST_IA32_EFER,
-	    "HOST_IA32_EFER = 0x%llx has %s = %d but \"host address-space size\" is %d",
-	    (unsigned long long)v, arg == L_EFER__LMA ? "LMA" : "LME", have, want);
+	return host_efer_lm_mismatch(c, arg, v, want, have);
 }
 
 /*
@@ -254,6 +275,20 @@ static uint64_t efer_for_mode(const struct check_ctx *c, uint64_t v, bool ia32e)
 	return v & ~EFER_LMA & ~(pg ? EFER_LME : 0);
 }
 
+static COLD enum rule_result guest_efer_lma_mismatch(struct check_ctx *c, uint64_t v, bool lma,
+                                                     bool ia32e)
+{
+	if (check_rendering(c))
+		check_hint(c,
+		           "%s bit 10 (LMA) of GUEST_IA32_EFER to match \"IA-32e mode guest\" = "
+		           "%d, and LME with it when paging is on (use 0x%llx)",
+		           ia32e ? "set" : "clear", ia32e,
+		           (unsigned long long)efer_for_mode(c, v, ia32e));
+	return check_fail(c, VMCS_GUEST_IA32_EFER,
+	                  "GUEST_IA32_EFER = 0x%llx has LMA = %d but \"IA-32e mode guest\" is %d",
+	                  (unsigned long long)v, lma, ia32e);
+}
+
 /* SDM 27.3.1.1: with "load IA32_EFER" 1, EFER.LMA must equal "IA-32e mode guest". */
 enum rule_result rule_guest_efer_lma(struct check_ctx *c, uintptr_t arg)
 {
@@ -267,15 +302,7 @@ enum rule_result rule_guest_efer_lma(struct check_ctx *c, uintptr_t arg)
 	ia32e = (CTL(c, ENTRY) & BITMASK(L_ENTRY, IA32E_MODE_GUEST)) != 0;
 	if (lma == ia32e)
 		return RULE_PASS;
-	if (check_rendering(c))
-		check_hint(c,
-		           "%s bit 10 (LMA) of GUEST_IA32_EFER to match \"IA-32e mode guest\" = "
-		           "%d, and LME with it when paging is on (use 0x%llx)",
-		           ia32e ? "set" : "clear", ia32e,
-		           (unsigned long long)efer_for_mode(c, v, ia32e));
-	return check_fail(c, VMCS_GUEST_IA32_EFER,
-	                  "GUEST_IA32_EFER = 0x%llx has LMA = %d but \"IA-32e mode guest\" is %d",
-	                  (unsigned long long)v, lma, ia32e);
+	return guest_efer_lma_mismatch(c, v, lma, ia32e);
 }
 
 /*
@@ -321,6 +348,24 @@ enum rule_result rule_guest_efer_lme(struct check_ctx *c, uintptr_t arg)
 
 /* ---- host RIP, Intel 64 ---- */
 
+static COLD enum rule_result host_rip_not_canonical(struct check_ctx *c, uint64_t v, unsigned w)
+{
+	if (w == 48 && check_canonical(v, 57) && check_la_width(c) == 57)
+		check_hint(
+		    c, "HOST_RIP is canonical only with 5-level paging: set bit 12 (LA57) of "
+		       "HOST_CR4 if the host uses it, else write the canonical 48-bit address of "
+		       "the exit handler");
+	else
+		check_hint(c,
+		           "HOST_RIP is where the VMM resumes after VM exit: write the canonical "
+		           "address of the exit handler (bits 63:%u equal to bit %u), e.g. 0x%llx",
+		           w - 1, w - 1, (unsigned long long)check_sign_extend(v, w));
+	return check_fail(c, VMCS_HOST_RIP,
+	                  "HOST_RIP = 0x%llx is not canonical with the %u-bit linear addresses "
+	                  "HOST_CR4 selects (LA57 = %d)",
+	                  (unsigned long long)v, w, w == 57);
+}
+
 /*
  * SDM 27.2.4: if "host address-space size" is 1, the RIP field contains a canonical address;
  * the width is the one the host resumes with: 57 bits if bit 12 (LA57) of the host CR4 field
@@ -341,20 +386,24 @@ enum rule_result rule_host_as1_rip_canonical(struct check_ctx *c, uintptr_t arg)
 	w = (V(c, HOST_CR4) & BITMASK(L_CR4, LA57)) ? 57 : 48;
 	if (check_canonical(v, w))
 		return RULE_PASS;
-	if (w == 48 && check_canonical(v, 57) && check_la_width(c) == 57)
-		check_hint(
-		    c, "HOST_RIP is canonical only with 5-level paging: set bit 12 (LA57) of "
-		       "HOST_CR4 if the host uses it, else write the canonical 48-bit address of "
-		       "the exit handler");
-	else
-		check_hint(c,
-		           "HOST_RIP is where the VMM resumes after VM exit: write the canonical "
-		           "address of the exit handler (bits 63:%u equal to bit %u), e.g. 0x%llx",
-		           w - 1, w - 1, (unsigned long long)check_sign_extend(v, w));
-	return check_fail(c, VMCS_HOST_RIP,
-	                  "HOST_RIP = 0x%llx is not canonical with the %u-bit linear addresses "
-	                  "HOST_CR4 selects (LA57 = %d)",
-	                  (unsigned long long)v, w, w == 57);
+	return host_rip_not_canonical(c, v, w);
+}
+
+/* rule_host_no_intel64() on a control field f that sets its IA-32e control, t the support. */
+static COLD enum rule_result ia32e_without_intel64(struct check_ctx *c, int f, enum tri t)
+{
+	const char *ctl =
+	    f == VMCS_VM_ENTRY_CONTROLS ? "\"IA-32e mode guest\"" : "\"host address-space size\"";
+
+	if (t == TRI_UNKNOWN)
+		return check_undecided(c,
+		                       "%s sets %s and whether the processor supports Intel 64 "
+		                       "architecture (CPUID.80000001H:EDX.LM) is unknown",
+		                       check_field_name(f), ctl);
+	check_hint(c, "this processor has no Intel 64 architecture (32-bit only): clear %s in %s",
+	           ctl, check_field_name(f));
+	return check_fail(c, f, "%s = 0x%llx sets %s on a processor without Intel 64 architecture",
+	                  check_field_name(f), (unsigned long long)VAL(c, f), ctl);
 }
 
 /*
@@ -365,10 +414,8 @@ enum rule_result rule_host_as1_rip_canonical(struct check_ctx *c, uintptr_t arg)
 enum rule_result rule_host_no_intel64(struct check_ctx *c, uintptr_t arg)
 {
 	int f = (int)arg;
-	bool entry = f == VMCS_VM_ENTRY_CONTROLS;
-	uint64_t bit =
-	    entry ? BITMASK(L_ENTRY, IA32E_MODE_GUEST) : BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE);
-	const char *ctl = entry ? "\"IA-32e mode guest\"" : "\"host address-space size\"";
+	uint64_t bit = f == VMCS_VM_ENTRY_CONTROLS ? BITMASK(L_ENTRY, IA32E_MODE_GUEST)
+	                                           : BITMASK(L_EXIT, HOST_ADDRESS_SPACE_SIZE);
 	enum tri t = check_intel64(c);
 
 	if (t == TRI_YES)
@@ -376,15 +423,7 @@ enum rule_result rule_host_no_intel64(struct check_ctx *c, uintptr_t arg)
 	NEED_ID(c, f);
 	if (!(VAL(c, f) & bit))
 		return RULE_PASS;
-	if (t == TRI_UNKNOWN)
-		return check_undecided(c,
-		                       "%s sets %s and whether the processor supports Intel 64 "
-		                       "architecture (CPUID.80000001H:EDX.LM) is unknown",
-		                       check_field_name(f), ctl);
-	check_hint(c, "this processor has no Intel 64 architecture (32-bit only): clear %s in %s",
-	           ctl, check_field_name(f));
-	return check_fail(c, f, "%s = 0x%llx sets %s on a processor without Intel 64 architecture",
-	                  check_field_name(f), (unsigned long long)VAL(c, f), ctl);
+	return ia32e_without_intel64(c, f, t);
 }
 
 /* ---- guest MSRs whose bits CPUID enumerates ---- */
