@@ -81,8 +81,8 @@ _Static_assert(sizeof(struct vmcsl_caps) <= 1280, "struct vmcsl_caps outgrew 128
 /*
  * Generated from checker/rules.def by checker/gen_rules.c: gates_scan() (every distinct
  * condition once: one known not to hold makes its rules not applicable whatever else they say,
- * one whose value is unknown sends its rules to the full evaluation), bits_pass() and
- * rows_pass() (the rows whose quick test passes, settled in bulk).
+ * one whose value is unknown sends its rules to the full evaluation), bits_pass(), rows_pass()
+ * and caps_pass() (the rows whose quick test passes, settled in bulk).
  */
 #include "rule_gates.h"
 
@@ -633,12 +633,14 @@ static void run_range(struct check_ctx *c, struct vmcsl_result *res, size_t from
 /*
  * Runs the rules of the classes [from, to) and records their results and class reads: the
  * conditions first, in bulk (gates_scan(): the rules with one known not to hold do not apply),
- * then the BITS rows whose compare holds (bits_pass(): they pass), then the rest.
+ * then the rows whose quick test holds (bits_pass(), rows_pass(), caps_pass(): they pass),
+ * then the rest.
  */
 static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned from, unsigned to)
 {
 	uint64_t na[VMCSL_RULE_WORDS] = {0}, slow[VMCSL_RULE_WORDS] = {0};
 	uint64_t todo[VMCSL_RULE_WORDS];
+	struct vmx_caps_reads pre[CHECK_CLASS__COUNT] = {{0, 0}};
 	unsigned asked = 0;
 
 	/* The VMWRITE rules are functions without conditions. */
@@ -651,16 +653,19 @@ static void run_rules(struct check_ctx *c, struct vmcsl_result *res, unsigned fr
 	/*
 	 * The BITS rows whose compare holds pass (they read no capability), and so do the CANON,
 	 * ALIGN and the other BITS rows whose quick test holds, those made only on Intel 64
-	 * processors when this one is known to support it.
+	 * processors when this one is known to support it, and the rows whose quick test asks
+	 * the capabilities (control settings, CR fixed bits, physical-address width).
 	 */
 	if (to > CHECK_CLASS_INSTR) {
 		bits_pass(c, todo);
 		rows_pass(c, todo, check_intel64(c) == TRI_YES, &asked);
+		caps_pass(c, todo, pre);
 	}
 	for (unsigned cls = from; cls < to; cls++) {
 		size_t lo = class_first[cls], hi = class_first[cls + 1];
 
-		c->rd.msr = c->rd.cpuid = 0;
+		/* what the class's rows settled in bulk read (caps_pass()) */
+		c->rd = pre[cls];
 		/* what a row made only on Intel 64 processors asked (row_check()) */
 		if ((asked >> cls) & 1u)
 			(void)check_intel64(c);

@@ -207,6 +207,43 @@ static int print_gates(void)
 	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 		printf("\ttodo[%zu] = todo%zu;\n", w, w);
 	printf("\t*asked = a;\n}\n");
+	/*
+	 * caps_pass(): the same for the rows that ask the capabilities (ALLOWED, FIXED, WIDTH; not
+	 * those made only on Intel 64 processors): row_passes() of each, inlined on its constant
+	 * row.  What they read counts for their class: each class's reads go to pre[class], where
+	 * the run starts the class's reads.
+	 */
+	printf("static void caps_pass(struct check_ctx *c, uint64_t *todo, "
+	       "struct vmx_caps_reads *pre)\n{\n");
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\tuint64_t todo%zu = todo[%zu];\n", w, w);
+	printf("\n\tc->rd.msr = c->rd.cpuid = 0;\n");
+	{
+		int cls = -1;
+
+		for (size_t i = 0; i < N_RULES; i++) {
+			const struct row *r = &rules[i].row;
+
+			if (!rules[i].is_row || (r->flags & F_INTEL64) ||
+			    !(r->op == OP_ALLOWED || r->op == OP_FIXED || r->op == OP_WIDTH))
+				continue;
+			if (rules[i].cls != cls) {
+				if (cls >= 0)
+					printf(
+					    "\tpre[%d] = c->rd;\n\tc->rd.msr = c->rd.cpuid = 0;\n",
+					    cls);
+				cls = rules[i].cls;
+			}
+			printf("\tif ((todo%zu & 0x%llxull) && row_passes(c, &rule_row[%zu]))\n"
+			       "\t\ttodo%zu &= ~0x%llxull;\n",
+			       i / 64, 1ull << (i % 64), i, i / 64, 1ull << (i % 64));
+		}
+		if (cls >= 0)
+			printf("\tpre[%d] = c->rd;\n", cls);
+	}
+	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
+		printf("\ttodo[%zu] = todo%zu;\n", w, w);
+	printf("}\n");
 	return 0;
 }
 
