@@ -104,21 +104,16 @@ static size_t popcount(uint64_t x)
 	return x ? byte_sum(byte_counts(x)) : 0;
 }
 
-/*
- * The counts of a report from its core result.  Bits past the last rule are 0 in every set, so
- * the words are walked whole, a fixed number of them; a word with neither failures nor
- * undecided checks (every word of a VMCS that passes) costs one test.
- */
 void check_report_count(struct check_report *rep)
 {
 	const struct vmcsl_result *res = &rep->core;
-	size_t failed = 0, undecided = 0, mayfail = 0, na;
+	size_t nr = check_rule_count(), failed = 0, undecided = 0, mayfail = 0;
 	/* The not applicable ones by bytes summed over all words (at most 8 per byte and word),
 	 * added up once; counted in locals, not through the report. */
 	uint64_t na_bytes = 0;
 
 	_Static_assert(VMCSL_RULE_WORDS * 8 <= 255, "per-byte counts of na fit a byte");
-	for (size_t w = 0; w < VMCSL_RULE_WORDS; w++) {
+	for (size_t w = 0; w * 64 < nr; w++) {
 		na_bytes += byte_counts(res->na[w]);
 		if (!(res->fail[w] | res->undecided[w] | res->mayfail[w]))
 			continue;
@@ -126,12 +121,11 @@ void check_report_count(struct check_report *rep)
 		undecided += popcount(res->undecided[w]);
 		mayfail += popcount(res->mayfail[w]);
 	}
-	na = byte_sum(na_bytes);
 	rep->n_failed = failed;
 	rep->n_undecided = undecided;
 	rep->n_mayfail = mayfail;
-	rep->n_not_applicable = na;
-	rep->n_passed = check_rule_count() - failed - undecided - mayfail - na;
+	rep->n_not_applicable = byte_sum(na_bytes);
+	rep->n_passed = nr - failed - undecided - mayfail - rep->n_not_applicable;
 }
 
 enum rule_result check_report_result(const struct check_report *rep, size_t rule)
@@ -158,11 +152,12 @@ void check_run_compiled(const struct check_input *in, const struct vmcsl_caps *c
 {
 	struct vmcsl_input ci = {in->vmcs, in->env, compiled};
 	const struct vmcsl_result *res = &rep->core;
+	size_t nr = check_rule_count();
 
 	vmcsl_check(&ci, &rep->core);
 	rep->n_findings = 0;
 	rep->truncated = false;
-	for (size_t w = 0; w < VMCSL_RULE_WORDS; w++) {
+	for (size_t w = 0; w * 64 < nr; w++) {
 		uint64_t any = res->fail[w] | res->undecided[w] | res->mayfail[w];
 
 		for (; any; any &= any - 1) {
