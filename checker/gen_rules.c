@@ -83,7 +83,7 @@ static int print_gates(void)
 	 */
 	printf(
 	    "static void gates_scan(const struct check_ctx *c, uint64_t *na, uint64_t *unknown)\n"
-	    "{\n\tuint64_t x;\n");
+	    "{\n\tconst uint8_t *kn = c->known;\n\tconst uint64_t *v = c->v;\n\tuint64_t x;\n");
 	/* in locals, not through the arrays: no chain of read-modify-writes through memory */
 	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 		printf("\tuint64_t na%zu = 0, unknown%zu = 0;\n", w, w);
@@ -104,8 +104,8 @@ static int print_gates(void)
 			if (!any)
 				continue;
 			if (src == C_FIELD) {
-				snprintf(known, sizeof(known), "c->known[%u]", id);
-				snprintf(value, sizeof(value), "c->v[%u]", id);
+				snprintf(known, sizeof(known), "kn[%u]", id);
+				snprintf(value, sizeof(value), "v[%u]", id);
 			} else if (src == C_CTL) {
 				snprintf(known, sizeof(known), "c->ctl_known[%u]", id);
 				snprintf(value, sizeof(value), "c->ctl[%u]", id);
@@ -113,7 +113,7 @@ static int print_gates(void)
 				snprintf(known, sizeof(known), "1");
 				snprintf(value, sizeof(value), "c->ia32e");
 			}
-			printf("\tif (!%s) {\n", known);
+			printf("\tif (__builtin_expect(!%s, 0)) {\n", known);
 			for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 				if (all[w])
 					printf("\t\tunknown%zu |= 0x%llxull;\n", w,
@@ -142,7 +142,8 @@ static int print_gates(void)
 	 * compare does (not made only on Intel 64 processors, which asks the capabilities), each
 	 * a compare with its constants: a row still to run (todo) that passes leaves todo.
 	 */
-	printf("static void bits_pass(const struct check_ctx *c, uint64_t *todo)\n{\n");
+	printf("static void bits_pass(const struct check_ctx *c, uint64_t *todo)\n{\n"
+	       "\tconst uint8_t *kn = c->known;\n\tconst uint64_t *v = c->v;\n");
 	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 		printf("\tuint64_t todo%zu = todo[%zu];\n", w, w);
 	for (size_t i = 0; i < N_RULES; i++) {
@@ -150,8 +151,8 @@ static int print_gates(void)
 
 		if (!rules[i].is_row || r->op != OP_BITS || (r->flags & F_INTEL64))
 			continue;
-		printf("\tif ((todo%zu & 0x%llxull) && c->known[%u] &&\n"
-		       "\t    (c->v[%u] & 0x%llxull) %s 0x%llxull)\n"
+		printf("\tif ((todo%zu & 0x%llxull) &&\n"
+		       "\t    __builtin_expect(kn[%u] && (v[%u] & 0x%llxull) %s 0x%llxull, 1))\n"
 		       "\t\ttodo%zu &= ~0x%llxull;\n",
 		       i / 64, 1ull << (i % 64), r->field[0], r->field[0],
 		       (unsigned long long)r->mask,
@@ -166,8 +167,9 @@ static int print_gates(void)
 	 * Intel 64 processors (those when i64, the processor known to support it: the classes of
 	 * such rows that pass are set in *asked, so that the run marks what that answer rests on).
 	 */
-	printf("static void rows_pass(const struct check_ctx *c, uint64_t *todo, bool i64, "
-	       "unsigned *asked)\n{\n");
+	printf(
+	    "static void rows_pass(const struct check_ctx *c, uint64_t *todo, bool i64, "
+	    "unsigned *asked)\n{\n\tconst uint8_t *kn = c->known;\n\tconst uint64_t *v = c->v;\n");
 	for (size_t w = 0; w < (N_RULES + 63) / 64; w++)
 		printf("\tuint64_t todo%zu = todo[%zu];\n", w, w);
 	printf("\tunsigned a = 0;\n\n");
@@ -178,28 +180,28 @@ static int print_gates(void)
 		if (!rules[i].is_row ||
 		    !(r->op == OP_CANON || r->op == OP_ALIGN || (r->op == OP_BITS && i64)))
 			continue;
-		printf("\tif ((todo%zu & 0x%llxull)%s", i / 64, 1ull << (i % 64),
-		       i64 ? " && i64" : "");
+		printf("\tif ((todo%zu & 0x%llxull)%s && __builtin_expect(1", i / 64,
+		       1ull << (i % 64), i64 ? " && i64" : "");
 		for (int k = 0; k < ROW_FIELDS && r->field[k] != NOF; k++) {
 			unsigned f = r->field[k];
 
 			if (r->op == OP_BITS)
 				printf(
-				    " &&\n\t    c->known[%u] && (c->v[%u] & 0x%llxull) %s "
+				    " &&\n\t    kn[%u] && (v[%u] & 0x%llxull) %s "
 				    "0x%llxull",
 				    f, f, (unsigned long long)r->mask,
 				    (r->flags & F_NOT) ? "!=" : "==", (unsigned long long)r->value);
 			else if (r->op == OP_ALIGN)
-				printf(" &&\n\t    c->known[%u] && !(c->v[%u] & 0x%llxull)", f, f,
+				printf(" &&\n\t    kn[%u] && !(v[%u] & 0x%llxull)", f, f,
 				       (unsigned long long)r->mask);
 			else
-				printf(" &&\n\t    c->known[%u] && check_canonical(c->v[%u] & "
+				printf(" &&\n\t    kn[%u] && check_canonical(v[%u] & "
 				       "0x%llxull, 48)",
 				       f, f, (unsigned long long)r->mask);
 			if (r->op == OP_BITS)
 				break;
 		}
-		printf(") {\n\t\ttodo%zu &= ~0x%llxull;\n", i / 64, 1ull << (i % 64));
+		printf(", 1)) {\n\t\ttodo%zu &= ~0x%llxull;\n", i / 64, 1ull << (i % 64));
 		if (i64)
 			printf("\t\ta |= 1u << %d;\n", rules[i].cls);
 		printf("\t}\n");
@@ -234,7 +236,8 @@ static int print_gates(void)
 					    cls);
 				cls = rules[i].cls;
 			}
-			printf("\tif ((todo%zu & 0x%llxull) && row_passes(c, &rule_row[%zu]))\n"
+			printf("\tif ((todo%zu & 0x%llxull) &&\n"
+			       "\t    __builtin_expect(row_passes(c, &rule_row[%zu]), 1))\n"
 			       "\t\ttodo%zu &= ~0x%llxull;\n",
 			       i / 64, 1ull << (i % 64), i, i / 64, 1ull << (i % 64));
 		}
