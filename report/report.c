@@ -98,34 +98,34 @@ static size_t byte_sum(uint64_t x)
 	return (size_t)((x * 0x0001000100010001ull) >> 48);
 }
 
-/* Set bits (portable: no call to libgcc where the target lacks the instruction). */
-static size_t popcount(uint64_t x)
-{
-	return x ? byte_sum(byte_counts(x)) : 0;
-}
-
+/*
+ * The counts of a report from its core result, by bytes: each word's per-byte counts (at most 8)
+ * summed over the words, then the bytes summed once -- no branch per word and no serial
+ * popcount chain (the words past the last rule are 0 in every set).
+ */
 void check_report_count(struct check_report *rep)
 {
 	const struct vmcsl_result *res = &rep->core;
-	size_t nr = check_rule_count(), failed = 0, undecided = 0, mayfail = 0;
-	/* The not applicable ones by bytes summed over all words (at most 8 per byte and word),
-	 * added up once; counted in locals, not through the report. */
-	uint64_t na_bytes = 0;
+	uint64_t na = 0, failed = 0, undecided = 0, mayfail = 0, any = 0;
 
-	_Static_assert(VMCSL_RULE_WORDS * 8 <= 255, "per-byte counts of na fit a byte");
-	for (size_t w = 0; w * 64 < nr; w++) {
-		na_bytes += byte_counts(res->na[w]);
-		if (!(res->fail[w] | res->undecided[w] | res->mayfail[w]))
-			continue;
-		failed += popcount(res->fail[w]);
-		undecided += popcount(res->undecided[w]);
-		mayfail += popcount(res->mayfail[w]);
+	_Static_assert(VMCSL_RULE_WORDS * 8 <= 255, "per-byte counts fit a byte");
+	for (size_t w = 0; w < VMCSL_RULE_WORDS; w++) {
+		na += byte_counts(res->na[w]);
+		any |= res->fail[w] | res->undecided[w] | res->mayfail[w];
 	}
-	rep->n_failed = failed;
-	rep->n_undecided = undecided;
-	rep->n_mayfail = mayfail;
-	rep->n_not_applicable = byte_sum(na_bytes);
-	rep->n_passed = nr - failed - undecided - mayfail - rep->n_not_applicable;
+	/* most VMCSs have no finding */
+	if (any)
+		for (size_t w = 0; w < VMCSL_RULE_WORDS; w++) {
+			failed += byte_counts(res->fail[w]);
+			undecided += byte_counts(res->undecided[w]);
+			mayfail += byte_counts(res->mayfail[w]);
+		}
+	rep->n_failed = byte_sum(failed);
+	rep->n_undecided = byte_sum(undecided);
+	rep->n_mayfail = byte_sum(mayfail);
+	rep->n_not_applicable = byte_sum(na);
+	rep->n_passed = check_rule_count() - rep->n_failed - rep->n_undecided - rep->n_mayfail -
+	                rep->n_not_applicable;
 }
 
 enum rule_result check_report_result(const struct check_report *rep, size_t rule)
