@@ -6,6 +6,7 @@
  *   check.fast_pass.valid / .failing  ns per vmcsl_check() alone: every rule's result and the
  *                                 prediction, no message
  *   caps.compile                  ns per vmcsl_caps_compile() of the capsdb entry
+ *   cpu.clock                     the clock those ran at (it moves on a shared machine)
  *   load.config                   configurations per CPU second through config_load()
  *   libyaml.parse_only            the same files per second through a bare libyaml parse
  *   cli.load_check                configurations per CPU second through the real CLI: one
@@ -272,6 +273,34 @@ static double per_second_libyaml(char **files, size_t n)
 	return (double)n / (now() - t0);
 }
 
+/*
+ * The clock the core ran at, in GHz: the best of 20 rounds of a chain of dependent additions
+ * (one cycle each).  A shared machine's clock moves with its neighbours' load (3.3-3.8 GHz
+ * here), and the ns figures above with it; 0 where the chain is not written for the target.
+ */
+static double clock_ghz(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	const long adds = 4 * 2000000;
+	double best = 1e30;
+
+	for (int round = 0; round < 20; round++) {
+		unsigned long x = 0;
+		double t0 = now(), t;
+
+		for (long i = 0; i < adds / 4; i++)
+			__asm__ volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+			                 : "+r"(x));
+		t = now() - t0;
+		if (t < best)
+			best = t;
+	}
+	return (double)adds / best * 1e-9;
+#else
+	return 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	size_t n;
@@ -288,6 +317,7 @@ int main(int argc, char **argv)
 	printf("check.fast_pass.valid: %.0f ns/vmcs\n", ns_per(argv[1], FAST));
 	printf("check.fast_pass.failing: %.0f ns/vmcs\n", ns_per(argv[2], FAST));
 	printf("caps.compile: %.0f ns/processor\n", ns_per(argv[1], COMPILE));
+	printf("cpu.clock: %.2f GHz\n", clock_ghz());
 	files = list_corpus(argv[3], &n);
 	if (!n) {
 		fprintf(stderr, "bench: empty corpus %s\n", argv[3]);
