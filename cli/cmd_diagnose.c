@@ -177,8 +177,61 @@ static bool read_facts(FILE *f, FILE **again, struct dump_facts *facts, struct d
 	return ok;
 }
 
+/* What a log without a dump gets: the error, and what the outcome it reports narrows to. */
+struct no_dump {
+	const struct dump_verdict *v; /* the log's first outcome line, NULL when none */
+	uint16_t rules[VMCSL_MAX_RULES];
+	size_t n_rules; /* the checks whose failure gives that outcome */
+	char note[704]; /* "" when the log reports no failure */
+	char error[400];
+};
+
+static void describe_no_dump(const struct dctx *x, const struct dump_parser *p,
+                             const struct dump_scan_stats *st, struct no_dump *nd)
+{
+	const struct dump_verdict *v = dump_parser_first_verdict(p);
+	char what[200], ids[400] = "";
+	size_t len = 0;
+
+	snprintf(
+	    nd->error, sizeof(nd->error),
+	    "no VMCS dump found (%u lines, %llu bytes read%s); diagnose reads KVM dump_vmcs(), "
+	    "Xen vmcs_dump_vcpu() and QEMU \"KVM: entry failed\" dumps",
+	    st->lines, st->bytes, st->binary ? "; the input has NUL bytes" : "");
+	nd->note[0] = '\0';
+	nd->n_rules = 0;
+	nd->v = NULL;
+	(void)x;
+	if (!v || (v->kind != VERDICT_ENTRY_FAILURE && v->kind != VERDICT_VMFAIL_VALID &&
+	           v->kind != VERDICT_VMFAIL_INVALID))
+		return;
+	nd->v = v;
+	nd->n_rules = verdict_rules(v, nd->rules, sizeof(nd->rules) / sizeof(nd->rules[0]));
+	verdict_text(what, sizeof(what), v);
+	if (nd->n_rules == 0) {
+		snprintf(
+		    nd->note, sizeof(nd->note),
+		    "the log reports %s, but shows no VMCS; no VM-entry check gives that outcome",
+		    what);
+		return;
+	}
+	if (nd->n_rules > 8) {
+		snprintf(nd->note, sizeof(nd->note),
+		         "the log reports %s, but shows no VMCS; %zu checks give that outcome (the "
+		         "dump would tell which)",
+		         what, nd->n_rules);
+		return;
+	}
+	for (size_t i = 0; i < nd->n_rules && len < sizeof(ids); i++)
+		len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? ", " : "",
+		                        check_rule_at(nd->rules[i])->id);
+	snprintf(nd->note, sizeof(nd->note),
+	         "the log reports %s, but shows no VMCS; the check%s that give%s that outcome: %s",
+	         what, nd->n_rules == 1 ? "" : "s", nd->n_rules == 1 ? "s" : "", ids);
+}
+
 static void report_globals(const struct dctx *x, const struct dump_parser *p,
-                           const struct dump_scan_stats *st)
+                           const struct dump_scan_stats *st, const struct no_dump *nd)
 {
 	for (size_t k = 0; k < dump_parser_global_count(p); k++) {
 		const struct dump_msg *m = dump_parser_global(p, k);
@@ -188,13 +241,11 @@ static void report_globals(const struct dctx *x, const struct dump_parser *p,
 		else
 			fprintf(stderr, "%s: note: %s\n", x->out.path, m->text);
 	}
+	(void)st;
 	if (x->n_seen == 0) {
-		fprintf(
-		    stderr,
-		    "%s: error: no VMCS dump found (%u lines, %llu bytes read%s); diagnose reads "
-		    "KVM dump_vmcs(), Xen vmcs_dump_vcpu() and QEMU \"KVM: entry failed\" dumps\n",
-		    x->out.path, st->lines, st->bytes,
-		    st->binary ? "; the input has NUL bytes" : "");
+		if (nd->note[0])
+			fprintf(stderr, "%s:%u: note: %s\n", x->out.path, nd->v->line, nd->note);
+		fprintf(stderr, "%s: error: %s\n", x->out.path, nd->error);
 	} else if (x->only && x->n_diagnosed == 0) {
 		fprintf(stderr, "%s: error: --dump %u: the log has %u dump%s\n", x->out.path,
 		        x->only, x->n_seen, x->n_seen == 1 ? "" : "s");
@@ -208,6 +259,7 @@ static void report_globals(const struct dctx *x, const struct dump_parser *p,
 
 static int diagnose_stream(struct dctx *x, FILE *f)
 {
+	struct no_dump nd = {.v = NULL, .n_rules = 0};
 	struct dump_facts facts;
 	struct dump_scan_stats st;
 	struct dump_parser *p;
@@ -230,13 +282,26 @@ static int diagnose_stream(struct dctx *x, FILE *f)
 		dump_parser_finish(p);
 	if (again != f)
 		fclose(again);
-	if (x->fmt == DFMT_JSON)
+	if (ok && x->n_seen == 0)
+		describe_no_dump(x, p, &st, &nd);
+	if (x->fmt == DFMT_JSON) {
+		/* an error too is a result, as in `check --format json` */
+		if (!ok || x->n_seen == 0) {
+			print_json_no_dump(&x->out, ok ? p : NULL, ok ? nd.v : NULL, nd.rules,
+			                   ok ? nd.n_rules : 0, ok && nd.note[0] ? nd.note : NULL,
+			                   ok ? nd.error : err);
+		} else if (x->only && x->n_diagnosed == 0) {
+			snprintf(err, sizeof(err), "--dump %u: the log has %u dump%s", x->only,
+			         x->n_seen, x->n_seen == 1 ? "" : "s");
+			print_json_no_dump(&x->out, NULL, NULL, nd.rules, 0, NULL, err);
+		}
 		printf("\n]}\n");
+	}
 	if (!ok) {
 		dump_parser_free(p);
 		return cli_error("%s: %s", x->out.path, err);
 	}
-	report_globals(x, p, &st);
+	report_globals(x, p, &st, &nd);
 	if (x->n_seen == 0 || (x->only && x->n_diagnosed == 0))
 		x->status = CLI_EXIT_USAGE;
 	dump_parser_free(p);

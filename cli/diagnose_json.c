@@ -97,32 +97,69 @@ static const char *observed_name(unsigned verdict, unsigned outcome)
 	}
 }
 
-static void json_observed(const struct dump *d)
+static void json_observed(const struct dump_verdict *v)
 {
 	struct check_outcome o;
 
-	if (d->observed.kind == VERDICT_NONE) {
+	if (v->kind == VERDICT_NONE) {
 		printf("null");
 		return;
 	}
-	verdict_outcome(&d->observed, &o);
-	printf("{\"outcome\": \"%s\"", observed_name(d->observed.kind, o.kind));
-	if (d->observed.kind == VERDICT_NOT_VMX)
-		printf(", \"hardware_error\": %u", d->observed.full_reason);
-	if (d->observed.kind == VERDICT_KVM_INTERNAL)
-		printf(", \"suberror\": %u", d->observed.full_reason);
-	if (o.kind == OUTCOME_VMFAIL_VALID && d->observed.vm_error)
-		printf(", \"vm_instruction_error\": %u", d->observed.vm_error);
+	verdict_outcome(v, &o);
+	printf("{\"outcome\": \"%s\"", observed_name(v->kind, o.kind));
+	if (v->kind == VERDICT_NOT_VMX)
+		printf(", \"hardware_error\": %u", v->full_reason);
+	if (v->kind == VERDICT_KVM_INTERNAL)
+		printf(", \"suberror\": %u", v->full_reason);
+	if (o.kind == OUTCOME_VMFAIL_VALID && v->vm_error)
+		printf(", \"vm_instruction_error\": %u", v->vm_error);
 	if (o.kind == OUTCOME_ENTRY_FAILURE) {
-		printf(", \"exit_reason\": %u", d->observed.exit_reason);
-		if (d->observed.qual_known)
+		printf(", \"exit_reason\": %u", v->exit_reason);
+		if (v->qual_known)
 			printf(", \"exit_qualification\": %llu",
-			       (unsigned long long)d->observed.qualification);
+			       (unsigned long long)v->qualification);
 	}
 	printf(", \"source\": \"%s\", \"line\": %u, \"text\": ",
-	       d->observed.source == VSRC_DUMP_FIELD ? "dump_field" : "message", d->observed.line);
-	json_string(stdout, d->observed.text);
+	       v->source == VSRC_DUMP_FIELD ? "dump_field" : "message", v->line);
+	json_string(stdout, v->text);
 	printf("}");
+}
+
+void print_json_no_dump(struct dout *o, const struct dump_parser *p, const struct dump_verdict *v,
+                        const uint16_t *rules, size_t n_rules, const char *note, const char *error)
+{
+	printf("%s\n  {\"file\": ", o->json_first ? "" : ",");
+	o->json_first = false;
+	json_string(stdout, o->path);
+	printf(", \"dump\": null, \"prediction\": null,\n   \"observed\": ");
+	if (v)
+		json_observed(v);
+	else
+		printf("null");
+	printf(", \"could_explain\": ");
+	json_rules(rules, n_rules);
+	printf(",\n   \"load_diagnostics\": [");
+	for (size_t k = 0; p && k < dump_parser_global_count(p); k++) {
+		const struct dump_msg *m = dump_parser_global(p, k);
+
+		printf("\n    {\"severity\": \"note\", \"file\": ");
+		json_string(stdout, o->path);
+		printf(", \"line\": %u, \"message\": ", m->line);
+		json_string(stdout, m->text);
+		printf("},");
+	}
+	if (note) {
+		printf("\n    {\"severity\": \"note\", \"file\": ");
+		json_string(stdout, o->path);
+		printf(", \"line\": %u, \"message\": ", v ? v->line : 0);
+		json_string(stdout, note);
+		printf("},");
+	}
+	printf("\n    {\"severity\": \"error\", \"file\": ");
+	json_string(stdout, o->path);
+	printf(", \"message\": ");
+	json_string(stdout, error);
+	printf("}\n   ]}");
 }
 
 static void json_finding(const struct dump *d, const struct diagnosis *g, size_t i)
@@ -174,7 +211,7 @@ void print_json(struct dout *o, const struct dump *d, const struct diagnosis *g)
 	report_json_outcome(stdout, &g->pred.prediction,
 	                    g->pred.deciding_rule >= 0 ? rule_id(g->pred.deciding_rule) : NULL);
 	printf(",\n   \"observed\": ");
-	json_observed(d);
+	json_observed(&d->observed);
 	printf(",\n   \"diagnosis\": ");
 	report_json_outcome(stdout, &g->outcome, g->rule >= 0 ? rule_id(g->rule) : NULL);
 	report_json_inferred(stdout, &g->proc.caps, &g->rep);

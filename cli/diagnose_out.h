@@ -21,6 +21,13 @@ struct dout {
 void print_text(const struct dout *o, const struct dump *d, const struct diagnosis *g);
 void print_json(struct dout *o, const struct dump *d, const struct diagnosis *g);
 void print_yaml(struct dout *o, const struct dump *d, const struct diagnosis *g);
+/*
+ * The JSON result of a log without a dump: the parser's notes about the log (p, or NULL), the
+ * outcome it reports (v, or NULL), the rules that give that outcome (the first n_rules), the
+ * note about them (or NULL) and the error.
+ */
+void print_json_no_dump(struct dout *o, const struct dump_parser *p, const struct dump_verdict *v,
+                        const uint16_t *rules, size_t n_rules, const char *note, const char *error);
 
 /* ---- shared (diagnose_out.c) ---- */
 

@@ -161,6 +161,11 @@ void diagnose_dump(const struct dump *d, const struct dump_facts *facts,
 
 /* Whether a checker outcome is the one the log reports. */
 bool outcome_matches_verdict(const struct check_outcome *o, const struct dump_verdict *v);
+/*
+ * The rules whose failure gives the outcome v reports, in table order: their number, the first
+ * cap of them in out.  What a log that reports an outcome without its dump narrows down to.
+ */
+size_t verdict_rules(const struct dump_verdict *v, uint16_t *out, size_t cap);
 /* The log's verdict as a checker outcome (OUTCOME_UNDECIDED when it is none). */
 void verdict_outcome(const struct dump_verdict *v, struct check_outcome *o);
 

@@ -60,6 +60,22 @@ bool outcome_matches_verdict(const struct check_outcome *o, const struct dump_ve
 	}
 }
 
+size_t verdict_rules(const struct dump_verdict *v, uint16_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < check_rule_count(); i++) {
+		struct check_outcome o = check_rule_outcome(check_rule_at(i));
+
+		if (!outcome_matches_verdict(&o, v))
+			continue;
+		if (n < cap)
+			out[n] = (uint16_t)i;
+		n++;
+	}
+	return n;
+}
+
 /* Whether the checks can say anything about the outcome the log reports. */
 static bool predictable(const struct dump_verdict *v)
 {

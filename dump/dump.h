@@ -167,6 +167,8 @@ void dump_parser_finish(struct dump_parser *p);
 size_t dump_parser_global_count(const struct dump_parser *p);
 const struct dump_msg *dump_parser_global(const struct dump_parser *p, size_t i);
 size_t dump_parser_dumps(const struct dump_parser *p);
+/* The first outcome line of the log (a VM-entry failure, VMfail, ...), NULL when none. */
+const struct dump_verdict *dump_parser_first_verdict(const struct dump_parser *p);
 /* What the log said about its processor so far (all of it after dump_parser_finish()). */
 const struct dump_facts *dump_parser_facts(const struct dump_parser *p);
 

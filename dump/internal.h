@@ -185,6 +185,7 @@ struct dump_parser {
 	struct dump *open, *held;
 	unsigned ndumps;
 	struct dump_verdict pending;
+	struct dump_verdict first_verdict; /* the log's first outcome line (kind NONE: none) */
 	uint8_t pending_fmts; /* formats the pending verdict may belong to (bit per format) */
 	char xen_context[48];
 	unsigned xen_context_line;

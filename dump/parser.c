@@ -276,6 +276,11 @@ const struct dump_facts *dump_parser_facts(const struct dump_parser *p)
 	return &p->facts;
 }
 
+const struct dump_verdict *dump_parser_first_verdict(const struct dump_parser *p)
+{
+	return p->first_verdict.kind != VERDICT_NONE ? &p->first_verdict : NULL;
+}
+
 /* Lines that do not belong to the open dump: kept until a dump line shows they were inside. */
 static void unrecognized(struct dump_parser *p, const struct msg *m, bool malformed)
 {
@@ -438,6 +443,8 @@ static bool verdict_line(struct dump_parser *p, const struct msg *m)
 		p->lc[i] = lower(m->s[i]);
 	if (!detect_verdict(m, p->lc, &v, &fmts, &back))
 		return false;
+	if (p->first_verdict.kind == VERDICT_NONE)
+		p->first_verdict = v;
 	/* Xen's "Instruction Error N" completes its "VMLAUNCH Failure, VMCS valid". */
 	if (v.kind == VERDICT_VMFAIL_VALID && v.instruction < 0 &&
 	    p->pending.kind == VERDICT_VMFAIL_VALID && p->pending.vm_error == 0 &&

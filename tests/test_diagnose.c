@@ -551,6 +551,13 @@ Test(diagnose, garbage_is_refused_clearly)
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "<stdin>: error: no VMCS dump found (0 lines"), "%s", r.err);
 	cli_result_free(&r);
+	/* in JSON the error is a result too (the results were empty) */
+	r = run_cli("", (const char *[]){"diagnose", "--format", "json", "-", NULL});
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.out, "{\"severity\": \"error\", \"file\": \"<stdin>\", "
+	                        "\"message\": \"no VMCS dump found (0 lines"),
+	          "%s", r.out);
+	cli_result_free(&r);
 
 	r = run_cli(NULL, (const char *[]){"diagnose", "/nonexistent/dmesg.log", NULL});
 	cr_expect_eq(r.status, 2);
@@ -586,6 +593,23 @@ Test(diagnose, a_log_without_a_dump_says_how_to_get_one)
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "dump_invalid_vmcs=1"), "%s", r.err);
 	cr_expect(strstr(r.err, "no VMCS dump found"), "%s", r.err);
+	/* the outcome it reports, with no qualification: every guest-state check could give it */
+	cr_expect(strstr(r.err, "hint-only.log:2: note: the log reports VM-entry failure, exit "
+	                        "reason 33 (0x80000021), but shows no VMCS; "),
+	          "%s", r.err);
+	cr_expect(strstr(r.err, " checks give that outcome (the dump would tell which)"), "%s",
+	          r.err);
+	cli_result_free(&r);
+	/* JSON: the notes and the error are a result, not only stderr */
+	r = run_cli(NULL,
+	            (const char *[]){"diagnose", "--format", "json", FIX "hint-only.log", NULL});
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.out, "\"dump\": null"), "%s", r.out);
+	cr_expect(strstr(r.out, "\"message\": \"KVM did not dump the VMCS: load kvm_intel with "
+	                        "dump_invalid_vmcs=1"),
+	          "%s", r.out);
+	cr_expect(strstr(r.out, "\"could_explain\": [\"GUEST-CR0-FIXED0\""), "%s", r.out);
+	cr_expect(strstr(r.out, "{\"severity\": \"error\""), "%s", r.out);
 	cli_result_free(&r);
 }
 

@@ -539,3 +539,44 @@ Test(diagnose_real, another_stepping_of_the_model_is_an_assumption_said_so)
 	cli_result_free(&r);
 	free(text);
 }
+
+/*
+ * A log that reports the outcome but holds no dump (Xen's header line, quoted in a commit
+ * message): still no dump to judge (exit 2), but the outcome is read and narrowed to the checks
+ * that give it -- qualification 2 only the PDPTE checks -- in the text and in the JSON result.
+ */
+Test(diagnose_real, an_outcome_without_a_dump_names_the_checks_that_give_it)
+{
+	const char *log = REAL "29-xen-nested-l1-qual2-header-only.log";
+	struct cli_result r = run_cli(NULL, (const char *[]){"diagnose", log, NULL});
+	char *res;
+	const char *where;
+
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect(strstr(r.err, "29-xen-nested-l1-qual2-header-only.log:5: note: the log reports "
+	                        "VM-entry failure, exit reason 33 (0x80000021), qualification 2, "
+	                        "but shows no VMCS; the checks that give that outcome: "
+	                        "GUEST-PDPTE-CR3-RESERVED, GUEST-PDPTE-FIELDS-RESERVED\n"),
+	          "%s", r.err);
+	cr_expect(strstr(r.err, "error: no VMCS dump found"), "%s", r.err);
+	cli_result_free(&r);
+
+	r = json_of(log);
+	cr_expect_eq(r.status, 2);
+	cr_assert(json_valid(r.out, &where), "invalid JSON near %.60s", where);
+	res = json_result(r.out, 0);
+	cr_assert_not_null(res, "%s", r.out);
+	cr_expect(strstr(res, "\"dump\": null"), "%s", res);
+	cr_expect(strstr(res, "\"exit_reason\": 33, \"exit_qualification\": 2, \"source\": "
+	                      "\"message\", \"line\": 5"),
+	          "%s", res);
+	cr_expect(strstr(res, "\"could_explain\": [\"GUEST-PDPTE-CR3-RESERVED\", "
+	                      "\"GUEST-PDPTE-FIELDS-RESERVED\"]"),
+	          "%s", res);
+	cr_expect(strstr(res, "{\"severity\": \"error\", \"file\": \"" REAL
+	                      "29-xen-nested-l1-qual2-header-only.log\", \"message\": \"no VMCS "
+	                      "dump found"),
+	          "%s", res);
+	free(res);
+	cli_result_free(&r);
+}
