@@ -186,8 +186,8 @@ struct no_dump {
 	char error[400];
 };
 
-static void describe_no_dump(const struct dctx *x, const struct dump_parser *p,
-                             const struct dump_scan_stats *st, struct no_dump *nd)
+static void describe_no_dump(const struct dump_parser *p, const struct dump_scan_stats *st,
+                             struct no_dump *nd)
 {
 	const struct dump_verdict *v = dump_parser_first_verdict(p);
 	char what[200], ids[400] = "";
@@ -201,7 +201,6 @@ static void describe_no_dump(const struct dctx *x, const struct dump_parser *p,
 	nd->note[0] = '\0';
 	nd->n_rules = 0;
 	nd->v = NULL;
-	(void)x;
 	if (!v || (v->kind != VERDICT_ENTRY_FAILURE && v->kind != VERDICT_VMFAIL_VALID &&
 	           v->kind != VERDICT_VMFAIL_INVALID))
 		return;
@@ -231,7 +230,7 @@ static void describe_no_dump(const struct dctx *x, const struct dump_parser *p,
 }
 
 static void report_globals(const struct dctx *x, const struct dump_parser *p,
-                           const struct dump_scan_stats *st, const struct no_dump *nd)
+                           const struct no_dump *nd)
 {
 	for (size_t k = 0; k < dump_parser_global_count(p); k++) {
 		const struct dump_msg *m = dump_parser_global(p, k);
@@ -241,7 +240,6 @@ static void report_globals(const struct dctx *x, const struct dump_parser *p,
 		else
 			fprintf(stderr, "%s: note: %s\n", x->out.path, m->text);
 	}
-	(void)st;
 	if (x->n_seen == 0) {
 		if (nd->note[0])
 			fprintf(stderr, "%s:%u: note: %s\n", x->out.path, nd->v->line, nd->note);
@@ -283,7 +281,7 @@ static int diagnose_stream(struct dctx *x, FILE *f)
 	if (again != f)
 		fclose(again);
 	if (ok && x->n_seen == 0)
-		describe_no_dump(x, p, &st, &nd);
+		describe_no_dump(p, &st, &nd);
 	if (x->fmt == DFMT_JSON) {
 		/* an error too is a result, as in `check --format json` */
 		if (!ok || x->n_seen == 0) {
@@ -301,7 +299,7 @@ static int diagnose_stream(struct dctx *x, FILE *f)
 		dump_parser_free(p);
 		return cli_error("%s: %s", x->out.path, err);
 	}
-	report_globals(x, p, &st, &nd);
+	report_globals(x, p, &nd);
 	if (x->n_seen == 0 || (x->only && x->n_diagnosed == 0))
 		x->status = CLI_EXIT_USAGE;
 	dump_parser_free(p);
